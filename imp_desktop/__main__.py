@@ -1,0 +1,3 @@
+from imp_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""The one entry point: ``imp-desktop`` opens the window; sub-commands do headless work.
+
+Every command accepts ``--db PATH`` (default: ``$IMP_DESKTOP_DB`` or the user's
+data folder). A user error prints one line on stderr and exits with 1.
+Feature modules in ``imp_desktop.commands`` add their own sub-commands.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from imp_desktop import APP_ID, __version__
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import set_language, tr
+
+# Verbs that take a kind: ``imp-desktop import regions FILE``.
+KIND_VERBS = ("import", "export", "list", "report", "package")
+
+
+class CommandLine:
+    """The parser under construction; command modules add to it."""
+
+    def __init__(self):
+        # Sub-commands repeat --db/--lang with SUPPRESS so that a value given
+        # before the command name is not overwritten by the sub-parser default.
+        self.common = self._common_options(argparse.SUPPRESS)
+        self.parser = argparse.ArgumentParser(
+            prog=APP_ID, parents=[self._common_options(None)],
+            description="IMP Desktop: registry, attendance, role checklists and reports "
+                        "for PKB officers. Without a command, opens the window.")
+        self.parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+        self.commands = self.parser.add_subparsers(dest="command", metavar="COMMAND")
+        self.kinds: dict[str, argparse._SubParsersAction] = {}
+        for verb in KIND_VERBS:
+            verb_parser = self.commands.add_parser(verb, help=f"{verb} records or files")
+            self.kinds[verb] = verb_parser.add_subparsers(dest="kind", metavar="KIND",
+                                                          required=True)
+
+    @staticmethod
+    def _common_options(default) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(add_help=False)
+        parser.add_argument("--db", metavar="PATH", default=default,
+                            help="database file or URL (default: $IMP_DESKTOP_DB "
+                                 "or the user's data folder)")
+        parser.add_argument("--lang", choices=("id", "en"), default=default,
+                            help="language of messages and reports (default: id)")
+        return parser
+
+    def command(self, name: str, handler, help: str) -> argparse.ArgumentParser:
+        parser = self.commands.add_parser(name, parents=[self.common], help=help)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def kind(self, verb: str, name: str, handler, help: str) -> argparse.ArgumentParser:
+        parser = self.kinds[verb].add_parser(name, parents=[self.common], help=help)
+        parser.set_defaults(handler=handler)
+        return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    cli = CommandLine()
+    from imp_desktop import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}").register(cli)
+    return cli.parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from imp_desktop.ui.app import run_window
+
+            return run_window(args.db)
+        return int(handler(args) or 0)
+    except UserError as exc:
+        print(f"{APP_ID}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Output piped into a program that stopped reading (e.g. ``| head``).
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print(f"{APP_ID}: {tr('cli.interrupted')}", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The data layer: Peewee models, opening the database, migrations."""

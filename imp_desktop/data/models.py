@@ -1,0 +1,157 @@
+"""Peewee models: the current shape of every table.
+
+The tables themselves are created and changed only by the numbered migrations
+in ``imp_desktop.data.migrations``; these classes are how the services read
+and write them. Every record has an integer id, a stable UUID (used to match
+records between installations, never the local id) and created/updated times.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+# Unit levels: fixed codes, editable labels (see services.settings.level_label).
+LEVEL_PPKBD = "ppkbd"
+LEVEL_SUB_PPKBD = "sub_ppkbd"
+LEVEL_KELOMPOK = "kelompok_kb"
+LEVELS = (LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVEL_KELOMPOK)
+
+POSITIONS = ("ketua", "sekretaris", "bendahara", "anggota")
+SEXES = ("L", "P")
+
+# Region levels by the number of parts in a Kemendagri code.
+REGION_PROVINSI, REGION_KABUPATEN, REGION_KECAMATAN, REGION_DESA = 1, 2, 3, 4
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+def utc_now() -> str:
+    """Timestamps are stored as ISO-8601 UTC text: sortable and portable."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+class BaseModel(Model):
+    id = AutoField()
+    uuid = CharField(max_length=36, unique=True, default=new_uuid)
+    created_at = CharField(default=utc_now)
+    updated_at = CharField(default=utc_now)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+    def save(self, *args, **kwargs):
+        if self._pk is not None and self.is_dirty():
+            self.updated_at = utc_now()
+        return super().save(*args, **kwargs)
+
+
+class Region(BaseModel):
+    """Provinsi, kabupaten/kota, kecamatan or desa/kelurahan, by Kemendagri code."""
+
+    code = CharField(max_length=13, unique=True)
+    name = CharField()
+    level = IntegerField()
+    parent_code = CharField(max_length=13, null=True, index=True)
+
+
+class Hamlet(BaseModel):
+    """A dusun or RW inside a desa (numbered or named locally)."""
+
+    desa = ForeignKeyField(Region, field=Region.code, column_name="desa_code",
+                           backref="hamlets", on_delete="RESTRICT")
+    name = CharField()          # "Dusun Krajan" or "RW 005"
+    rw = CharField(null=True)   # "005" when the hamlet is an RW
+
+
+class Neighbourhood(BaseModel):
+    """An RT inside a dusun/RW."""
+
+    hamlet = ForeignKeyField(Hamlet, backref="neighbourhoods", on_delete="RESTRICT")
+    number = CharField()        # "003"
+
+
+class Unit(BaseModel):
+    """An IMP unit: PPKBD (desa), Sub PPKBD (dusun/RW) or Kelompok KB (RT)."""
+
+    level = CharField()
+    name = CharField()
+    desa = ForeignKeyField(Region, field=Region.code, column_name="desa_code",
+                           backref="units", on_delete="RESTRICT")
+    hamlet = ForeignKeyField(Hamlet, null=True, backref="units", on_delete="RESTRICT")
+    neighbourhood = ForeignKeyField(Neighbourhood, null=True, backref="units",
+                                    on_delete="RESTRICT")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    sk_number = CharField(null=True)
+    sk_date = DateField(null=True)
+    active = BooleanField(default=True)
+
+
+class Cadre(BaseModel):
+    """A kader IMP. Never hard-deleted: deactivated with a reason and date."""
+
+    nik = CharField(max_length=16, null=True, unique=True)
+    name = CharField()
+    sex = CharField(max_length=1, null=True)
+    birth_place = CharField(null=True)
+    birth_date = DateField(null=True)
+    address = TextField(null=True)
+    rt = CharField(null=True)
+    rw = CharField(null=True)
+    desa = ForeignKeyField(Region, field=Region.code, column_name="desa_code", null=True,
+                           backref="cadres", on_delete="RESTRICT")
+    hamlet = ForeignKeyField(Hamlet, null=True, backref="cadres", on_delete="RESTRICT")
+    neighbourhood = ForeignKeyField(Neighbourhood, null=True, backref="cadres",
+                                    on_delete="RESTRICT")
+    phone = CharField(null=True)
+    education = CharField(null=True)
+    occupation = CharField(null=True)
+    unit = ForeignKeyField(Unit, null=True, backref="cadres", on_delete="RESTRICT")
+    position = CharField(null=True)
+    sk_number = CharField(null=True)
+    sk_date = DateField(null=True)
+    start_date = DateField(null=True)
+    active = BooleanField(default=True)
+    inactive_reason = CharField(null=True)
+    inactive_date = DateField(null=True)
+    merged_into = ForeignKeyField("self", null=True, backref="merged_from",
+                                  on_delete="RESTRICT")
+    # Lower-cased name, NIK, phone and desa name: what the search box looks in.
+    search_text = TextField(default="")
+
+
+class Officer(BaseModel):
+    """The officer (PKB) who uses this installation; one row."""
+
+    name = CharField(default="")
+    nip = CharField(null=True)
+    title = CharField(null=True)       # "Penyuluh KB Ahli Pertama"
+    kecamatan = ForeignKeyField(Region, field=Region.code, column_name="kecamatan_code",
+                                null=True, on_delete="RESTRICT")
+    place_name = CharField(null=True)  # for the date line: "Sidomukti, 27 November 2026"
+
+
+class Setting(BaseModel):
+    """A program setting stored with the data (travels with the database)."""
+
+    key = CharField(unique=True)
+    value = TextField()   # JSON
+
+
+ALL_MODELS = [Region, Hamlet, Neighbourhood, Unit, Cadre, Officer, Setting]

