@@ -53,6 +53,12 @@ OCCUPATION = ["Ibu rumah tangga", "Ibu rumah tangga", "Ibu rumah tangga", "Petan
               "Wiraswasta", "Guru PAUD", "Buruh"]
 
 
+# Later features add their demo data here: "module:function", each called as
+# ``function(rng, summary)`` inside the demo transaction, after cadres exist.
+EXTRA_STEPS: list[str] = [
+]
+
+
 @dataclass
 class DemoSummary:
     desa: int = 0
@@ -218,6 +224,10 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
                 f"inactive_date = {database.param} WHERE uuid IN "
                 f"({', '.join([database.param] * len(chunk))})",
                 ["Pindah domisili", left.isoformat(), *chunk])
+        for step in EXTRA_STEPS:
+            module_name, function_name = step.split(":")
+            module = __import__(module_name, fromlist=[function_name])
+            getattr(module, function_name)(rng, summary)
     if progress:
         progress(cadres, cadres)
     return summary

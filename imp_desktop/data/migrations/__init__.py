@@ -6,9 +6,8 @@ own frozen model copies (never from ``imp_desktop.data.models``, which keeps
 changing), so a fresh database and an upgraded one end up identical, on
 SQLite and PostgreSQL alike.
 
-Numbers already taken, so parallel work does not collide:
-0001 initial schema, 0002 built-in regions, 0003 activities and attendance,
-0004 role assessments, 0005 sync/audit.
+Numbers run 1..n without gaps. A new migration takes the next free number at
+the time it lands on main; never renumber one that has landed.
 """
 from __future__ import annotations
 

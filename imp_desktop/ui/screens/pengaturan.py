@@ -1,6 +1,50 @@
-"""The Pengaturan screen (being built; see the issues)."""
-from imp_desktop.ui.screens.base import PlaceholderScreen
+"""Pengaturan: one tab per area. Features add their page to ``PAGES``.
+
+A page is a QWidget class with ``title_key``, ``refresh()`` and
+``retranslate()``; it saves through the services itself.
+"""
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from imp_desktop.i18n import tr
+from imp_desktop.ui.screens.base import Screen
+
+# (module, class) of each settings page, in tab order.
+PAGES: list[tuple[str, str]] = [
+]
 
 
-class SettingsScreen(PlaceholderScreen):
+class SettingsScreen(Screen):
     title_key = "nav.settings"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setObjectName("screenHeading")
+        self.tabs = QTabWidget()
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tabs, 1)
+        self.pages = []
+        for module, class_name in PAGES:
+            page = getattr(importlib.import_module(module), class_name)(self)
+            self.pages.append(page)
+            self.tabs.addTab(page, "")
+        self.empty = QLabel()
+        if not self.pages:
+            layout.addWidget(self.empty)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        for page in self.pages:
+            page.refresh()
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr(self.title_key))
+        self.empty.setText(tr("screen.not_ready"))
+        for index, page in enumerate(self.pages):
+            page.retranslate()
+            self.tabs.setTabText(index, tr(page.title_key))

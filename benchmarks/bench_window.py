@@ -1,0 +1,34 @@
+"""Start-up of the window on 100,000 cadres, and its peak memory."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = Path(__file__).with_name("window_child.py")
+
+
+def _start_once(db: Path) -> dict:
+    with tempfile.TemporaryDirectory() as config:
+        env = dict(os.environ, XDG_CONFIG_HOME=config, QT_QPA_PLATFORM="offscreen")
+        started = time.time()
+        out = subprocess.run([sys.executable, str(CHILD), str(db), repr(started), "kader"],
+                             capture_output=True, text=True, env=env, timeout=120,
+                             cwd=Path(__file__).resolve().parents[1])
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(ctx) -> list[dict]:
+    cadres = ctx.size(100_000, 20_000)
+    db = ctx.demo_db(cadres)
+    runs = [_start_once(db) for _ in range(3 if ctx.quick else 5)]
+    return [
+        ctx.result("startup_window_100k", [r["shown"] for r in runs], "s", 1.5),
+        ctx.result("peak_rss_window_100k", [r["peak_rss_mb"] for r in runs], "MB", 300),
+    ]
