@@ -1,0 +1,180 @@
+"""The cadre list as a Qt table model that holds ids, not rows (as Anki's browser).
+
+A search keeps the ids of its result; ``data()`` asks the services for the
+page of rows around the one being painted and keeps a bounded cache, so a
+list of 100,000 cadres costs a few hundred kilobytes and opens at once.
+A row that cannot be read shows as a disabled line instead of failing.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from imp_desktop.formatting import format_date
+from imp_desktop.i18n import tr
+from imp_desktop.services.cadre_search import (
+    COLUMNS,
+    CadreFilter,
+    CadreRow,
+    cadre_rows,
+    search_cadre_ids,
+)
+from imp_desktop.services.settings import level_labels
+
+PAGE = 100
+CACHE_LIMIT = 2000
+_GREY = QBrush(QColor("#8a8f8c"))
+_INCOMPLETE = QBrush(QColor("#a15c00"))
+
+
+class CadreTableModel(QAbstractTableModel):
+    result_changed = Signal(int)   # number of cadres in the result
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._ids: list[int] = []
+        self._cache: dict[int, CadreRow | None] = {}
+        self._filter = CadreFilter()
+        self._sort = ("name", False)
+        self._levels: dict[str, str] = {}
+
+    # --- searching -----------------------------------------------------------
+    @property
+    def filter(self) -> CadreFilter:
+        return self._filter
+
+    def set_filter(self, flt: CadreFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        """Search again (after a filter change, a sort or a write)."""
+        self.beginResetModel()
+        self._levels = level_labels()
+        self._ids = search_cadre_ids(self._filter, *self._sort)
+        self._cache.clear()
+        self.endResetModel()
+        self.result_changed.emit(len(self._ids))
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        old_ids = self._ids
+        self._ids = search_cadre_ids(self._filter, *self._sort)
+        positions = {cid: row for row, cid in enumerate(self._ids)}
+        for index in self.persistentIndexList():
+            row = positions.get(old_ids[index.row()]) if index.row() < len(old_ids) else None
+            new = self.index(row, index.column()) if row is not None else QModelIndex()
+            self.changePersistentIndex(index, new)
+        self.layoutChanged.emit()
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, cadre_id: int) -> int | None:
+        try:
+            return self._ids.index(cadre_id)
+        except ValueError:
+            return None
+
+    def cadre(self, row: int) -> CadreRow | None:
+        cid = self.id_at(row)
+        if cid is None:
+            return None
+        if cid not in self._cache:
+            self._fetch_page(row)
+        return self._cache.get(cid)
+
+    def _fetch_page(self, row: int) -> None:
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
+        start = (row // PAGE) * PAGE
+        page = self._ids[start:start + PAGE]
+        try:
+            found = cadre_rows(page)
+        except Exception:  # a failing page shows disabled rows, never raises into Qt
+            found = {}
+        for cid in page:
+            self._cache[cid] = found.get(cid)
+
+    # --- Qt model ------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(COLUMNS):
+                return tr(f"cadre.column.{COLUMNS[section]}")
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.cadre(index.row()) is None:
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        row = self.cadre(index.row())
+        column = COLUMNS[index.column()] if 0 <= index.column() < len(COLUMNS) else None
+        if row is None or column is None:
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return tr("cadre.row_unreadable")
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._text(row, column)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._tooltip(row, column) or None
+            return text
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not row.active:
+                return _GREY
+            if column in ("nik", "unit") and not getattr(row, "nik" if column == "nik" else "unit_id"):
+                return _INCOMPLETE
+        return None
+
+    def _text(self, row: CadreRow, column: str) -> str:
+        if column == "name":
+            return row.name
+        if column == "nik":
+            return row.nik or tr("cadre.missing")
+        if column == "level":
+            return self._levels.get(row.level, "") if row.level else ""
+        if column == "unit":
+            return row.unit_name or tr("cadre.missing")
+        if column == "desa":
+            return row.desa_name or ""
+        if column == "hamlet":
+            return row.hamlet or ""
+        if column == "rt":
+            return row.rt or ""
+        if column == "position":
+            return tr(f"position.{row.position}") if row.position else ""
+        if column == "phone":
+            return row.phone or ""
+        if column == "status":
+            return tr("cadre.status.active") if row.active else tr("cadre.status.inactive")
+        return ""
+
+    def _tooltip(self, row: CadreRow, column: str) -> str:
+        if column == "status" and not row.active:
+            return tr("cadre.status.inactive_since", date=format_date(row.inactive_date),
+                      reason=row.inactive_reason or "")
+        if column in ("nik", "unit") and row.incomplete:
+            return tr("cadre.incomplete_hint")
+        return self._text(row, column)

@@ -1,0 +1,37 @@
+from PySide6.QtCore import Qt
+
+from imp_desktop.data.models import Cadre
+from imp_desktop.ui.app import open_database
+from imp_desktop.ui.main_window import MainWindow
+
+
+def open_kader(qtbot, db_path, ui_settings):
+    window = MainWindow(str(db_path), open_database, ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.show_screen("kader")
+    return window, screen.cadres
+
+
+def test_typing_in_the_search_box_narrows_the_list(qtbot, demo_db, db_path, ui_settings):
+    _, panel = open_kader(qtbot, db_path, ui_settings)
+    total = panel.model.rowCount()
+    assert total == Cadre.select().where(Cadre.active == True).count()  # noqa: E712
+    assert panel.count_label.text() == f"{total} kader"
+    name = Cadre.select().where(Cadre.active == True).first().name  # noqa: E712
+    qtbot.keyClicks(panel.search, name[:5])
+    qtbot.waitUntil(lambda: panel.model.rowCount() < total, timeout=2000)
+    shown = [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())]
+    assert shown and all(name[:5].lower() in s.lower() for s in shown)
+
+
+def test_status_filter_and_sorting_by_header(qtbot, demo_db, db_path, ui_settings):
+    _, panel = open_kader(qtbot, db_path, ui_settings)
+    panel.status_box.setCurrentIndex(panel.status_box.findData("inactive"))
+    left = Cadre.select().where(Cadre.active == False).count()  # noqa: E712
+    assert panel.model.rowCount() == left
+    assert panel.model.index(0, 9).data() == "Berhenti"
+    header = panel.table.horizontalHeader()
+    header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
+    values = [panel.model.index(r, 5).data() for r in range(panel.model.rowCount())]
+    assert values == sorted(values)
