@@ -23,3 +23,16 @@ class ValidationError(UserError):
     def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.problems = problems or []
+
+
+class DatabaseDamaged(NotAnImpDatabase):
+    """An IMP Desktop file that fails SQLite's check; never repaired silently.
+
+    ``latest_backup`` is the newest automatic backup of that file, if any,
+    so the window and the command line can offer it.
+    """
+
+    def __init__(self, message: str, path=None, latest_backup=None):
+        super().__init__(message)
+        self.path = path
+        self.latest_backup = latest_backup

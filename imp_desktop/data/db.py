@@ -14,7 +14,7 @@ from peewee import SqliteDatabase
 
 from imp_desktop.data import migrations
 from imp_desktop.data.models import database, utc_now
-from imp_desktop.errors import DatabaseTooNew, NotAnImpDatabase, UserError
+from imp_desktop.errors import DatabaseDamaged, DatabaseTooNew, NotAnImpDatabase, UserError
 from imp_desktop.i18n import tr
 
 # "IMPD": marks a SQLite file as ours (PRAGMA application_id).
@@ -34,10 +34,30 @@ def is_url(target: str) -> bool:
     return "://" in str(target)
 
 
-def inspect_sqlite_file(path: Path) -> int:
+def _damaged(path: Path, detail: str) -> DatabaseDamaged:
+    """The refusal of a damaged file, offering the latest backup if there is one."""
+    from imp_desktop.data.backup import latest_backup
+
+    backup = latest_backup(path)
+    if backup is None:
+        message = tr("db.error.damaged_no_backup", path=str(path), detail=detail)
+    else:
+        message = tr("db.error.damaged", path=str(path), detail=detail,
+                     backup=str(backup.path), when=backup.label)
+    return DatabaseDamaged(message, path=path, latest_backup=backup.path if backup else None)
+
+
+def quick_check(conn) -> list[str]:
+    """SQLite's quick check on an open sqlite3 connection; [] when sound."""
+    rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+    return [row for row in rows if row != "ok"]
+
+
+def inspect_sqlite_file(path: Path, *, check: bool = True) -> int:
     """The schema version of an existing file, opened read-only; 0 if empty.
 
-    Raises NotAnImpDatabase for a file that is not ours or cannot be read.
+    Raises NotAnImpDatabase for a file that is not ours, DatabaseDamaged for
+    one of ours that fails SQLite's quick check or cannot be read.
     """
     if path.stat().st_size == 0:
         return 0
@@ -54,11 +74,28 @@ def inspect_sqlite_file(path: Path) -> int:
         if VERSION_TABLE not in tables or app_id != APPLICATION_ID:
             raise NotAnImpDatabase(tr("db.error.foreign", path=str(path)))
         row = conn.execute(f"SELECT MAX(version) FROM {VERSION_TABLE}").fetchone()
+        if check:
+            problems = quick_check(conn)
+            if problems:
+                raise _damaged(path, "; ".join(problems[:3]))
         return int(row[0] or 0)
     except sqlite3.DatabaseError as exc:
+        if _has_our_header(path):
+            raise _damaged(path, str(exc)) from exc
         raise NotAnImpDatabase(tr("db.error.unreadable", path=str(path), detail=str(exc))) from exc
     finally:
         conn.close()
+
+
+def _has_our_header(path: Path) -> bool:
+    """True for a file whose SQLite header says it is an IMP Desktop database."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    return (len(header) == 100 and header.startswith(b"SQLite format 3\0")
+            and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
 
 
 def _check_version(found: int, where: str) -> None:
@@ -67,28 +104,48 @@ def _check_version(found: int, where: str) -> None:
         raise DatabaseTooNew(tr("db.error.too_new", path=where, found=found, latest=latest))
 
 
-def open_database(target: str | os.PathLike, *, migrate: bool = True):
+# The lock of the database this process has open, if it took one.
+_held_lock = None
+
+
+def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool = False):
     """Open (creating if needed) the database at ``target`` and bring it up to date.
 
     ``target`` is a file path or a database URL (``postgresql://…``). The
-    opened database is bound to the models' proxy and returned.
+    opened database is bound to the models' proxy and returned. With
+    ``lock`` (the window, restore and merge), a file another running program
+    holds is refused with DatabaseInUse before anything is read or written.
     """
+    global _held_lock
     target = str(target)
+    new_lock = None
     if is_url(target):
         from playhouse.db_url import connect
 
         db = connect(target)
     else:
         path = Path(target).expanduser()
-        if path.exists():
-            if path.is_dir():
-                raise UserError(tr("db.error.is_folder", path=str(path)))
-            _check_version(inspect_sqlite_file(path), str(path))
-        else:
-            if not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.is_dir():
+            raise UserError(tr("db.error.is_folder", path=str(path)))
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if lock and not (_held_lock is not None and _held_lock.db_path == path.resolve()):
+            from imp_desktop.data.lock import DatabaseLock
+
+            new_lock = DatabaseLock(path.resolve()).acquire()
+        try:
+            if path.exists():
+                _check_version(inspect_sqlite_file(path), str(path))
+        except BaseException:
+            if new_lock is not None:
+                new_lock.release()
+            raise
         db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    keep = _held_lock if new_lock is None and lock else None
+    if keep is not None:
+        _held_lock = None      # reopening the same file: keep holding its lock
     close_database()
+    _held_lock = new_lock or keep
     database.initialize(db)
     db.connect(reuse_if_open=True)
     if migrate:
@@ -97,9 +154,27 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True):
 
 
 def close_database() -> None:
+    """Close the bound database and let go of its lock."""
+    global _held_lock
     current = database.obj
     if current is not None and not current.is_closed():
         current.close()
+    if _held_lock is not None:
+        _held_lock.release()
+        _held_lock = None
+
+
+def holds_lock(path: Path) -> bool:
+    """True when this process opened ``path`` with its lock."""
+    return _held_lock is not None and _held_lock.db_path == Path(path).resolve()
+
+
+def database_file() -> Path | None:
+    """The file of the bound SQLite database (None for PostgreSQL or none open)."""
+    current = database.obj
+    if isinstance(current, SqliteDatabase) and current.database not in ("", ":memory:"):
+        return Path(current.database)
+    return None
 
 
 def schema_version(db) -> int:

@@ -15,7 +15,7 @@ from imp_desktop.paths import default_db_path
 def open_database(path: str) -> None:
     from imp_desktop.data.db import open_database as open_db
 
-    open_db(path)
+    open_db(path, lock=True)
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -37,9 +37,18 @@ def open_first_database(path: str) -> str | None:
             return path
         except UserError as exc:
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc))
+            restore = None
+            if getattr(exc, "latest_backup", None):
+                restore = box.addButton(tr("backup.restore_latest"),
+                                        QMessageBox.ButtonRole.ActionRole)
             choose = box.addButton(tr("db.choose_other"), QMessageBox.ButtonRole.AcceptRole)
             box.addButton(tr("button.quit"), QMessageBox.ButtonRole.RejectRole)
             box.exec()
+            if restore is not None and box.clickedButton() is restore:
+                from imp_desktop.ui.backup_dialogs import restore_damaged_file
+
+                restore_damaged_file(None, exc.latest_backup, path)
+                continue
             if box.clickedButton() is not choose:
                 return None
             path, _ = QFileDialog.getOpenFileName(None, tr("menu.file.open"))
@@ -60,4 +69,7 @@ def run_window(db_path: str | None = None) -> int:
     settings.add_recent_file(path)
     window = MainWindow(path, open_database, settings)
     window.show()
+    from imp_desktop.ui.backup_dialogs import start_auto_backup
+
+    start_auto_backup(window)
     return app.exec()

@@ -1,0 +1,342 @@
+"""Backups of a database file and its photos, and restoring them.
+
+A backup is one zip file:
+
+- ``database.sqlite``: a snapshot taken with SQLite's online backup API (a
+  consistent copy even while the program writes; never a file copy of a live
+  database);
+- ``media/<name>``: every photo of the ``<db>.media/`` folder;
+- ``backup.json``: program and schema version, time, and the SHA-256 of
+  every other entry, so a damaged backup is refused before it replaces anything.
+
+Automatic backups live in ``<db>.backups/`` next to the database; the newest
+is what a damaged file's message offers. Restoring first keeps a safety copy
+of the current file (or, if it is too damaged to read, the file itself).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from imp_desktop import __version__
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import tr
+
+DB_ENTRY = "database.sqlite"
+MANIFEST_ENTRY = "backup.json"
+MEDIA_PREFIX = "media/"
+FORMAT = "imp-desktop-backup"
+AUTO_PREFIX = "auto-"
+SAFETY_PREFIX = "sebelum-pulih-"
+PAGES_PER_STEP = 2048
+
+Progress = Callable[[int, int], None]
+
+
+def media_dir(db_path: Path) -> Path:
+    """Photos of a database: ``<db>.media/`` next to the file."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".media")
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Automatic backups of a database: ``<db>.backups/`` next to the file."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".backups")
+
+
+def _stamp(moment: dt.datetime | None = None) -> str:
+    return (moment or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def describe_time(iso_utc: str) -> str:
+    """``27 November 2026 pukul 14.05`` in the computer's own time zone."""
+    from imp_desktop.formatting import format_date, format_time
+
+    try:
+        moment = dt.datetime.fromisoformat(iso_utc).astimezone()
+    except ValueError:
+        return iso_utc
+    return f"{format_date(moment.date())} {format_time(moment.time())}"
+
+
+@dataclass
+class BackupInfo:
+    path: Path
+    created_at: str          # ISO UTC
+    schema_version: int
+    program_version: str
+    media_files: int
+    database_bytes: int
+
+    @property
+    def label(self) -> str:
+        return describe_time(self.created_at)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def snapshot(db_path: Path, dest: Path, progress: Progress | None = None) -> None:
+    """Copy a database file consistently with the online backup API."""
+    source = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    target = sqlite3.connect(dest)
+    try:
+        def step(_status, remaining, total):
+            if progress:
+                progress(total - remaining, total)
+
+        source.backup(target, pages=PAGES_PER_STEP, progress=step)
+        # A snapshot is a plain file: no WAL beside it, ready to copy or zip.
+        target.execute("PRAGMA journal_mode=delete")
+    finally:
+        target.close()
+        source.close()
+
+
+def create_backup(db_path: Path, out: Path, progress: Progress | None = None) -> BackupInfo:
+    """Write a backup zip of ``db_path`` and its photos to ``out`` (a file path).
+
+    The zip is written under a temporary name and renamed when complete, so
+    a power cut never leaves a half-written backup that looks whole.
+    """
+    from imp_desktop.data.db import inspect_sqlite_file
+    from imp_desktop.data.models import utc_now
+
+    db_path, out = Path(db_path), Path(out)
+    if not db_path.is_file():
+        raise UserError(tr("backup.error.no_database", path=str(db_path)))
+    version = inspect_sqlite_file(db_path, check=False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    photos = sorted(p for p in media_dir(db_path).glob("*") if p.is_file())
+    partial = out.with_name(out.name + ".part")
+    with tempfile.TemporaryDirectory(prefix="imp-backup-", dir=out.parent) as tmp:
+        copy = Path(tmp) / DB_ENTRY
+        total_steps = 100 + len(photos)
+        snapshot(db_path, copy, progress and (
+            lambda done, total: progress(int(80 * done / max(total, 1)), total_steps)))
+        entries = {DB_ENTRY: _sha256_file(copy)}
+        try:
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+                zf.write(copy, DB_ENTRY)
+                for index, photo in enumerate(photos):
+                    name = MEDIA_PREFIX + photo.name
+                    zf.write(photo, name, compress_type=zipfile.ZIP_STORED)
+                    entries[name] = _sha256_file(photo)
+                    if progress:
+                        progress(80 + index, total_steps)
+                manifest = {"format": FORMAT, "program_version": __version__,
+                            "schema_version": version, "created_at": utc_now(),
+                            "database_name": db_path.name,
+                            "database_bytes": copy.stat().st_size,
+                            "media_files": len(photos), "entries": entries}
+                zf.writestr(MANIFEST_ENTRY, json.dumps(manifest, indent=1))
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, out)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserError(tr("backup.error.write", path=str(out), detail=exc.strerror or exc))
+    if progress:
+        progress(total_steps, total_steps)
+    return _info(out, manifest)
+
+
+def _info(path: Path, manifest: dict) -> BackupInfo:
+    return BackupInfo(Path(path), manifest.get("created_at", ""),
+                      int(manifest.get("schema_version", 0)),
+                      str(manifest.get("program_version", "")),
+                      int(manifest.get("media_files", 0)),
+                      int(manifest.get("database_bytes", 0)))
+
+
+def read_backup_info(path: Path) -> BackupInfo:
+    """The manifest of a backup file; UserError for anything that is not one."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read(MANIFEST_ENTRY))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
+        raise UserError(tr("backup.error.not_backup", path=str(path))) from exc
+    if manifest.get("format") != FORMAT:
+        raise UserError(tr("backup.error.not_backup", path=str(path)))
+    return _info(path, manifest)
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """Readable backups in the database's backup folder, newest first."""
+    found = []
+    folder = backups_dir(db_path)
+    if folder.is_dir():
+        for path in folder.glob("*.zip"):
+            try:
+                found.append(read_backup_info(path))
+            except UserError:
+                continue
+    found.sort(key=lambda info: info.created_at, reverse=True)
+    return found
+
+
+def latest_backup(db_path: Path) -> BackupInfo | None:
+    backups = list_backups(db_path)
+    return backups[0] if backups else None
+
+
+def auto_backup_name(moment: dt.datetime | None = None) -> str:
+    return f"{AUTO_PREFIX}{_stamp(moment)}.zip"
+
+
+def prune_auto_backups(db_path: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` automatic backups; returns the deleted."""
+    autos = [info for info in list_backups(db_path) if info.path.name.startswith(AUTO_PREFIX)]
+    removed = []
+    for info in autos[max(keep, 1):]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+def verify_and_extract(backup: Path, folder: Path) -> tuple[BackupInfo, Path, Path]:
+    """Check every entry of a backup against its manifest and extract it.
+
+    Returns (info, database file, media folder) inside ``folder``. Refuses a
+    damaged, truncated or altered backup, or one from a newer program, with a
+    UserError before anything outside ``folder`` is touched.
+    """
+    from imp_desktop.data.db import _check_version, inspect_sqlite_file
+
+    info = read_backup_info(backup)
+    db_file, media = folder / DB_ENTRY, folder / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    try:
+        with zipfile.ZipFile(backup) as zf:
+            manifest = json.loads(zf.read(MANIFEST_ENTRY))
+            entries = manifest.get("entries") or {}
+            if DB_ENTRY not in entries:
+                raise UserError(tr("backup.error.damaged", path=str(backup)))
+            for name, expected in entries.items():
+                if name == DB_ENTRY:
+                    target = db_file
+                elif name.startswith(MEDIA_PREFIX) and "/" not in name[len(MEDIA_PREFIX):] \
+                        and name[len(MEDIA_PREFIX):] not in ("", ".", ".."):
+                    target = media / name[len(MEDIA_PREFIX):]
+                else:
+                    raise UserError(tr("backup.error.damaged", path=str(backup)))
+                digest = hashlib.sha256()
+                with zf.open(name) as source, open(target, "wb") as sink:
+                    for block in iter(lambda: source.read(1 << 20), b""):
+                        digest.update(block)
+                        sink.write(block)
+                if digest.hexdigest() != expected:
+                    raise UserError(tr("backup.error.damaged", path=str(backup)))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise UserError(tr("backup.error.damaged", path=str(backup))) from exc
+    _check_version(inspect_sqlite_file(db_file), str(backup))
+    return info, db_file, media
+
+
+def _remove_sidecars(db_path: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
+def _copy_into(source: Path, db_path: Path) -> bool:
+    """Write ``source`` over a sound database through SQLite's backup API.
+
+    Connections that are still open on the file (other threads of this
+    program) then see the restored content instead of holding on to a file
+    that was swapped under them. False when the current file cannot be
+    opened that way (damaged or missing): the caller replaces the file.
+    """
+    from imp_desktop.data.db import inspect_sqlite_file
+
+    if not db_path.exists():
+        return False
+    try:
+        inspect_sqlite_file(db_path)
+    except UserError:
+        return False
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(db_path, timeout=30)
+    try:
+        src.backup(dst, pages=-1)
+        dst.execute("PRAGMA journal_mode=wal")
+        dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        dst.close()
+        src.close()
+    return True
+
+
+@dataclass
+class RestoreResult:
+    restored: BackupInfo
+    safety_copy: Path | None
+
+
+def restore_backup(backup: Path, db_path: Path, progress: Progress | None = None) -> RestoreResult:
+    """Replace ``db_path`` and its photos with a backup, after a safety copy.
+
+    The caller must make sure no other program has the file open (its lock).
+    The backup is verified completely before the current file is touched;
+    the current file is then saved into the backup folder (a normal backup,
+    or the raw file if it is too damaged to read).
+    """
+    db_path = Path(db_path)
+    backup = Path(backup)
+    folder = backups_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="imp-restore-", dir=db_path.parent) as tmp:
+        if progress:
+            progress(0, 3)
+        info, new_db, new_media = verify_and_extract(backup, Path(tmp))
+        if progress:
+            progress(1, 3)
+        safety = None
+        if db_path.exists():
+            safety = folder / f"{SAFETY_PREFIX}{_stamp()}.zip"
+            try:
+                create_backup(db_path, safety)
+            except (UserError, sqlite3.Error, OSError):
+                # Too damaged for the backup API: keep the file exactly as it is.
+                safety = folder / f"{SAFETY_PREFIX}{_stamp()}-rusak.sqlite"
+                shutil.copy2(db_path, safety)
+                for suffix in ("-wal", "-shm"):
+                    sidecar = db_path.with_name(db_path.name + suffix)
+                    if sidecar.exists():
+                        shutil.copy2(sidecar, safety.with_name(safety.name + suffix))
+        if progress:
+            progress(2, 3)
+        if not _copy_into(new_db, db_path):
+            # Unreadable file, so no program has it open: swap the files. The
+            # old WAL must go first, or SQLite would replay it into the new file.
+            _remove_sidecars(db_path)
+            os.replace(new_db, db_path)
+        media = media_dir(db_path)
+        old_media = media.with_name(media.name + ".lama")
+        if old_media.exists():
+            shutil.rmtree(old_media)
+        if media.exists():
+            media.rename(old_media)
+        if any(new_media.iterdir()):
+            shutil.move(str(new_media), str(media))
+        if old_media.exists():
+            shutil.rmtree(old_media)   # its photos are in the safety copy
+        if progress:
+            progress(3, 3)
+    return RestoreResult(info, safety)

@@ -1,0 +1,298 @@
+"""Backups in the window: the automatic one at start, the Pengaturan page
+"Cadangan & Kirim Data", and restoring (also offered for a damaged file).
+
+Slow work (backup, restore) runs through the task runner with a progress
+dialog; the services do everything, this module only asks and shows.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop import APP_NAME
+from imp_desktop.errors import UserError
+from imp_desktop.formatting import format_number
+from imp_desktop.i18n import tr
+from imp_desktop.ui.tasks import task_runner
+
+BACKUP_FILTER = "IMP Desktop (*.zip);;*"
+
+
+def start_auto_backup(window) -> None:
+    """The rolling backup at start, in the background; reported in the status bar."""
+    from imp_desktop.services.backup import auto_backup_if_due
+
+    def done(result):
+        if result.made is not None:
+            window.statusBar().showMessage(tr("backup.auto_done", when=result.made.label), 8000)
+
+    def failed(exc):
+        window.statusBar().showMessage(tr("backup.auto_failed", detail=str(exc)), 15000)
+
+    task_runner().run(auto_backup_if_due, done, failed)
+
+
+def run_with_progress(parent, title: str, fn, on_done, *, writes: bool = False) -> QProgressDialog:
+    """Run ``fn(progress)`` off the main thread behind a modal progress dialog.
+
+    Errors are shown in a message box; ``on_done(result)`` gets the result.
+    """
+    dialog = QProgressDialog(title, None, 0, 0, parent)
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+
+    def progress(done, total):
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+
+    def finish(result):
+        dialog.close()
+        on_done(result)
+
+    def fail(exc):
+        dialog.close()
+        message = str(exc) if isinstance(exc, UserError) else tr(
+            "safety.error.unexpected", detail=f"{type(exc).__name__}: {exc}")
+        QMessageBox.warning(parent, APP_NAME, message)
+
+    task_runner().run(fn, finish, fail, on_progress=progress, writes=writes)
+    return dialog
+
+
+def restore_damaged_file(parent, backup: Path, db_path: str) -> bool:
+    """Restore the offered backup over a file that was refused as damaged."""
+    from imp_desktop.services.backup import restore
+
+    answer = QMessageBox.question(parent, APP_NAME, tr("backup.confirm_restore_damaged",
+                                                       path=str(db_path)))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        result = restore(backup, db_path)
+    except UserError as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.warning(parent, APP_NAME, str(exc))
+        return False
+    QApplication.restoreOverrideCursor()
+    QMessageBox.information(parent, APP_NAME, _restored_text(result))
+    return True
+
+
+def _restored_text(result) -> str:
+    if result.safety_copy:
+        return tr("backup.restored", when=result.restored.label, safety=str(result.safety_copy))
+    return tr("backup.restored_new", when=result.restored.label)
+
+
+class BackupListModel(QAbstractTableModel):
+    """The automatic and safety backups next to the open database."""
+
+    COLUMNS = ("backup.col.when", "backup.col.kind", "backup.col.size", "backup.col.photos")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows = []
+
+    def reload(self) -> None:
+        from imp_desktop.services.backup import list_backups
+
+        self.beginResetModel()
+        try:
+            self.rows = list_backups()
+        except UserError:
+            self.rows = []
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        info = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == 0:
+                return info.label
+            if column == 1:
+                from imp_desktop.data.backup import AUTO_PREFIX
+
+                key = "auto" if info.path.name.startswith(AUTO_PREFIX) else "safety"
+                return tr(f"backup.kind.{key}")
+            if column == 2:
+                return f"{format_number(info.database_bytes / 1_048_576, 1)} MB"
+            return format_number(info.media_files)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(info.path)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class BackupPage(QWidget):
+    """Pengaturan › Cadangan & Kirim Data."""
+
+    title_key = "safety.page"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+
+        self.backup_box = QGroupBox()
+        box = QVBoxLayout(self.backup_box)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        box.addWidget(self.explain)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton(clicked=self.backup_now)
+        self.restore_file_button = QPushButton(clicked=self.restore_from_file)
+        self.restore_selected_button = QPushButton(clicked=self.restore_selected)
+        for button in (self.backup_button, self.restore_file_button,
+                       self.restore_selected_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.keep_label = QLabel()
+        self.keep = QSpinBox()
+        self.keep.setRange(1, 100)
+        self.keep.valueChanged.connect(self._keep_changed)
+        self.keep_label.setBuddy(self.keep)
+        buttons.addWidget(self.keep_label)
+        buttons.addWidget(self.keep)
+        box.addLayout(buttons)
+        self.model = BackupListModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.restore_selected())
+        box.addWidget(self.table, 1)
+        layout.addWidget(self.backup_box, 1)
+
+        self.package_panel = None
+        try:
+            from imp_desktop.ui.package_dialogs import PackagePanel
+        except ImportError:   # hand-over packages arrive in the next step
+            PackagePanel = None
+        if PackagePanel is not None:
+            self.package_panel = PackagePanel(self)
+            layout.addWidget(self.package_panel)
+        self.retranslate()
+
+    # --- Pengaturan page protocol ------------------------------------------
+    def refresh(self) -> None:
+        from imp_desktop.services.backup import keep_count
+
+        self.keep.blockSignals(True)
+        try:
+            self.keep.setValue(keep_count())
+        finally:
+            self.keep.blockSignals(False)
+        self.model.reload()
+        if self.package_panel:
+            self.package_panel.refresh()
+
+    def retranslate(self) -> None:
+        self.backup_box.setTitle(tr("backup.box"))
+        self.explain.setText(tr("backup.explain"))
+        self.backup_button.setText(tr("backup.button.now"))
+        self.restore_file_button.setText(tr("backup.button.restore_file"))
+        self.restore_selected_button.setText(tr("backup.button.restore_selected"))
+        self.keep_label.setText(tr("backup.keep"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        if self.package_panel:
+            self.package_panel.retranslate()
+
+    # --- actions -------------------------------------------------------------
+    def _keep_changed(self, value: int) -> None:
+        from imp_desktop.services.backup import set_keep_count
+
+        try:
+            set_keep_count(value)
+        except UserError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+
+    def backup_now(self) -> None:
+        from imp_desktop.services.backup import backup_to_folder
+
+        folder = QFileDialog.getExistingDirectory(self, tr("backup.choose_folder"),
+                                                  str(Path.home()))
+        if not folder:
+            return
+        run_with_progress(self, tr("backup.working"),
+                          lambda progress: backup_to_folder(folder, progress),
+                          self._backup_done)
+
+    def _backup_done(self, info) -> None:
+        self.model.reload()
+        QMessageBox.information(self, APP_NAME, tr("backup.done", path=str(info.path),
+                                                   photos=info.media_files))
+
+    def restore_from_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("backup.button.restore_file"),
+                                              str(Path.home()), BACKUP_FILTER)
+        if path:
+            self.restore(Path(path))
+
+    def restore_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, APP_NAME, tr("backup.select_first"))
+            return
+        self.restore(self.model.rows[rows[0].row()].path)
+
+    def restore(self, backup: Path) -> None:
+        from imp_desktop.data.backup import read_backup_info
+        from imp_desktop.services.backup import current_file, restore
+
+        try:
+            info = read_backup_info(backup)
+            db_path = current_file()
+        except UserError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        answer = QMessageBox.question(self, APP_NAME, tr("backup.confirm_restore",
+                                                         when=info.label, path=str(db_path)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        window = self.window()
+        run_with_progress(self, tr("backup.restoring"),
+                          lambda progress: restore(backup, db_path, progress),
+                          lambda result: self._restored(window, db_path, result), writes=True)
+
+    def _restored(self, window, db_path, result) -> None:
+        QMessageBox.information(self, APP_NAME, _restored_text(result))
+        if hasattr(window, "switch_database"):
+            window.switch_database(str(db_path))   # every screen reloads
+        else:
+            self.refresh()
