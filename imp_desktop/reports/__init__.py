@@ -1,0 +1,16 @@
+"""PDF documents made with ReportLab (no Qt here).
+
+Renderers take plain dataclasses from ``imp_desktop.reports.model`` and a
+``ReportSettings`` and return the PDF as bytes:
+
+- ``render_activity_report``  Laporan Kegiatan (sections A-F, signatures, attachments)
+- ``render_attendance``       Daftar Hadir, blank or filled
+- ``render_cadre_list``       Daftar Kader, NIK masked unless asked
+- ``render_role_recap``       Rekap Peran Bakti of a desa or kecamatan
+- ``render_assessment_sheet`` the six-role checklist of one unit, blank or filled
+
+``imp_desktop.services.reporting`` gathers the data from the database.
+"""
+from imp_desktop.reports.cadres import mask_nik, render_cadre_list
+
+__all__ = ["mask_nik", "render_cadre_list"]

@@ -1,0 +1,416 @@
+"""What every document shares: font, paper, margins, kop surat, footer, tables,
+signature blocks, escaping, metadata and the verification code.
+
+Documents are built in memory and returned as bytes; the caller writes them in
+one go. Pages are numbered "Halaman 2 dari 5" by a canvas that keeps every page
+until the total is known. The verification code is derived from a SHA-256 of
+the document's input data, so the same data always prints the same code and
+any change gives another.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import landscape as to_landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from imp_desktop import __version__
+from imp_desktop.formatting import format_nip
+from imp_desktop.i18n import tr
+from imp_desktop.paths import resource
+from imp_desktop.reports.model import Letterhead, ReportSettings, Signatory
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+
+PAPER = {
+    "A4": (210 * mm, 297 * mm),
+    "F4": (215 * mm, 330 * mm),     # Folio, common in Indonesian offices
+    "Letter": (215.9 * mm, 279.4 * mm),
+}
+# Binding edge on the left (tata naskah dinas: 3 cm left, 2 cm elsewhere).
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 30 * mm, 20 * mm, 20 * mm, 22 * mm
+SIGNATURE_ROOM = 25 * mm             # wet signature and stamp
+GRID = colors.HexColor("#444444")
+HEADER_FILL = colors.HexColor("#E6E6E6")
+
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the shipped DejaVu Sans once; PDFs embed a subset of it."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    folder = resource("fonts")
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_ITALIC, str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic=FONT_BOLD)
+    _fonts_registered = True
+
+
+def page_size(paper: str, landscape: bool = False) -> tuple[float, float]:
+    size = PAPER.get(paper, PAPER["A4"])
+    return to_landscape(size) if landscape else size
+
+
+# ---------------------------------------------------------------- styles
+
+class Styles:
+    """The paragraph styles of every document."""
+
+    def __init__(self):
+        register_fonts()
+        base = dict(fontName=FONT, fontSize=10.5, leading=14.5)
+        self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, spaceAfter=5, **base)
+        self.body_left = ParagraphStyle("body_left", alignment=TA_LEFT, spaceAfter=3, **base)
+        self.title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=12.5, leading=16,
+                                    alignment=TA_CENTER, spaceAfter=2, keepWithNext=1)
+        self.subtitle = ParagraphStyle("subtitle", fontName=FONT, fontSize=10.5, leading=14,
+                                       alignment=TA_CENTER, spaceAfter=10, keepWithNext=1)
+        self.heading = ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=10.5,
+                                      leading=14.5, spaceBefore=8, spaceAfter=3,
+                                      keepWithNext=1)
+        self.subheading = ParagraphStyle("subheading", fontName=FONT_BOLD, fontSize=10.5,
+                                         leading=14.5, spaceBefore=3, spaceAfter=2,
+                                         leftIndent=6 * mm, keepWithNext=1)
+        self.indented = ParagraphStyle("indented", parent=self.body, leftIndent=6 * mm)
+        self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=11 * mm,
+                                     bulletIndent=6 * mm, spaceAfter=2)
+        self.cell = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5)
+        self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.cell_head = ParagraphStyle("cell_head", fontName=FONT_BOLD, fontSize=8.5,
+                                        leading=10.5, alignment=TA_CENTER)
+        self.cell_bold = ParagraphStyle("cell_bold", fontName=FONT_BOLD, fontSize=8.5,
+                                        leading=10.5)
+        self.small = ParagraphStyle("small", fontName=FONT, fontSize=8.5, leading=11,
+                                    spaceAfter=3)
+        self.caption = ParagraphStyle("caption", fontName=FONT, fontSize=8.5, leading=10.5,
+                                      alignment=TA_CENTER)
+        self.sign = ParagraphStyle("sign", fontName=FONT, fontSize=10.5, leading=14,
+                                   alignment=TA_CENTER)
+        self.sign_name = ParagraphStyle("sign_name", parent=self.sign, fontName=FONT_BOLD)
+        self.kop_big = ParagraphStyle("kop_big", fontName=FONT_BOLD, fontSize=13, leading=16,
+                                      alignment=TA_CENTER)
+        self.kop = ParagraphStyle("kop", fontName=FONT_BOLD, fontSize=11.5, leading=14.5,
+                                  alignment=TA_CENTER)
+        self.kop_small = ParagraphStyle("kop_small", fontName=FONT, fontSize=8.5, leading=11,
+                                        alignment=TA_CENTER)
+        self.meta = ParagraphStyle("meta", fontName=FONT, fontSize=10.5, leading=14)
+
+
+_styles: Styles | None = None
+
+
+def styles() -> Styles:
+    global _styles
+    if _styles is None:
+        _styles = Styles()
+    return _styles
+
+
+# ---------------------------------------------------------------- text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def esc(text) -> str:
+    """User text made safe for a Paragraph: markup characters escaped, control
+    characters dropped, line breaks kept."""
+    if text is None:
+        return ""
+    text = _CONTROL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = escape(text, {'"': "&quot;"})
+    return text.replace("\n", "<br/>")
+
+
+def para(text, style: ParagraphStyle, markup: bool = False) -> Paragraph:
+    """A paragraph of user text (escaped) or of our own markup (``markup=True``)."""
+    return Paragraph(text if markup else esc(text), style)
+
+
+def split_paragraphs(text: str | None) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks inside a paragraph are
+    the typist's wrapping (the seed report has them everywhere) and become spaces."""
+    if not text or not text.strip():
+        return []
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
+def text_block(text: str | None, style: ParagraphStyle) -> list[Flowable]:
+    return [para(block, style) for block in split_paragraphs(text)]
+
+
+def has_text(*values) -> bool:
+    return any(value and str(value).strip() for value in values)
+
+
+# ---------------------------------------------------------------- verification
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return "sha256:" + hashlib.sha256(value).hexdigest()
+    if isinstance(value, (dt.date, dt.time, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def content_digest(kind: str, data) -> str:
+    """SHA-256 of the document kind and its input data, canonical JSON."""
+    payload = dataclasses.asdict(data) if dataclasses.is_dataclass(data) else data
+    encoded = json.dumps({"kind": kind, "data": payload}, default=_plain, sort_keys=True,
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def verification_code(kind: str, data) -> str:
+    """``3F9A-2C71-B0D4``: the first 48 bits of the content digest."""
+    digest = content_digest(kind, data).upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
+
+
+# ---------------------------------------------------------------- building blocks
+
+def letterhead_flowables(letterhead: Letterhead | None, width: float) -> list[Flowable]:
+    """The kop surat: logo on the left, centred lines, a thick and a thin rule."""
+    if letterhead is None or letterhead.is_empty:
+        return []
+    s = styles()
+    lines = [line for line in letterhead.lines if line and line.strip()][:4]
+    texts: list[Flowable] = []
+    for index, line in enumerate(lines):
+        style = s.kop_big if index == len(lines) - 1 and len(lines) > 1 else s.kop
+        texts.append(para(line.upper(), style))
+    if letterhead.address.strip():
+        texts.append(para(letterhead.address, s.kop_small))
+    logo = _logo(letterhead.logo)
+    if logo is not None:
+        side = 24 * mm
+        table = Table([[logo, texts, ""]], colWidths=[side, width - 2 * side, side])
+    else:
+        table = Table([[texts]], colWidths=[width])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    result: list[Flowable] = [table]
+    if letterhead.rule:
+        result.append(DoubleRule(width))
+    result.append(Spacer(1, 5 * mm))
+    return result
+
+
+def _logo(data: bytes | None) -> Image | None:
+    if not data:
+        return None
+    try:
+        from reportlab.lib.utils import ImageReader
+
+        reader = ImageReader(io.BytesIO(data))
+        w, h = reader.getSize()
+    except Exception:   # a damaged logo leaves the kop without it, never breaks it
+        return None
+    box = 22 * mm
+    scale = min(box / w, box / h)
+    return Image(io.BytesIO(data), width=w * scale, height=h * scale)
+
+
+class DoubleRule(Flowable):
+    """The kop surat's rule: a thick line above a thin one."""
+
+    def __init__(self, width: float):
+        super().__init__()
+        self.width, self.height = width, 3.2
+
+    def draw(self):
+        self.canv.setLineWidth(1.8)
+        self.canv.line(0, 2.6, self.width, 2.6)
+        self.canv.setLineWidth(0.5)
+        self.canv.line(0, 0.2, self.width, 0.2)
+
+
+def title_block(title: str, subtitle_lines: list[str] = ()) -> list[Flowable]:
+    s = styles()
+    result: list[Flowable] = [para(title.upper(), s.title)]
+    subtitle = "<br/>".join(esc(line) for line in subtitle_lines if line)
+    if subtitle:
+        result.append(para(subtitle, s.subtitle, markup=True))
+    else:
+        result.append(Spacer(1, 6))
+    return result
+
+
+def info_table(rows: list[tuple[str, str]], width: float) -> Table:
+    """``Label : value`` lines under a title (kegiatan, hari/tanggal, tempat)."""
+    s = styles()
+    label_width = 38 * mm
+    data = [[para(label, s.meta), para(":", s.meta), para(value, s.meta)]
+            for label, value in rows if value]
+    table = Table(data, colWidths=[label_width, 4 * mm, width - label_width - 4 * mm])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    return table
+
+
+def grid_table(header: list[str], rows: list[list], widths: list[float], *,
+               header_rows: int = 1, extra_style: list | None = None,
+               header_data: list[list] | None = None) -> Table:
+    """A ruled table whose header repeats on every page. Cells that are plain
+    strings become escaped Paragraphs so long text wraps inside its column."""
+    s = styles()
+    head = header_data or [[para(text, s.cell_head) for text in header]]
+    body = [[para(cell, s.cell) if isinstance(cell, str) else cell for cell in row]
+            for row in rows]
+    table = Table(head + body, colWidths=widths, repeatRows=header_rows, splitInRow=1)
+    commands = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
+        ("VALIGN", (0, header_rows), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    table.setStyle(TableStyle(commands + (extra_style or [])))
+    return table
+
+
+def signature_blocks(left: Signatory | None, right: Signatory | None, width: float, *,
+                     left_heading: list[str] = (), right_heading: list[str] = (),
+                     lang: str = "id") -> Flowable:
+    """Two signature blocks side by side that never split across pages.
+
+    ``*_heading`` are the lines above the title ("Mengetahui," or the place and
+    date). A missing signatory leaves its half empty; the name line stays blank
+    (for writing by hand) when no name is known.
+    """
+    s = styles()
+
+    def column(sig: Signatory | None, heading: list[str]) -> list[list]:
+        if sig is None:
+            return [[""], [""], [""], [""], [""]]
+        head = "<br/>".join(esc(line) for line in heading if line)
+        name = f"<u>{esc(sig.name)}</u>" if sig.name.strip() else "(" + "." * 45 + ")"
+        nip = tr("report.nip", lang, nip=format_nip(sig.nip)) if sig.nip else ""
+        return [[para(head, s.sign, markup=True)], [para(sig.title, s.sign)], [""],
+                [para(name, s.sign_name, markup=True)], [para(nip, s.sign)]]
+
+    left_col, right_col = column(left, list(left_heading)), column(right, list(right_heading))
+    data = [l + r for l, r in zip(left_col, right_col)]
+    half = width / 2
+    table = Table(data, colWidths=[half, half],
+                  rowHeights=[None, None, SIGNATURE_ROOM, None, None])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return KeepTogether([Spacer(1, 8 * mm), table])
+
+
+def officer_signature(officer: Signatory | None, place_name: str, date: dt.date | None,
+                      width: float, lang: str) -> Flowable | None:
+    """The officer alone on the right (lists and recaps)."""
+    if officer is None:
+        return None
+    from imp_desktop.formatting import format_place_date
+
+    heading = [format_place_date(place_name, date or dt.date.today(), lang=lang)]
+    return signature_blocks(None, officer, width, right_heading=heading, lang=lang)
+
+
+# ---------------------------------------------------------------- document
+
+@dataclasses.dataclass
+class DocumentInfo:
+    title: str               # PDF metadata title
+    subject: str
+    code: str                # verification code printed in the footer
+    landscape: bool = False
+
+
+def _numbered_canvas(info: DocumentInfo, lang: str):
+    """A canvas that holds every page until the last so it can print "page x of y"."""
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self):
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held_pages)
+            for state in self._held_pages:
+                self.__dict__.update(state)
+                self._draw_footer(total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, total: int) -> None:
+            width, _ = self._pagesize
+            y = MARGIN_BOTTOM - 11 * mm
+            self.saveState()
+            self.setStrokeColor(colors.HexColor("#999999"))
+            self.setLineWidth(0.4)
+            self.line(MARGIN_LEFT, y + 9, width - MARGIN_RIGHT, y + 9)
+            self.setFont(FONT, 7.5)
+            self.setFillColor(colors.HexColor("#333333"))
+            self.drawString(MARGIN_LEFT, y, tr("report.footer.code", lang, code=info.code))
+            self.drawRightString(width - MARGIN_RIGHT, y, tr(
+                "report.footer.page", lang, page=self._pageNumber, total=total))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def content_width(settings: ReportSettings, landscape: bool = False) -> float:
+    return page_size(settings.paper_size, landscape)[0] - MARGIN_LEFT - MARGIN_RIGHT
+
+
+def build_pdf(story: list[Flowable], settings: ReportSettings, info: DocumentInfo) -> bytes:
+    """Lay out ``story`` on the configured paper and return the PDF bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=page_size(settings.paper_size, info.landscape),
+        leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, title=info.title, author=settings.author or "IMP Desktop",
+        subject=info.subject, creator=f"IMP Desktop {__version__}",
+        keywords=f"{tr('report.footer.code', settings.lang, code=info.code)}",
+        lang=settings.lang)
+    doc.build(story or [Spacer(1, 1)], canvasmaker=_numbered_canvas(info, settings.lang))
+    return buffer.getvalue()

@@ -1,0 +1,233 @@
+"""What the report renderers take: plain dataclasses, filled by services.reporting.
+
+Nothing here touches the database or Qt. Texts are the user's own words and are
+escaped by the renderers; dates are ``datetime.date`` and formatted in PUEBI
+style when drawn.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+PAPER_SIZES = ("A4", "F4", "Letter")
+
+# Attendance statuses (glossary: hadir / izin / sakit / tanpa keterangan).
+PRESENT, EXCUSED, SICK, ABSENT = "present", "excused", "sick", "absent"
+STATUSES = (PRESENT, EXCUSED, SICK, ABSENT)
+
+
+@dataclass
+class Letterhead:
+    """The kop surat: up to four text lines (the first ones bold), an address line,
+    an optional logo (image bytes, PNG or JPEG) and a rule under it."""
+
+    lines: list[str] = field(default_factory=list)
+    address: str = ""
+    logo: bytes | None = None
+    rule: bool = True
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(line.strip() for line in self.lines) and not self.address.strip() \
+            and not self.logo
+
+
+@dataclass
+class ReportSettings:
+    """How every document of this installation looks."""
+
+    paper_size: str = "A4"
+    letterhead: Letterhead | None = None
+    author: str = ""          # the officer's name, for the PDF metadata
+    lang: str = "id"
+    timezone: str = "WIB"
+
+
+@dataclass
+class Signatory:
+    """One signature block: the line above the name, the name, an optional NIP."""
+
+    title: str = ""           # "Penyuluh KB Kecamatan Tengaran", "Kepala Desa Duren"
+    name: str = ""
+    nip: str | None = None
+
+
+@dataclass
+class Participant:
+    """One person on an attendance list."""
+
+    name: str
+    role: str = ""                  # Jabatan/Unsur: "Ketua PPKBD Duren", "Kepala Desa"
+    level: str | None = None        # unit level code of a cadre; None for others
+    status: str | None = None       # one of STATUSES; None on a blank list
+    official: bool = False          # village head, officials: listed as "pejabat hadir"
+    pre_score: float | None = None
+    post_score: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Photo:
+    """A documentation photo: the image bytes as stored, and its caption."""
+
+    image: bytes
+    caption: str = ""
+
+
+@dataclass
+class RoleRecapRow:
+    """One unit in a role recap: the share of indicators met for each of the six roles."""
+
+    unit_name: str
+    level: str = ""                 # level label as printed ("PPKBD")
+    desa_name: str = ""
+    assessed_on: dt.date | None = None
+    role_scores: list[float | None] = field(default_factory=list)   # percent, 6 values
+    role_fulfilled: list[bool | None] = field(default_factory=list)  # 6 values
+    classification: str | None = None
+
+
+@dataclass
+class RoleRecap:
+    """Rekap Peran Bakti for a desa or a kecamatan over a period."""
+
+    scope: str                      # "Desa Duren" / "Kecamatan Tengaran"
+    period: str = ""                # "November 2026"
+    role_names: list[str] = field(default_factory=list)
+    rows: list[RoleRecapRow] = field(default_factory=list)
+    rule_note: str = ""             # the classification rule version that was used
+    kecamatan_name: str = ""
+    date: dt.date | None = None
+    place_name: str = ""
+    officer: Signatory | None = None
+
+
+@dataclass
+class ActivityReport:
+    """Laporan Kegiatan: one activity, in the official shape (sections A-F).
+
+    Every text field may hold several paragraphs separated by blank lines; an
+    empty field leaves its part out, an empty section is not printed at all.
+    """
+
+    title: str
+    date: dt.date
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    venue: str = ""                 # "Balai Desa Duren"
+    desa_name: str = ""
+    kecamatan_name: str = ""
+    number: str = ""                # letter number, when the office gives one
+    # A. Pendahuluan
+    background: str = ""            # Latar Belakang
+    purpose: str = ""               # Maksud dan Tujuan
+    legal_basis: str = ""           # Dasar
+    # B. Pelaksanaan
+    participants_note: str = ""     # free words about who came
+    speakers: list[str] = field(default_factory=list)   # narasumber
+    # C. to F.
+    results: str = ""
+    supporting_factors: str = ""
+    inhibiting_factors: str = ""
+    conclusion: str = ""
+    suggestions: str = ""
+    closing: str = ""
+    participants: list[Participant] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    role_recap: RoleRecap | None = None
+    level_labels: dict[str, str] = field(default_factory=dict)
+    village_head: Signatory | None = None
+    officer: Signatory | None = None
+    place_name: str = ""            # for the date line above the officer's signature
+    signed_on: dt.date | None = None  # date of the report; the activity date when None
+
+
+@dataclass
+class AttendanceSheet:
+    """Daftar Hadir, blank (printed before the meeting) or filled."""
+
+    title: str
+    date: dt.date | None = None
+    start_time: dt.time | None = None
+    venue: str = ""
+    desa_name: str = ""
+    kecamatan_name: str = ""
+    participants: list[Participant] = field(default_factory=list)
+    blank: bool = False
+    guest_rows: int = 10            # empty numbered rows for people not on the list
+    officer: Signatory | None = None
+    place_name: str = ""
+
+
+@dataclass
+class CadreRow:
+    name: str
+    nik: str | None = None
+    sex: str | None = None
+    birth_place: str | None = None
+    birth_date: dt.date | None = None
+    position: str = ""              # "Ketua", "Anggota"
+    address: str = ""               # "Dusun Krajan RT 003/RW 005"
+    phone: str | None = None
+    education: str | None = None
+    active: bool = True
+
+
+@dataclass
+class CadreGroup:
+    """The cadres of one unit."""
+
+    unit_name: str
+    level: str = ""                 # level label
+    sk_number: str | None = None
+    rows: list[CadreRow] = field(default_factory=list)
+
+
+@dataclass
+class CadreListing:
+    """Daftar Kader of a desa (all its units) or of one unit."""
+
+    scope: str                      # "Desa Duren" or "PPKBD Duren"
+    kecamatan_name: str = ""
+    groups: list[CadreGroup] = field(default_factory=list)
+    full_nik: bool = False
+    date: dt.date | None = None
+    place_name: str = ""
+    officer: Signatory | None = None
+
+
+@dataclass
+class AssessmentIndicator:
+    text: str
+    met: bool | None = None         # None: not answered (or a blank sheet)
+    note: str = ""
+    evidence: str = ""
+
+
+@dataclass
+class AssessmentRole:
+    number: int
+    name: str
+    indicators: list[AssessmentIndicator] = field(default_factory=list)
+    score: float | None = None      # percent of indicators met
+    fulfilled: bool | None = None
+
+
+@dataclass
+class AssessmentSheet:
+    """One unit's checklist of the six roles, blank or filled."""
+
+    unit_name: str
+    level: str = ""
+    desa_name: str = ""
+    kecamatan_name: str = ""
+    date: dt.date | None = None
+    roles: list[AssessmentRole] = field(default_factory=list)
+    classification: str | None = None
+    roles_fulfilled: int | None = None
+    rule_note: str = ""
+    catalogue_note: str = ""        # indicator list version
+    blank: bool = False
+    assessor: Signatory | None = None
+    unit_head: Signatory | None = None
+    place_name: str = ""
