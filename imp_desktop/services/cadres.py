@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 
 from imp_desktop.data.models import POSITIONS, SEXES, Cadre, Region, database
-from imp_desktop.errors import ValidationError
+from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
 from imp_desktop.services.regions import pad_number, region_exists
@@ -125,10 +125,15 @@ def _apply(cadre: Cadre, data: CadreInput) -> None:
     cadre.position = data.position
     cadre.sk_number, cadre.sk_date = data.sk_number, data.sk_date
     cadre.start_date = data.start_date
+    refresh_search_text(cadre)
+
+
+def refresh_search_text(cadre: Cadre) -> None:
+    """What the search box looks in: name, NIK, phone and desa name."""
     desa_name = None
-    if data.desa_code:
-        desa_name = Region.select(Region.name).where(Region.code == data.desa_code).scalar()
-    cadre.search_text = search_key(data.name, data.nik, data.phone, desa_name)
+    if cadre.desa_code:
+        desa_name = Region.select(Region.name).where(Region.code == cadre.desa_code).scalar()
+    cadre.search_text = search_key(cadre.name, cadre.nik, cadre.phone, desa_name)
 
 
 def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
@@ -161,3 +166,50 @@ def set_active(cadre_id: int, active: bool, reason: str | None = None,
         cadre.inactive_reason = None if active else reason
         cadre.inactive_date = None if active else (date or dt.date.today())
         cadre.save()
+
+
+@dataclass(frozen=True)
+class CadreState:
+    """Whether a cadre is active, and since when not."""
+
+    active: bool
+    inactive_reason: str | None
+    inactive_date: dt.date | None
+    merged_into_id: int | None
+
+
+def load_cadre(cadre_id: int) -> CadreInput:
+    """A saved cadre as the dialog's plain values."""
+    cadre = Cadre.get_or_none(Cadre.id == cadre_id)
+    if cadre is None:
+        raise UserError(tr("cadre.error.missing", id=cadre_id))
+    return CadreInput(
+        name=cadre.name, nik=cadre.nik, sex=cadre.sex, birth_place=cadre.birth_place,
+        birth_date=cadre.birth_date, address=cadre.address, rt=cadre.rt, rw=cadre.rw,
+        desa_code=cadre.desa_code, hamlet_id=cadre.hamlet_id,
+        neighbourhood_id=cadre.neighbourhood_id, phone=cadre.phone,
+        education=cadre.education, occupation=cadre.occupation, unit_id=cadre.unit_id,
+        position=cadre.position, sk_number=cadre.sk_number, sk_date=cadre.sk_date,
+        start_date=cadre.start_date)
+
+
+def cadre_state(cadre_id: int) -> CadreState:
+    cadre = Cadre.get_or_none(Cadre.id == cadre_id)
+    if cadre is None:
+        raise UserError(tr("cadre.error.missing", id=cadre_id))
+    return CadreState(bool(cadre.active), cadre.inactive_reason, cadre.inactive_date,
+                      cadre.merged_into_id)
+
+
+def desa_choices() -> list[tuple[str, str]]:
+    """(code, name) of the desa a cadre can be placed in: those of the officer's
+    kecamatan and any desa that already has units or cadres, by name."""
+    from imp_desktop.services.cadre_search import cadre_desa_choices
+    from imp_desktop.services.regions import children
+    from imp_desktop.services.settings import get_officer
+
+    found = dict(cadre_desa_choices())
+    kecamatan = get_officer().kecamatan_code
+    if kecamatan:
+        found.update((r.code, r.name) for r in children(kecamatan))
+    return sorted(found.items(), key=lambda item: (item[1], item[0]))
