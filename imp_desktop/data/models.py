@@ -16,6 +16,7 @@ from peewee import (
     CharField,
     DatabaseProxy,
     DateField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -230,3 +231,82 @@ class AssessmentAnswer(BaseModel):
 
 
 ALL_MODELS += [RoleCatalogue, RoleIndicator, ClassificationRule, Assessment, AssessmentAnswer]
+
+
+# --- Activities (kegiatan): types, participants, photos ---
+
+# Attendance statuses (labels through tr("activity.status.<code>")); None = not yet marked.
+STATUS_PRESENT, STATUS_EXCUSED, STATUS_SICK, STATUS_ABSENT = "hadir", "izin", "sakit", "alpa"
+ATTENDANCE_STATUSES = (STATUS_PRESENT, STATUS_EXCUSED, STATUS_SICK, STATUS_ABSENT)
+
+
+class ActivityType(BaseModel):
+    """An editable kind of activity ("Pembinaan kader IMP", "Pertemuan rutin"...)."""
+
+    name = CharField(unique=True)
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Activity(BaseModel):
+    """A coaching session or meeting: every part of its Laporan Kegiatan."""
+
+    title = CharField()
+    activity_type = ForeignKeyField(ActivityType, null=True, backref="activities",
+                                    on_delete="RESTRICT")
+    date = DateField(index=True)
+    start_time = CharField(max_length=5, null=True)   # "09:00"
+    end_time = CharField(max_length=5, null=True)
+    time_zone = CharField(max_length=4, default="WIB")
+    place = CharField(null=True)
+    desa = ForeignKeyField(Region, field=Region.code, column_name="desa_code", null=True,
+                           backref="activities", on_delete="RESTRICT")
+    background = TextField(default="")
+    aims = TextField(default="")
+    legal_basis = TextField(default="")
+    agenda = TextField(default="")
+    speakers = TextField(default="")
+    participants_note = TextField(default="")
+    results = TextField(default="")
+    supporting_factors = TextField(default="")
+    inhibiting_factors = TextField(default="")
+    conclusions = TextField(default="")
+    suggestions = TextField(default="")
+    follow_up = TextField(default="")
+    closing = TextField(default="")
+    funding_source = CharField(null=True)
+    funding_amount = IntegerField(null=True)          # whole rupiah
+    engagement_rating = IntegerField(null=True)       # 1 (kurang) .. 5 (sangat baik)
+    engagement_note = TextField(default="")
+    scores_enabled = BooleanField(default=False)
+    copied_from = ForeignKeyField("self", null=True, backref="copies", on_delete="SET NULL")
+    search_text = TextField(default="")
+
+
+class Participant(BaseModel):
+    """One invited person: a cadre (plain FK, re-pointed by merges) or a guest."""
+
+    activity = ForeignKeyField(Activity, backref="participants", on_delete="CASCADE")
+    cadre = ForeignKeyField(Cadre, null=True, backref="participations", on_delete="RESTRICT")
+    guest_name = CharField(null=True)
+    guest_position = CharField(null=True)             # "Kepala Desa", "Bidan desa"...
+    status = CharField(max_length=8, null=True)
+    pre_score = FloatField(null=True)
+    post_score = FloatField(null=True)
+    note = CharField(null=True)
+    sort_order = IntegerField(default=0)
+
+
+class ActivityPhoto(BaseModel):
+    """A documentation photo; the file lives in the program's own media store."""
+
+    activity = ForeignKeyField(Activity, backref="photos", on_delete="CASCADE")
+    file_name = CharField()                           # "<sha256>.jpg" in <db>.media/
+    caption = TextField(default="")
+    original_name = CharField(null=True)
+    width = IntegerField(null=True)
+    height = IntegerField(null=True)
+    sort_order = IntegerField(default=0)
+
+
+ALL_MODELS += [ActivityType, Activity, Participant, ActivityPhoto]

@@ -56,6 +56,7 @@ OCCUPATION = ["Ibu rumah tangga", "Ibu rumah tangga", "Ibu rumah tangga", "Petan
 # Later features add their demo data here: "module:function", each called as
 # ``function(rng, summary)`` inside the demo transaction, after cadres exist.
 EXTRA_STEPS: list[str] = [
+    "imp_desktop.services.activity_demo:demo_activities",
     "imp_desktop.services.roles:demo_assessments",
 ]
 

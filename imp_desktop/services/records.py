@@ -54,5 +54,11 @@ def list_units() -> list[dict]:
     return result
 
 
+def list_activities() -> list[dict]:
+    from imp_desktop.services.activities import activity_records
+
+    return activity_records()
+
+
 # Feature modules register more record kinds here (e.g. "activities").
-LISTERS = {"cadres": list_cadres, "units": list_units}
+LISTERS = {"cadres": list_cadres, "units": list_units, "activities": list_activities}
