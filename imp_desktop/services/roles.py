@@ -508,6 +508,7 @@ class AssessmentSheet:
     classification_label: str
     created_at: str | None = None
     updated_at: str | None = None
+    rule_id: int | None = None
 
     @property
     def is_blank(self) -> bool:
@@ -567,7 +568,8 @@ def _sheet(catalogue: Catalogue, rule: Rule, answers: dict[int, AnswerInput] | N
         classification_label=classification_label(classification, lang) if classification
         else "",
         created_at=None if blank else assessment.created_at,
-        updated_at=None if blank else assessment.updated_at)
+        updated_at=None if blank else assessment.updated_at,
+        rule_id=rule.id)
 
 
 def _answers_of(assessment_id: int) -> dict[int, AnswerInput]:
@@ -779,6 +781,93 @@ def unit_statuses(desa_code: str, period: str) -> list[UnitStatus]:
                                  row.roles_fulfilled if row else None,
                                  row.classification if row else None))
     return result
+
+
+# --- choices for the screen ----------------------------------------------------
+
+def desa_choices() -> list[tuple[str, str]]:
+    """(code, name) of the desa that have active IMP units, by name."""
+    codes = {code for (code,) in Unit.select(Unit.desa).where(Unit.active == True)  # noqa: E712
+             .distinct().tuples()}
+    names = dict(Region.select(Region.code, Region.name)
+                 .where(Region.code.in_(list(codes) or [""])).tuples())
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
+
+
+def recap_scopes() -> list[tuple[str, str, str]]:
+    """(code, scope, name) for the recap: each kecamatan with units, then its desa."""
+    desa = desa_choices()
+    kecamatan_codes = sorted({code.rsplit(".", 1)[0] for code, _ in desa})
+    names = dict(Region.select(Region.code, Region.name)
+                 .where(Region.code.in_(kecamatan_codes or [""])).tuples())
+    result = []
+    for kecamatan in kecamatan_codes:
+        result.append((kecamatan, "kecamatan", names.get(kecamatan, kecamatan)))
+        result += [(code, "desa", name) for code, name in desa
+                   if code.startswith(kecamatan + ".")]
+    return result
+
+
+def period_choices(quarters: bool = False, desa_code: str | None = None,
+                   today: dt.date | None = None) -> list[Period]:
+    """Recent months (or quarters) plus older ones that have assessments, newest first."""
+    found = {p.key: p for p in recent_periods(8 if quarters else 12, quarters, today)}
+    unit_ids = None
+    if desa_code:
+        unit_ids = [u for (u,) in Unit.select(Unit.id).where(Unit.desa == desa_code).tuples()]
+    for key in assessed_periods(unit_ids):
+        period = parse_period(key)
+        if period.is_quarter == quarters:
+            found.setdefault(key, period)
+    return sorted(found.values(), key=lambda p: (p.start, p.end), reverse=True)
+
+
+def _activities_module():
+    try:
+        from imp_desktop.services import activities
+    except ImportError:      # the activities feature is not installed yet
+        return None
+    return activities
+
+
+def activities_available() -> bool:
+    return _activities_module() is not None
+
+
+def activity_choices(desa_code: str | None = None, period: str | None = None
+                     ) -> list[tuple[int, str]]:
+    """(id, "27 November 2026 - title") of activities that can serve as evidence:
+    those of the desa, in the period first."""
+    module = _activities_module()
+    if module is None:
+        return []
+    from imp_desktop.formatting import format_date
+
+    found = module.list_activities(module.ActivityFilter(desa_code=desa_code))
+    chosen = parse_period(period) if period else None
+
+    def inside(item) -> bool:
+        return bool(chosen and chosen.start <= item.date <= chosen.end)
+
+    found.sort(key=lambda item: (not inside(item), -item.date.toordinal()))
+    return [(item.id, f"{format_date(item.date)} - {item.title}") for item in found]
+
+
+def evidence_titles(activity_ids) -> dict[int, str]:
+    ids = {i for i in activity_ids if i}
+    module = _activities_module()
+    if module is None or not ids:
+        return {}
+    from imp_desktop.formatting import format_date
+
+    titles = {}
+    for activity_id in ids:
+        try:
+            detail = module.get_activity(activity_id)
+        except UserError:
+            continue
+        titles[activity_id] = f"{format_date(detail.date)} - {detail.title}"
+    return titles
 
 
 # --- recap ---------------------------------------------------------------------

@@ -1,0 +1,154 @@
+"""The Peran Bakti screen and its item models, driven like a user would."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from imp_desktop.services import roles
+from imp_desktop.services.regions import upsert_regions
+from imp_desktop.services.units import UnitInput, save_unit
+from imp_desktop.ui.app import open_database
+from imp_desktop.ui.main_window import MainWindow
+from imp_desktop.ui.role_models import (
+    CatalogueDraftModel,
+    ChecklistModel,
+    history_model,
+    recap_count_model,
+    recap_role_model,
+    recap_unmet_model,
+    unit_status_model,
+)
+
+DESA = "33.22.02.2001"
+
+
+@pytest.fixture
+def one_unit(db):
+    upsert_regions([(DESA, "Duren")])
+    return save_unit(UnitInput(level="ppkbd", name="PPKBD Duren", desa_code=DESA))
+
+
+def open_peran(qtbot, db_path, ui_settings):
+    window = MainWindow(str(db_path), open_database, ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window, window.show_screen("peran")
+
+
+def test_item_models_pass_the_model_tester(qtmodeltester, demo_db):
+    unit = roles.unit_statuses(DESA, roles.assessed_periods()[0])
+    models = [unit_status_model(), history_model(), recap_count_model(), recap_role_model(),
+              recap_unmet_model()]
+    recap = roles.recap("33.22.02", roles.assessed_periods()[0])
+    rows = [unit, roles.unit_history(unit[0].unit_id), list(recap.by_level) + [recap.total],
+            list(recap.roles), list(recap.unmet)]
+    for model, data in zip(models, rows):
+        assert data
+        model.set_rows(data)
+        qtmodeltester.check(model)
+
+    checklist = ChecklistModel()
+    sheet = roles.get_assessment(unit[0].assessment_id)
+    checklist.load(sheet, roles.get_catalogue(sheet.catalogue_id), roles.get_rule(sheet.rule_id))
+    qtmodeltester.check(checklist)
+    assert checklist.rowCount() == 6
+    assert checklist.rowCount(checklist.index(2, 0)) == 7
+
+    drafts = CatalogueDraftModel()
+    drafts.load(roles.drafts_of(roles.current_catalogue()))
+    qtmodeltester.check(drafts)
+    added = drafts.add_indicator(1, "Indikator baru", "New indicator")
+    moved = drafts.move_indicator(added, -1)
+    assert moved.row() == added.row() - 1
+    drafts.remove_indicator(drafts.index(0, 0, drafts.index(0, 0)))
+    qtmodeltester.check(drafts)
+
+
+def test_filling_a_checklist_changes_the_classification(qtbot, one_unit, db_path, ui_settings):
+    _, screen = open_peran(qtbot, db_path, ui_settings)
+    panel = screen.assessment
+    checklist = panel.checklist
+    assert panel.desa_box.currentText() == "Duren"
+    assert panel.units.rowCount() == 1
+    assert checklist.unit_id == one_unit
+    assert checklist.badge.text() == "Dasar"
+    assert panel.progress_label.text() == "0 dari 1 unit sudah dinilai"
+
+    model, tree = checklist.model, checklist.tree
+    # Tick every indicator of the first three roles with the keyboard: Dasar -> Berkembang.
+    for role_row in range(3):
+        parent = model.index(role_row, 0)
+        for row in range(model.rowCount(parent)):
+            tree.setCurrentIndex(model.index(row, 0, parent))
+            qtbot.keyClick(tree, Qt.Key.Key_Space)
+        if role_row < 2:
+            assert checklist.badge.text() == "Dasar"
+    assert checklist.badge.text() == "Berkembang"
+    assert "3 dari 6 peran terpenuhi" in checklist.summary.text()
+    label, bar = checklist.bars[0]
+    assert bar.format() == "5/5"
+    # A note on the first indicator, typed into the note column.
+    note_index = model.index(0, 1, model.index(0, 0))
+    model.setData(note_index, "SK No. 400/12/2024 ada di balai desa")
+    assert checklist.save_button.isEnabled()
+    qtbot.mouseClick(checklist.save_button, Qt.MouseButton.LeftButton)
+
+    assessment_id = roles.find_assessment(one_unit, panel.period())
+    sheet = roles.get_assessment(assessment_id)
+    assert sheet.classification == "berkembang" and sheet.roles_fulfilled == 3
+    assert sheet.roles[0].lines[0].note == "SK No. 400/12/2024 ada di balai desa"
+    assert panel.units.index(0, 1).data() == "Berkembang"
+    assert panel.progress_label.text() == "1 dari 1 unit sudah dinilai"
+    assert not checklist.save_button.isEnabled()
+    assert panel.history.model.rowCount() == 1
+
+    # Unticking the KIE role back drops it to Dasar again, live, before saving.
+    parent = model.index(2, 0)
+    for row in range(4):
+        model.toggle(model.index(row, 0, parent))
+    assert checklist.badge.text() == "Dasar"
+    assert checklist.revert_button.isEnabled()
+    checklist.revert()
+    assert checklist.badge.text() == "Berkembang"
+
+
+def test_leaving_unsaved_changes_asks_first(qtbot, one_unit, db_path, ui_settings, monkeypatch):
+    _, screen = open_peran(qtbot, db_path, ui_settings)
+    panel = screen.assessment
+    model = panel.checklist.model
+    model.toggle(model.index(0, 0, model.index(0, 0)))
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        for button in box.buttons():
+            if button.text() == "Kembali":
+                box.clickedButton = lambda b=button: b
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    before = panel.period()
+    panel.period_box.setCurrentIndex(panel.period_box.currentIndex() + 1)
+    assert asked and "belum disimpan" in asked[0]
+    assert panel.checklist.dirty and panel.checklist.period == before
+
+
+def test_history_and_recap_show_the_demo(qtbot, demo_db, db_path, ui_settings):
+    _, screen = open_peran(qtbot, db_path, ui_settings)
+    panel = screen.assessment
+    assert panel.units.rowCount() > 5
+    unit_id = panel.checklist.unit_id
+    assert panel.history.model.rowCount() == len(roles.unit_history(unit_id))
+    oldest = panel.history.model.rowCount() - 1
+    panel.history._open_row(panel.history.model.index(oldest, 0))
+    assert panel.period() == roles.unit_history(unit_id)[0].period
+    assert panel.checklist.unit_id == unit_id
+
+    screen.tabs.setCurrentWidget(screen.recap)
+    recap = screen.recap
+    assert recap.scope_box.currentText().startswith("Kecamatan Tengaran")
+    assert recap.levels.rowCount() == 4
+    assert recap.desa.rowCount() == 4   # three desa and the total
+    assert recap.unmet.rowCount() == 10
+    recap.scope_box.setCurrentIndex(1)
+    assert not recap.desa_table.isVisibleTo(recap)
+    assert "unit dinilai" in recap.caption.text()
