@@ -72,4 +72,5 @@ def run_window(db_path: str | None = None) -> int:
     from imp_desktop.ui.backup_dialogs import start_auto_backup
 
     start_auto_backup(window)
+    window.check_first_run()
     return app.exec()

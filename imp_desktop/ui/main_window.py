@@ -107,7 +107,26 @@ class MainWindow(QMainWindow):
             self.go_menu.addAction(action)
             self.go_actions.append(action)
 
+        # Standard actions: dispatched to the current screen (see Screen.supports).
+        self.action_menu = bar.addMenu("")
+        self.screen_actions: dict[str, QAction] = {}
+        for name, key in (("new_record", QKeySequence.StandardKey.New),
+                          ("save_record", QKeySequence.StandardKey.Save),
+                          ("find", QKeySequence.StandardKey.Find),
+                          ("print_document", QKeySequence.StandardKey.Print)):
+            action = QAction(self, shortcut=QKeySequence(key))
+            action.triggered.connect(lambda _=False, n=name: self.run_screen_action(n))
+            self.action_menu.addAction(action)
+            self.screen_actions[name] = action
+        self.action_menu.addSeparator()
+        self.refresh_action = QAction(self, shortcut=QKeySequence("F5"),
+                                      triggered=lambda: self.current_screen().refresh())
+        self.action_menu.addAction(self.refresh_action)
+
         self.help_menu = bar.addMenu("")
+        self.guide_action = QAction(self, shortcut=QKeySequence("F1"), triggered=self.show_guide)
+        self.help_menu.addAction(self.guide_action)
+        self.help_menu.addSeparator()
         self.about_action = QAction(self, triggered=self.show_about)
         self.help_menu.addAction(self.about_action)
 
@@ -134,7 +153,12 @@ class MainWindow(QMainWindow):
         self.go_menu.setTitle(tr("menu.go"))
         for action, entry in zip(self.go_actions, SCREENS):
             action.setText(tr(entry.title_key))
+        self.action_menu.setTitle(tr("menu.action"))
+        for name, action in self.screen_actions.items():
+            action.setText(tr(f"menu.action.{name}"))
+        self.refresh_action.setText(tr("menu.action.refresh"))
         self.help_menu.setTitle(tr("menu.help"))
+        self.guide_action.setText(tr("menu.help.guide"))
         self.about_action.setText(tr("menu.help.about"))
         for row, entry in enumerate(SCREENS):
             item = self.nav.item(row)
@@ -163,6 +187,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
         screen.refresh()
         self.settings.last_screen = entry.key
+        self._update_screen_actions()
+
+    def _update_screen_actions(self) -> None:
+        screen = self.current_screen()
+        for name, action in self.screen_actions.items():
+            action.setEnabled(hasattr(screen, "supports") and screen.supports(name))
+
+    def run_screen_action(self, name: str) -> None:
+        """Ctrl+N/S/F/P: the current screen does it, if it can."""
+        screen = self.current_screen()
+        if hasattr(screen, "supports") and screen.supports(name):
+            getattr(screen, name)()
 
     def show_screen(self, key: str) -> QWidget:
         """Go to a screen by key and return it (used by other screens and tests)."""
@@ -206,6 +242,7 @@ class MainWindow(QMainWindow):
         self._show_database()
         self.database_changed.emit(path)
         self.statusBar().showMessage(tr("status.opened", path=path), 5000)
+        self.check_first_run()
         return True
 
     def new_database(self) -> None:
@@ -224,6 +261,69 @@ class MainWindow(QMainWindow):
                                               str(Path(self.db_path).parent), DB_FILTER)
         if path:
             self.switch_database(path)
+
+    # --- first run -----------------------------------------------------------
+    def check_first_run(self) -> bool:
+        """Offer the setup on an empty database without an officer profile."""
+        from imp_desktop.services.first_run import needs_setup
+
+        if "://" in self.db_path or not needs_setup():
+            return False
+        self.open_first_run()
+        return True
+
+    def open_first_run(self, reopen: bool = False) -> None:
+        """The setup wizard, window-modal but not blocking (``open()``)."""
+        from imp_desktop.ui.first_run import FirstRunWizard
+
+        wizard = getattr(self, "first_run_wizard", None)
+        if wizard is not None and wizard.isVisible():
+            wizard.raise_()
+            return
+        self.first_run_wizard = FirstRunWizard(self, reopen=reopen)
+        self.first_run_wizard.finished.connect(self._first_run_finished)
+        self.first_run_wizard.open()
+
+    def _first_run_finished(self, _result: int) -> None:
+        from imp_desktop.ui.first_run import CHOICE_DEMO, CHOICE_SETUP
+
+        wizard = self.first_run_wizard
+        if wizard.choice == CHOICE_DEMO:
+            self.open_demo_database()
+        elif wizard.choice == CHOICE_SETUP:
+            self.statusBar().showMessage(tr("setup.saved"), 5000)
+            self.current_screen().refresh()
+
+    def open_demo_database(self) -> bool:
+        """Build (once) the demo file next to the current database and open it."""
+        from PySide6.QtGui import QGuiApplication
+
+        from imp_desktop.services.first_run import demo_database_path, prepare_demo_database
+
+        folder = Path(self.db_path).parent if "://" not in self.db_path else Path.home()
+        path = demo_database_path(folder)
+        if not task_runner().wait(10000):
+            QMessageBox.warning(self, APP_NAME, tr("db.busy"))
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            prepare_demo_database(path, restore=self.db_path)
+        except UserError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        return self.switch_database(str(path))
+
+    def show_guide(self) -> None:
+        """F1: the illustrated user guide, in a window of its own."""
+        from imp_desktop.ui.help import GuideWindow
+
+        if getattr(self, "guide_window", None) is None:
+            self.guide_window = GuideWindow(self)
+        self.guide_window.show()
+        self.guide_window.raise_()
+        self.guide_window.activateWindow()
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("menu.help.about"),

@@ -14,6 +14,7 @@ from imp_desktop.ui.screens.base import Screen
 
 # (module, class) of each settings page, in tab order.
 PAGES: list[tuple[str, str]] = [
+    ("imp_desktop.ui.screens.pengaturan_umum", "GeneralSettingsPage"),
     ("imp_desktop.ui.backup_dialogs", "BackupPage"),
 ]
 

@@ -1,0 +1,91 @@
+"""Bantuan: the illustrated user guide, shown from ``resources/help/panduan.md``.
+
+The same guide is in the repository as ``docs/panduan.md`` (a test keeps the
+two copies equal), with the screenshots next to it in ``img/``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop.i18n import tr
+from imp_desktop.paths import resource
+
+GUIDE_FILE = ("help", "panduan.md")
+
+
+def guide_path():
+    return resource(*GUIDE_FILE)
+
+
+class GuideWindow(QDialog):
+    """A non-modal window: the officer can read and use the program side by side."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setModal(False)
+        self.resize(900, 640)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setSearchPaths([str(guide_path().parent)])
+        self.browser.setSource(QUrl.fromLocalFile(str(guide_path())),
+                               QTextDocument.ResourceType.MarkdownResource)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.find_next)
+        self.find_button = QPushButton()
+        self.find_button.clicked.connect(self.find_next)
+        self.top_button = QPushButton()
+        self.top_button.clicked.connect(self.go_to_top)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.find_button)
+        search_row.addWidget(self.top_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self.setTabOrder(self.search, self.find_button)
+        self.setTabOrder(self.find_button, self.top_button)
+        self.setTabOrder(self.top_button, self.browser)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("help.title"))
+        self.search.setPlaceholderText(tr("help.search"))
+        self.find_button.setText(tr("help.find_next"))
+        self.top_button.setText(tr("help.top"))
+        self.close_button.setText(tr("help.close"))
+
+    def go_to_top(self) -> None:
+        self.browser.scrollToAnchor("")
+        self.browser.verticalScrollBar().setValue(0)
+
+    def find_next(self) -> bool:
+        """Find the typed words, wrapping round to the start once."""
+        text = self.search.text().strip()
+        if not text:
+            return False
+        if self.browser.find(text):
+            return True
+        cursor = self.browser.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Start)
+        self.browser.setTextCursor(cursor)
+        return self.browser.find(text)
+
+    def text(self) -> str:
+        return self.browser.toPlainText()
