@@ -37,6 +37,7 @@ class CadreFilter:
     level: str | None = None
     unit_id: int | None = None
     status: str = STATUS_ACTIVE
+    problem: str | None = None     # data_quality.NO_NIK / INVALID_NIK / NO_UNIT
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,24 @@ def _where(flt: CadreFilter) -> tuple[list[str], list]:
         params.append(False)
     if flt.status == STATUS_INCOMPLETE:
         clauses.append("(c.nik IS NULL OR c.unit_id IS NULL)")
+    if flt.problem:
+        clauses.append(_problem_clause(flt.problem, params))
     return clauses, params
+
+
+def _problem_clause(problem: str, params: list) -> str:
+    """The records the home screen counts as having ``problem`` (see data_quality)."""
+    from imp_desktop.services import data_quality
+
+    if problem == data_quality.NO_NIK:
+        return "(c.nik IS NULL OR c.nik = '')"
+    if problem == data_quality.NO_UNIT:
+        return "c.unit_id IS NULL"
+    if problem == data_quality.INVALID_NIK:
+        ids = data_quality.invalid_nik_ids()
+        params.extend(ids)
+        return f"c.id IN ({', '.join([database.param] * len(ids)) or 'NULL'})"
+    raise ValueError(f"unknown problem {problem!r}")
 
 
 def _case(column: str, values: tuple[str, ...]) -> str:

@@ -78,8 +78,16 @@ def dismiss_setup() -> None:
 
 
 def work_desa_codes() -> list[str]:
-    """The desa the officer covers, as chosen in the setup (may be empty)."""
-    return list(get_setting(WORK_DESA_KEY, []) or [])
+    """The desa the officer covers, as chosen in the setup.
+
+    Before a setup chose them (e.g. demo data), every desa of the officer's
+    kecamatan that is in the region list.
+    """
+    chosen = get_setting(WORK_DESA_KEY, None)
+    if chosen is not None:
+        return list(chosen)
+    kecamatan = get_officer().kecamatan_code
+    return [info.code for info in regions.children(kecamatan)] if kecamatan else []
 
 
 def letterhead_lines() -> list[str]:

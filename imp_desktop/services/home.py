@@ -8,7 +8,6 @@ classification) are ``None`` and are not shown, never made up.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
@@ -16,7 +15,6 @@ from peewee import JOIN, fn
 from imp_desktop.data.models import LEVELS, Cadre, Unit
 from imp_desktop.formatting import format_date, format_month
 from imp_desktop.i18n import tr
-from imp_desktop.nik import check_nik
 from imp_desktop.services.settings import get_setting
 
 REGISTER_DUE_DAY = 3     # cadre registers (R/I) reach the PKB by the 3rd
@@ -124,7 +122,8 @@ def cadre_counts() -> tuple[list[Count], list[Count]]:
                     Link("kader", {"level": level, "active": True}))
               for level in LEVELS]
     active = sum(by_level.values())
-    inactive = Cadre.select().where(Cadre.active == False).count()  # noqa: E712
+    inactive = Cadre.select().where((Cadre.active == False)  # noqa: E712
+                                    & Cadre.merged_into.is_null()).count()
     status = [
         Count("cadres.active", tr("home.cadres.active"), active, Link("kader", {"active": True})),
         Count("cadres.inactive", tr("home.cadres.inactive"), inactive,
@@ -144,67 +143,57 @@ def unit_counts() -> list[Count]:
             for level in LEVELS]
 
 
-def incomplete_cadres() -> dict[str, list[int]]:
-    """Ids of active cadres with no NIK, an impossible NIK, or no unit."""
-    result = {"no_nik": [], "invalid_nik": [], "no_unit": []}
-    query = (Cadre.select(Cadre.id, Cadre.nik, Cadre.unit)
-             .where(Cadre.active == True).tuples())  # noqa: E712
-    for cadre_id, nik, unit_id in query.iterator():
-        if not nik:
-            result["no_nik"].append(cadre_id)
-        elif not check_nik(nik, region_known=_any_region).ok:
-            result["invalid_nik"].append(cadre_id)
-        if unit_id is None:
-            result["no_unit"].append(cadre_id)
-    return result
-
-
-def _any_region(_code: str) -> bool:
-    return True  # an unknown region is only a warning; it does not make a NIK invalid
-
-
 def incomplete_counts(ids: dict[str, list[int]] | None = None) -> list[Count]:
+    from imp_desktop.services.data_quality import incomplete_cadres
+
     ids = ids if ids is not None else incomplete_cadres()
     return [Count(f"incomplete.{key}", tr(f"home.incomplete.{key}"), len(values),
                   Link("kader", {"problem": key}))
             for key, values in ids.items()]
 
 
-# --- optional features: present once their service is installed -----------------
+# --- Enam Peran Bakti ----------------------------------------------------------
 
-def _optional(module: str, name: str):
-    """A function of another feature's service, or None when that feature is absent."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+def latest_classifications() -> dict[int, str]:
+    """Each active unit's classification in its most recent assessment."""
+    from imp_desktop.data.models import Assessment
 
+    rows = (Assessment.select(Assessment.unit, Assessment.classification)
+            .join(Unit).where(Unit.active == True)  # noqa: E712
+            .order_by(Assessment.period_start, Assessment.period_end).tuples())
+    return {unit_id: classification for unit_id, classification in rows}
+
+
+def classification_counts() -> list[Count]:
+    """Active units by their latest classification, and those never assessed."""
+    from imp_desktop.services.roles import CLASSIFICATIONS, classification_label
+
+    latest = latest_classifications()
+    units = Unit.select().where(Unit.active == True).count()  # noqa: E712
+    counts = [Count(f"class.{key}", classification_label(key),
+                    sum(1 for value in latest.values() if value == key),
+                    Link("peran", {"classification": key}))
+              for key in CLASSIFICATIONS]
+    counts.append(Count("class.none", tr("home.class.none"), units - len(latest),
+                        Link("peran", {"classification": None})))
+    return counts
+
+
+def units_not_assessed_since(start: dt.date) -> list[int]:
+    """Active units with no assessment covering any day from ``start`` on."""
+    from imp_desktop.data.models import Assessment
+
+    assessed = Assessment.select(Assessment.unit).where(Assessment.period_end >= start)
+    query = Unit.select(Unit.id).where((Unit.active == True)  # noqa: E712
+                                       & Unit.id.not_in(assessed))
+    return [unit_id for (unit_id,) in query.tuples()]
+
+
+# --- activities: shown once the activities service is installed -----------------
 
 def _activity_figures(today: dt.date):
-    """(count this month, attendance rate, latest) from the activities service."""
-    summary = _optional("imp_desktop.services.activities", "month_summary")
-    latest = _optional("imp_desktop.services.activities", "latest_activities")
-    if summary is None:
-        return None, None, None
-    count, rate = summary(today.year, today.month)
-    lines = None
-    if latest is not None:
-        lines = [ActivityLine(a.id, a.date, a.title, a.place or "", a.attendees)
-                 for a in latest(5)]
-    return count, rate, lines
-
-
-def _classification_counts() -> list[Count] | None:
-    counts = _optional("imp_desktop.services.classification", "count_by_class")
-    if counts is None:
-        return None
-    return [Count(f"class.{key}", label, value, Link("peran", {"classification": key}))
-            for key, label, value in counts()]
-
-
-def _unassessed_units(since: dt.date) -> int | None:
-    unassessed = _optional("imp_desktop.services.classification", "units_not_assessed_since")
-    return None if unassessed is None else len(unassessed(since))
+    """(count this month, attendance rate, latest): None until activities exist."""
+    return None, None, None
 
 
 # --- reminders -----------------------------------------------------------------
@@ -237,7 +226,7 @@ def reminders(today: dt.date, incomplete: list[Count]) -> list[Reminder]:
                              left=_days_phrase(days)), due, days, urgent=days <= 7))
 
     start = quarter_start(today)
-    unassessed = _unassessed_units(start)
+    unassessed = len(units_not_assessed_since(start))
     if unassessed:
         items.append(Reminder(
             "unassessed", tr("home.reminder.unassessed", count=unassessed,
@@ -273,6 +262,6 @@ def home_summary(today: dt.date | None = None) -> HomeSummary:
     activities, rate, latest = _activity_figures(today)
     return HomeSummary(
         today=today, officer_name=name, area=area, cadres=levels, cadre_status=status, units=unit_counts(),
-        classification=_classification_counts(), activities_this_month=activities,
+        classification=classification_counts(), activities_this_month=activities,
         attendance_rate=rate, latest_activities=latest,
         reminders=reminders(today, incomplete), incomplete=incomplete)

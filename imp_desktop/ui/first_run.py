@@ -6,7 +6,7 @@ refused save keeps the wizard open with everything typed.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -73,7 +73,8 @@ class IntroPage(QWizardPage):
         self.group.addButton(self.own)
         self.group.addButton(self.demo)
         self.own.setChecked(True)
-        self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
+        # With demo chosen this page is the last one: Finish instead of Next.
+        self.group.buttonToggled.connect(lambda *_: self.setFinalPage(self.demo.isChecked()))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addSpacing(12)
@@ -181,8 +182,9 @@ class AreaPage(QWizardPage):
         self.new_code.setMaximumWidth(140)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_typed_desa)
-        self.new_name.returnPressed.connect(self.add_typed_desa)
-        self.new_code.returnPressed.connect(self.add_typed_desa)
+        # Enter in these fields adds the desa (and must not press the wizard's Next).
+        self.new_name.installEventFilter(self)
+        self.new_code.installEventFilter(self)
         self.new_name_label, self.new_code_label = QLabel(), QLabel()
         self.new_name_label.setBuddy(self.new_name)
         self.new_code_label.setBuddy(self.new_code)
@@ -220,6 +222,13 @@ class AreaPage(QWizardPage):
         self.new_code.setPlaceholderText(tr("setup.area.new_code.placeholder"))
         self.new_code.setToolTip(tr("setup.area.new_code.tip"))
         self.add_button.setText(tr("setup.area.add"))
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched in (self.new_name, self.new_code) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.add_typed_desa()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- desa list -----------------------------------------------------------
     def _kecamatan_chosen(self, code: str) -> None:
@@ -425,7 +434,7 @@ class FirstRunWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, tr("setup.button.back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("setup.button.finish"))
         self.setButtonText(QWizard.WizardButton.CancelButton, tr("setup.button.cancel"))
-        self.later_button.setText(tr("setup.button.later"))
+        self.setButtonText(QWizard.WizardButton.CustomButton1, tr("setup.button.later"))
         self.later_button.setToolTip(tr("setup.button.later.tip"))
 
     def load(self, data: first_run.SetupInput) -> None:

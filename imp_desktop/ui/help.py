@@ -6,7 +6,7 @@ two copies equal), with the screenshots next to it in ``img/``.
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from imp_desktop.i18n import tr
 from imp_desktop.paths import resource
 
 GUIDE_FILE = ("help", "panduan.md")
+IMAGE_WIDTH = 820   # screenshots are 1366 px wide: shown smaller, still readable
 
 
 def guide_path():
@@ -40,6 +41,7 @@ class GuideWindow(QDialog):
         self.browser.setSearchPaths([str(guide_path().parent)])
         self.browser.setSource(QUrl.fromLocalFile(str(guide_path())),
                                QTextDocument.ResourceType.MarkdownResource)
+        self.fit_images(IMAGE_WIDTH)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.find_next)
@@ -70,6 +72,28 @@ class GuideWindow(QDialog):
         self.find_button.setText(tr("help.find_next"))
         self.top_button.setText(tr("help.top"))
         self.close_button.setText(tr("help.close"))
+
+    def fit_images(self, width: int) -> None:
+        """Show every picture at most ``width`` pixels wide (height follows)."""
+        document = self.browser.document()
+        block = document.begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                image = fragment.charFormat().toImageFormat()
+                if fragment.isValid() and image.isValid():
+                    size = document.resource(QTextDocument.ResourceType.ImageResource.value,
+                                             QUrl(image.name()))
+                    natural = size.width() if hasattr(size, "width") else width
+                    image.setWidth(min(width, natural or width))
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(),
+                                       QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
+                iterator += 1
+            block = block.next()
 
     def go_to_top(self) -> None:
         self.browser.scrollToAnchor("")

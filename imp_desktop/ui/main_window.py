@@ -166,6 +166,10 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{tr(entry.title_key)} ({entry.shortcut})")
         for screen in self.screens.values():
             screen.retranslate()
+        for dialog in (getattr(self, "guide_window", None),
+                       getattr(self, "first_run_wizard", None)):
+            if dialog is not None:
+                dialog.retranslate()
         self._show_database()
 
     def _language_changed(self, _lang: str) -> None:

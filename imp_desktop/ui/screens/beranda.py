@@ -149,12 +149,10 @@ class HomeScreen(Screen):
         self.activity_card = Card()
         self.class_card = Card()
         self.incomplete_card = Card()
-        cards = QGridLayout()
+        cards = QHBoxLayout()   # a hidden card (feature absent) takes no room
         cards.setSpacing(10)
-        for column, card in enumerate((self.cadre_card, self.unit_card, self.class_card,
-                                       self.activity_card)):
-            cards.addWidget(card, 0, column)
-            cards.setColumnStretch(column, 1)
+        for card in (self.cadre_card, self.unit_card, self.class_card, self.activity_card):
+            cards.addWidget(card, 1)
             card.link_clicked.connect(self.open_link)
         self.incomplete_card.link_clicked.connect(self.open_link)
 

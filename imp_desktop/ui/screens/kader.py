@@ -73,6 +73,13 @@ class CadreListPanel(QWidget):
 
         self.count_label = QLabel()
         self.count_label.setObjectName("cadreCount")
+        # A filter opened from Beranda (no NIK, invalid NIK, no unit): shown as a
+        # button that removes it.
+        self.problem: str | None = None
+        self.problem_button = QPushButton()
+        self.problem_button.setObjectName("cadreProblemFilter")
+        self.problem_button.hide()
+        self.problem_button.clicked.connect(lambda: self.set_problem(None))
         self.add_button = QPushButton()
         self.edit_button = QPushButton()
         self.leave_button = QPushButton()
@@ -114,7 +121,9 @@ class CadreListPanel(QWidget):
         for box in (self.desa_box, self.level_box, self.unit_box, self.status_box):
             filters.addWidget(box, 1)
         actions = QHBoxLayout()
-        actions.addWidget(self.count_label, 1)
+        actions.addWidget(self.count_label)
+        actions.addWidget(self.problem_button)
+        actions.addStretch(1)
         for button in (self.add_button, self.edit_button, self.leave_button, self.merge_button,
                        self.import_button, self.export_button):
             actions.addWidget(button)
@@ -124,8 +133,7 @@ class CadreListPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
 
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add_cadre)
+        # Ctrl+F and Ctrl+N belong to the main window (Screen.find / new_record).
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_cadre)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.retranslate()
@@ -138,7 +146,31 @@ class CadreListPanel(QWidget):
     def current_filter(self) -> CadreFilter:
         return CadreFilter(text=self.search.text(), desa_code=self.desa_box.currentData(),
                            level=self.level_box.currentData(), unit_id=self.unit_box.currentData(),
-                           status=self.status_box.currentData() or cadre_search.STATUS_ACTIVE)
+                           status=self.status_box.currentData() or cadre_search.STATUS_ACTIVE,
+                           problem=self.problem)
+
+    def set_problem(self, problem: str | None) -> None:
+        self.problem = problem
+        self.problem_button.setVisible(problem is not None)
+        if problem is not None:
+            self.problem_button.setText(tr("home.filter.problem", label=tr(f"home.incomplete.{problem}")))
+        self.apply_filter()
+
+    def show_filtered(self, *, level: str | None = None, status: str | None = None,
+                      problem: str | None = None) -> None:
+        """Show exactly the cadres counted on Beranda (other filters cleared)."""
+        self.fill_filters()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        for box, value in ((self.desa_box, None), (self.level_box, level),
+                           (self.status_box, status or cadre_search.STATUS_ACTIVE)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(box.findData(value), 0))
+            box.blockSignals(False)
+        self._fill_units()
+        self.unit_box.setCurrentIndex(0)
+        self.set_problem(problem)
 
     def apply_filter(self) -> None:
         self.search_timer.stop()
@@ -336,6 +368,24 @@ class CadreScreen(Screen):
         self.cadres.reload()
         if self.units is not None:
             self.units.refresh()
+
+    # Standard actions of the main window (Ctrl+N, Ctrl+F).
+    def new_record(self) -> None:
+        self.tabs.setCurrentWidget(self.cadres)
+        self.cadres.add_cadre()
+
+    def find(self) -> None:
+        self.tabs.setCurrentWidget(self.cadres)
+        self.cadres.focus_search()
+
+    def apply_filter(self, filters: dict) -> None:
+        """Open the list filtered as a Beranda count asks: ``level``, ``active``
+        (True/False) and ``problem`` (see services.data_quality)."""
+        self.tabs.setCurrentWidget(self.cadres)
+        active = filters.get("active", True)
+        status = cadre_search.STATUS_ACTIVE if active else cadre_search.STATUS_INACTIVE
+        self.cadres.show_filtered(level=filters.get("level"), status=status,
+                                  problem=filters.get("problem"))
 
     def retranslate(self) -> None:
         self.heading.setText(tr(self.title_key))

@@ -33,6 +33,7 @@ class GeneralSettingsPage(QWidget):
         self.language_note.setWordWrap(True)
         self.language_note.setStyleSheet("color: #555;")
         form = QFormLayout(self.language_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.language_label, self.language_combo)
         form.addRow(self.language_note)
 

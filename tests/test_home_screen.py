@@ -1,0 +1,65 @@
+"""Beranda as the officer sees it: figures, reminders, and counts that open lists."""
+from PySide6.QtCore import Qt
+
+from imp_desktop.data.models import Cadre
+from imp_desktop.services.cadres import CadreInput, save_cadre
+from imp_desktop.ui.app import open_database
+from imp_desktop.ui.main_window import MainWindow
+
+
+def open_window(qtbot, db_path, ui_settings):
+    window = MainWindow(str(db_path), open_database, ui_settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    return window, window.show_screen("beranda")
+
+
+def test_home_shows_the_figures_of_the_services(qtbot, demo_db, db_path, ui_settings):
+    _, home = open_window(qtbot, db_path, ui_settings)
+    active = Cadre.select().where(Cadre.active == True).count()  # noqa: E712
+    assert home.cadre_card.figure.text() == str(active)
+    assert "Sri Wahyuningsih" in home.greeting.text()
+    assert "Kecamatan Tengaran, Kabupaten Semarang" in home.greeting.text()
+    assert not home.empty_box.isVisible()
+    texts = [w.text() for w in home.reminder_widgets if hasattr(w, "text")]
+    assert any("Register kader (R/I)" in t for t in texts)
+    assert any("New SIGA" in t for t in texts)
+    assert home.class_card.isVisible()
+    labels = [b.label.text() for b in home.class_card.buttons if b.isVisible()]
+    assert labels[:3] == ["Dasar", "Berkembang", "Mandiri"]
+
+
+def test_a_count_opens_the_matching_filtered_list(qtbot, demo_db, db_path, ui_settings):
+    window, home = open_window(qtbot, db_path, ui_settings)
+    button = next(b for b in home.cadre_card.buttons if b.link.filters.get("level") == "ppkbd")
+    expected = int(button.figure.text())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    kader = window.current_screen()
+    assert kader is window.screens["kader"]
+    assert kader.cadres.level_box.currentData() == "ppkbd"
+    assert kader.cadres.model.rowCount() == expected
+
+
+def test_incomplete_count_opens_only_those_cadres(qtbot, demo_db, db_path, ui_settings):
+    save_cadre(CadreInput(name="Belum Ada Nik", desa_code="33.22.02.2001"))
+    window, home = open_window(qtbot, db_path, ui_settings)
+    button = next(b for b in home.incomplete_card.buttons
+                  if b.link.filters.get("problem") == "no_nik")
+    assert button.figure.text() == "1"
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)       # by keyboard too
+    panel = window.current_screen().cadres
+    assert panel.model.rowCount() == 1
+    assert panel.problem_button.isVisible() and "Tanpa NIK" in panel.problem_button.text()
+    qtbot.mouseClick(panel.problem_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() > 1
+
+
+def test_empty_database_says_what_to_do_first(qtbot, db, db_path, ui_settings):
+    window, home = open_window(qtbot, db_path, ui_settings)
+    assert home.empty_box.isVisible()
+    assert "masih kosong" in home.empty_text.text()
+    assert not home.activity_card.isVisible() or home.activity_card.figure.text() == "0"
+    qtbot.mouseClick(home.setup_button, Qt.MouseButton.LeftButton)
+    assert window.first_run_wizard.isVisible()
