@@ -11,6 +11,10 @@ Renderers take plain dataclasses from ``imp_desktop.reports.model`` and a
 
 ``imp_desktop.services.reporting`` gathers the data from the database.
 """
+from imp_desktop.reports.activity import render_activity_report
+from imp_desktop.reports.attendance import render_attendance
 from imp_desktop.reports.cadres import mask_nik, render_cadre_list
+from imp_desktop.reports.roles import render_assessment_sheet, render_role_recap
 
-__all__ = ["mask_nik", "render_cadre_list"]
+__all__ = ["mask_nik", "render_activity_report", "render_assessment_sheet",
+           "render_attendance", "render_cadre_list", "render_role_recap"]

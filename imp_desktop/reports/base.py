@@ -105,6 +105,8 @@ class Styles:
         self.cell = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5)
         self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.cell_tiny = ParagraphStyle("cell_tiny", parent=self.cell, fontSize=7.5,
+                                        leading=9.5, alignment=TA_CENTER)
         self.cell_head = ParagraphStyle("cell_head", fontName=FONT_BOLD, fontSize=8.5,
                                         leading=10.5, alignment=TA_CENTER)
         self.cell_bold = ParagraphStyle("cell_bold", fontName=FONT_BOLD, fontSize=8.5,
@@ -116,9 +118,9 @@ class Styles:
         self.sign = ParagraphStyle("sign", fontName=FONT, fontSize=10.5, leading=14,
                                    alignment=TA_CENTER)
         self.sign_name = ParagraphStyle("sign_name", parent=self.sign, fontName=FONT_BOLD)
-        self.kop_big = ParagraphStyle("kop_big", fontName=FONT_BOLD, fontSize=13, leading=16,
+        self.kop_big = ParagraphStyle("kop_big", fontName=FONT_BOLD, fontSize=12, leading=15,
                                       alignment=TA_CENTER)
-        self.kop = ParagraphStyle("kop", fontName=FONT_BOLD, fontSize=11.5, leading=14.5,
+        self.kop = ParagraphStyle("kop", fontName=FONT_BOLD, fontSize=10.5, leading=13,
                                   alignment=TA_CENTER)
         self.kop_small = ParagraphStyle("kop_small", fontName=FONT, fontSize=8.5, leading=11,
                                         alignment=TA_CENTER)

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 PAPER_SIZES = ("A4", "F4", "Letter")
 
-# Attendance statuses (glossary: hadir / izin / sakit / tanpa keterangan).
-PRESENT, EXCUSED, SICK, ABSENT = "present", "excused", "sick", "absent"
+# Attendance statuses, the codes the activity records use
+# (glossary: hadir / izin / sakit / tanpa keterangan).
+PRESENT, EXCUSED, SICK, ABSENT = "hadir", "izin", "sakit", "alpa"
 STATUSES = (PRESENT, EXCUSED, SICK, ABSENT)
 
 
@@ -76,15 +77,39 @@ class Photo:
 
 @dataclass
 class RoleRecapRow:
-    """One unit in a role recap: the share of indicators met for each of the six roles."""
+    """One unit in a role recap: which of the six roles it fulfilled."""
 
     unit_name: str
     level: str = ""                 # level label as printed ("PPKBD")
     desa_name: str = ""
     assessed_on: dt.date | None = None
-    role_scores: list[float | None] = field(default_factory=list)   # percent, 6 values
+    role_scores: list[float | None] = field(default_factory=list)   # percent met, 6 values
     role_fulfilled: list[bool | None] = field(default_factory=list)  # 6 values
-    classification: str | None = None
+    roles_fulfilled: int | None = None
+    classification: str | None = None   # label as printed; None: not assessed
+
+
+@dataclass
+class ClassCount:
+    """Units of one level or one desa by classification."""
+
+    label: str
+    dasar: int = 0
+    berkembang: int = 0
+    mandiri: int = 0
+    not_assessed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.dasar + self.berkembang + self.mandiri + self.not_assessed
+
+
+@dataclass
+class UnmetLine:
+    role_number: int
+    text: str
+    unmet: int
+    assessed: int
 
 
 @dataclass
@@ -93,9 +118,16 @@ class RoleRecap:
 
     scope: str                      # "Desa Duren" / "Kecamatan Tengaran"
     period: str = ""                # "November 2026"
-    role_names: list[str] = field(default_factory=list)
-    rows: list[RoleRecapRow] = field(default_factory=list)
-    rule_note: str = ""             # the classification rule version that was used
+    role_names: list[str] = field(default_factory=list)          # the six, in order
+    by_level: list[ClassCount] = field(default_factory=list)
+    by_desa: list[ClassCount] = field(default_factory=list)      # kecamatan recap
+    total: ClassCount | None = None
+    roles_fulfilled: list[int] = field(default_factory=list)     # units fulfilling each role
+    assessed: int = 0
+    rows: list[RoleRecapRow] = field(default_factory=list)       # unit by unit
+    unmet: list[UnmetLine] = field(default_factory=list)         # most often unmet indicators
+    rule_note: str = ""             # the classification rule version(s) used
+    catalogue_note: str = ""
     kecamatan_name: str = ""
     date: dt.date | None = None
     place_name: str = ""
@@ -114,6 +146,7 @@ class ActivityReport:
     date: dt.date
     start_time: dt.time | None = None
     end_time: dt.time | None = None
+    time_zone: str = "WIB"
     venue: str = ""                 # "Balai Desa Duren"
     desa_name: str = ""
     kecamatan_name: str = ""
@@ -124,13 +157,18 @@ class ActivityReport:
     legal_basis: str = ""           # Dasar
     # B. Pelaksanaan
     participants_note: str = ""     # free words about who came
-    speakers: list[str] = field(default_factory=list)   # narasumber
+    speakers: str = ""              # narasumber, one per line
+    agenda: str = ""                # acara dan materi
+    funding_source: str = ""
+    funding_amount: int | None = None
     # C. to F.
     results: str = ""
+    engagement: str = ""            # "Baik", with the officer's note
     supporting_factors: str = ""
     inhibiting_factors: str = ""
     conclusion: str = ""
     suggestions: str = ""
+    follow_up: str = ""             # rencana tindak lanjut
     closing: str = ""
     participants: list[Participant] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
@@ -149,6 +187,8 @@ class AttendanceSheet:
     title: str
     date: dt.date | None = None
     start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    time_zone: str = "WIB"
     venue: str = ""
     desa_name: str = ""
     kecamatan_name: str = ""
@@ -221,6 +261,7 @@ class AssessmentSheet:
     level: str = ""
     desa_name: str = ""
     kecamatan_name: str = ""
+    period_label: str = ""
     date: dt.date | None = None
     roles: list[AssessmentRole] = field(default_factory=list)
     classification: str | None = None
