@@ -39,13 +39,42 @@ def db(db_path):
     close_database()
 
 
-@pytest.fixture
-def demo_db(db):
-    """A database with the default small demo data."""
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    """The small demo database, generated once per test run and copied per test."""
+    from imp_desktop.data.db import close_database, open_database
     from imp_desktop.services.demo import generate_demo
 
+    folder = tmp_path_factory.mktemp("demo-template")
+    path = folder / "demo.sqlite"
+    database = open_database(path)
     generate_demo(desa=3, cadres=300, seed=7)
-    return db
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_database()
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template, db_path):
+    """A database with the default small demo data (a fresh copy for each test).
+
+    Files the demo keeps beside the database (e.g. the photo store
+    ``<db>.media``) are copied along.
+    """
+    import shutil
+
+    from imp_desktop.data.db import close_database, open_database
+
+    close_database()  # in case the test also asked for the empty ``db``
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    shutil.copyfile(_demo_template, db_path)
+    for extra in _demo_template.parent.iterdir():
+        if extra.name.startswith(_demo_template.name) and extra.is_dir():
+            shutil.copytree(extra, db_path.parent / (db_path.name + extra.name[len(_demo_template.name):]))
+    database = open_database(db_path)
+    yield database
+    close_database()
 
 
 @pytest.fixture
