@@ -274,16 +274,6 @@ def test_weakest_roles_make_a_coaching_agenda(unit_id):
     assert "1. Peran 6: Kemandirian" in agenda and "3. Peran 4: Pencatatan dan Pendataan" in agenda
 
 
-def test_evidence_must_name_an_existing_activity(unit_id):
-    catalogue = roles.current_catalogue()
-    first = catalogue.roles[0].indicators[0].id
-    with pytest.raises(ValidationError) as error:
-        roles.save_assessment(roles.AssessmentInput(
-            unit_id, "2026-11", {first: roles.AnswerInput(True, evidence_activity_id=999)}))
-    assert "999" in error.value.problems[0][1]
-    assert roles.find_assessment(unit_id, "2026-11") is None
-
-
 def test_demo_assesses_every_unit_over_several_months(db):
     from imp_desktop.data.models import Assessment, Unit
     from imp_desktop.services.demo import generate_demo

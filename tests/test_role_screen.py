@@ -152,3 +152,34 @@ def test_history_and_recap_show_the_demo(qtbot, demo_db, db_path, ui_settings):
     recap.scope_box.setCurrentIndex(1)
     assert not recap.desa_table.isVisibleTo(recap)
     assert "unit dinilai" in recap.caption.text()
+
+
+def test_gap_button_plans_coaching_and_opens_it(qtbot, one_unit, db_path, ui_settings,
+                                                monkeypatch):
+    from imp_desktop.services import activities
+    from imp_desktop.ui.role_gap import GapDialog
+
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    checklist = screen.assessment.checklist
+    assert not checklist.gap_button.isEnabled()       # nothing saved yet
+    model = checklist.model
+    for row in range(5):
+        model.toggle(model.index(row, 0, model.index(0, 0)))
+    checklist.save()
+    assert checklist.gap_button.isEnabled()
+    seen = []
+
+    def run(dialog):
+        seen.append(dialog.gaps.text())
+        dialog.count.setValue(2)
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(GapDialog, "exec", run)
+    qtbot.mouseClick(checklist.gap_button, Qt.MouseButton.LeftButton)
+    assert "Peran 2: Pertemuan" in seen[0]
+    created = activities.list_activities()
+    assert len(created) == 1
+    detail = activities.get_activity(created[0].id)
+    assert "1. Peran 2: Pertemuan" in detail.agenda and "Peran 4" not in detail.agenda
+    assert window.current_screen() is window.screens["kegiatan"]

@@ -154,6 +154,11 @@ def remove_unreferenced(file_names) -> int:
         return 0
     used = {row[0] for row in ActivityPhoto.select(ActivityPhoto.file_name)
             .where(ActivityPhoto.file_name.in_(list(names))).tuples()}
+    # Photos kept as evidence in a role assessment are in use too.
+    from imp_desktop.data.models import AssessmentAnswer
+
+    used |= {row[0] for row in AssessmentAnswer.select(AssessmentAnswer.evidence_photo)
+             .where(AssessmentAnswer.evidence_photo.in_(list(names))).tuples()}
     removed = 0
     for name in names - used:
         path = photo_path(name)

@@ -573,10 +573,16 @@ def _sheet(catalogue: Catalogue, rule: Rule, answers: dict[int, AnswerInput] | N
 
 
 def _answers_of(assessment_id: int) -> dict[int, AnswerInput]:
-    return {row.indicator_id: AnswerInput(row.met, row.note, row.evidence_activity_id,
-                                          row.evidence_photo)
-            for row in AssessmentAnswer.select().where(
-                AssessmentAnswer.assessment == assessment_id)}
+    """The stored answers; a link to an activity deleted since is left out, so the
+    sheet neither prints nor re-saves a broken link."""
+    rows = list(AssessmentAnswer.select().where(AssessmentAnswer.assessment == assessment_id))
+    linked = {row.evidence_activity_id for row in rows if row.evidence_activity_id}
+    existing = set(_existing_activity_ids(linked)) if linked else set()
+    return {row.indicator_id: AnswerInput(
+                row.met, row.note,
+                row.evidence_activity_id if row.evidence_activity_id in existing else None,
+                row.evidence_photo)
+            for row in rows}
 
 
 def get_assessment(assessment_id: int, lang: str | None = None) -> AssessmentSheet:
@@ -686,6 +692,7 @@ def save_assessment(data: AssessmentInput, assessment_id: int | None = None) -> 
         row.save()
         existing_answers = {a.indicator_id: a for a in AssessmentAnswer.select().where(
             AssessmentAnswer.assessment == row.id)}
+        old_photos = {a.evidence_photo for a in existing_answers.values() if a.evidence_photo}
         for item in catalogue.indicators():
             answer = data.answers.get(item.id) or AnswerInput()
             stored = existing_answers.get(item.id) or AssessmentAnswer(assessment=row.id,
@@ -695,13 +702,32 @@ def save_assessment(data: AssessmentInput, assessment_id: int | None = None) -> 
             stored.evidence_activity_id = answer.evidence_activity_id
             stored.evidence_photo = answer.evidence_photo or None
             stored.save()
+    _forget_photos(old_photos - {a.evidence_photo for a in data.answers.values()})
     return row.id
 
 
+def _forget_photos(file_names: set[str]) -> None:
+    """Remove evidence photos nothing refers to any more (after the transaction)."""
+    if file_names and _photo_store() is not None:
+        _photo_store().remove_unreferenced(file_names)
+
+
+def _photo_store():
+    try:
+        from imp_desktop.services import photos
+    except ImportError:
+        return None
+    return photos
+
+
 def delete_assessment(assessment_id: int) -> None:
+    photos = {row.evidence_photo for row in AssessmentAnswer.select(
+        AssessmentAnswer.evidence_photo).where((AssessmentAnswer.assessment == assessment_id)
+                                               & AssessmentAnswer.evidence_photo.is_null(False))}
     with database.atomic():
         AssessmentAnswer.delete().where(AssessmentAnswer.assessment == assessment_id).execute()
         Assessment.delete().where(Assessment.id == assessment_id).execute()
+    _forget_photos(photos)
 
 
 # --- history -------------------------------------------------------------------
@@ -918,6 +944,25 @@ class RoleRecap:
 
 
 @dataclass(frozen=True)
+class RecapUnit:
+    """One unit in a recap, with its result per role (None: not assessed)."""
+
+    unit_id: int
+    name: str
+    level: str
+    level_label: str
+    desa_code: str
+    desa_name: str
+    assessment_id: int | None
+    assessed_on: dt.date | None
+    role_percents: tuple[float, ...] | None      # six values, official order
+    role_fulfilled: tuple[bool, ...] | None
+    roles_fulfilled: int | None
+    classification: str | None
+    classification_label: str
+
+
+@dataclass(frozen=True)
 class Recap:
     scope: str                    # "desa" or "kecamatan"
     region_code: str
@@ -933,6 +978,7 @@ class Recap:
     rule_versions: tuple[int, ...]
     catalogue_versions: tuple[int, ...]
     assessments: int
+    units: tuple[RecapUnit, ...] = ()    # unit by unit: desa, level, name order
 
 
 def _counts(label, level, desa_code, units, classes) -> RecapRow:
@@ -958,7 +1004,8 @@ def recap(region_code: str, period: str, lang: str | None = None,
     if region is None or region.level not in (3, 4):
         raise UserError(tr("role.error.region", code=region_code))
     scope = "desa" if region.level == 4 else "kecamatan"
-    unit_query = Unit.select(Unit.id, Unit.level, Unit.desa).where(Unit.active == True)  # noqa: E712
+    unit_query = Unit.select(Unit.id, Unit.level, Unit.desa, Unit.name).where(
+        Unit.active == True)  # noqa: E712
     if scope == "desa":
         unit_query = unit_query.where(Unit.desa == region_code)
         desa_names = {region_code: region.name}
@@ -970,11 +1017,15 @@ def recap(region_code: str, period: str, lang: str | None = None,
         kecamatan_name = region.name
     units = list(unit_query.tuples())
     unit_ids = [u[0] for u in units]
-    rows = list(Assessment.select(Assessment.id, Assessment.unit, Assessment.classification,
-                                  Assessment.rule, Assessment.catalogue)
-                .where((Assessment.period == key) & Assessment.unit.in_(unit_ids or [0]))
-                .tuples())
-    classes = {unit: classification for _, unit, classification, _, _ in rows}
+    rows = []
+    for start in range(0, max(len(unit_ids), 1), 500):
+        rows += list(Assessment.select(Assessment.id, Assessment.unit, Assessment.classification,
+                                       Assessment.rule, Assessment.catalogue,
+                                       Assessment.roles_fulfilled, Assessment.assessed_on)
+                     .where((Assessment.period == key)
+                            & Assessment.unit.in_(unit_ids[start:start + 500] or [0]))
+                     .tuples())
+    classes = {row[1]: row[2] for row in rows}
     by_level = tuple(_counts(level_label(level), level, None,
                              [u[0] for u in units if u[1] == level], classes)
                      for level in LEVELS)
@@ -982,7 +1033,7 @@ def recap(region_code: str, period: str, lang: str | None = None,
     if scope == "kecamatan":
         by_desa = tuple(_counts(name, None, code, [u[0] for u in units if u[2] == code],
                                 classes)
-                        for code, name in sorted(desa_names.items()))
+                        for code, name in sorted(desa_names.items(), key=lambda item: item[1]))
     total = _counts(tr("role.recap.total", lang), None, None, unit_ids, classes)
 
     assessment_ids = [r[0] for r in rows]
@@ -1027,10 +1078,26 @@ def recap(region_code: str, period: str, lang: str | None = None,
                       for k in ranked[:top])
     catalogue_versions = sorted({v.version for v in RoleCatalogue.select(RoleCatalogue.version)
                                  .where(RoleCatalogue.id.in_({r[4] for r in rows} or {0}))})
+    by_unit = {row[1]: row for row in rows}
+    order = {level: i for i, level in enumerate(LEVELS)}
+    unit_rows = []
+    for unit_id, level, desa_code, name in sorted(
+            units, key=lambda u: (desa_names.get(u[2], u[2]), order.get(u[1], 9), u[3])):
+        row = by_unit.get(unit_id)
+        percents = fulfilled_flags = None
+        if row is not None:
+            counts = [role_counts.get((row[0], code), [0, 0]) for code in ROLE_CODES]
+            percents = tuple(100.0 * met / n if n else 0.0 for met, n in counts)
+            fulfilled_flags = tuple(rule_of[row[0]].role_fulfilled(met, n) for met, n in counts)
+        unit_rows.append(RecapUnit(
+            unit_id, name, level, level_label(level), desa_code,
+            desa_names.get(desa_code, desa_code), row[0] if row else None,
+            row[6] if row else None, percents, fulfilled_flags, row[5] if row else None,
+            row[2] if row else None, classification_label(row[2] if row else None, lang)))
     return Recap(scope, region_code, region.name, kecamatan_name, key,
                  parse_period(key).label(lang), by_level, by_desa, total, roles, top_unmet,
                  tuple(sorted(r.version for r in rule_by_id.values())),
-                 tuple(catalogue_versions), len(assessment_ids))
+                 tuple(catalogue_versions), len(assessment_ids), tuple(unit_rows))
 
 
 def latest_period(region_code: str | None = None) -> str | None:
@@ -1080,6 +1147,39 @@ def gap_agenda(assessment_id: int, count: int = 3, lang: str | None = None) -> s
         lines.append(f"{index}. {tr('role.gap.agenda_role', lang, number=gap.number, role=gap.name)}")
         lines += [f"   - {text}" for text in gap.unmet]
     return "\n".join(lines)
+
+
+def create_coaching_activity(assessment_id: int, date: dt.date, count: int = 3,
+                             agenda: str | None = None, invite_cadres: bool = True,
+                             lang: str | None = None) -> int:
+    """From gap to action: a coaching activity (kegiatan) for the unit of an
+    assessment, with its weakest roles as the agenda and its cadres invited.
+
+    Returns the new activity's id. Raises UserError when the activities
+    feature is missing or the unit fulfils every role.
+    """
+    module = _activities_module()
+    if module is None:
+        raise UserError(tr("role.gap.no_activities", lang))
+    sheet = get_assessment(assessment_id, lang)
+    gaps = weakest_roles(assessment_id, count, lang)
+    if not gaps:
+        raise UserError(tr("role.gap.nothing", lang, unit=sheet.unit_name))
+    names = ", ".join(gap.name for gap in gaps)
+    types = module.activity_types()
+    coaching = next((t.id for t in types if "pembinaan" in t.name.lower()),
+                    types[0].id if types else None)
+    data = module.ActivityInput(
+        type_id=coaching, date=date, desa_code=sheet.desa_code,
+        place="",
+        background=tr("role.gap.background", lang, unit=sheet.unit_name,
+                      period=sheet.period_label, classification=sheet.classification_label,
+                      fulfilled=sheet.roles_fulfilled or 0),
+        aims=tr("role.gap.aims", lang, roles=names, unit=sheet.unit_name),
+        agenda=(agenda or "").strip() or gap_agenda(assessment_id, count, lang))
+    participants = (module.cadres_for_invitation(unit_id=sheet.unit_id) if invite_cadres
+                    else [])
+    return module.save_activity(data, participants, [])
 
 
 # --- demo data -----------------------------------------------------------------

@@ -8,8 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QStyledItemDelegate, QTreeView
 
 from imp_desktop.formatting import format_number, format_percent
 from imp_desktop.i18n import tr
@@ -26,6 +35,31 @@ def class_brush(classification: str | None, tint: bool = True) -> QBrush | None:
     if not classification:
         return None
     return QBrush(QColor((CLASS_TINTS if tint else CLASS_COLOURS)[classification]))
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Row heights that fit wrapped text in the column's current width (the
+    default delegate measures one unbroken line, so the view would cut it)."""
+
+    def __init__(self, view: QTreeView):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return hint
+        width = self.view.columnWidth(index.column())
+        if index.column() == 0:
+            depth = 1 if index.parent().isValid() else 0
+            width -= self.view.indentation() * (depth + 1) + 28
+        metrics = option.fontMetrics
+        if index.data(Qt.ItemDataRole.FontRole) is not None:
+            metrics = QFontMetrics(index.data(Qt.ItemDataRole.FontRole))
+        rect = metrics.boundingRect(QRect(0, 0, max(width, 40), 10000),
+                                    int(Qt.TextFlag.TextWordWrap), str(text))
+        return QSize(hint.width(), max(hint.height(), rect.height() + 6))
 
 
 # --- generic read-only table ---------------------------------------------------

@@ -16,6 +16,7 @@ from imp_desktop.ui.screens.base import Screen
 PAGES: list[tuple[str, str]] = [
     ("imp_desktop.ui.screens.pengaturan_umum", "GeneralSettingsPage"),
     ("imp_desktop.ui.backup_dialogs", "BackupPage"),
+    ("imp_desktop.ui.role_settings", "RoleSettingsPage"),
 ]
 
 

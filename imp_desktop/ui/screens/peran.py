@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStyledItemDelegate,
     QTableView,
     QTabWidget,
     QTreeView,
@@ -47,6 +46,7 @@ from imp_desktop.ui.role_models import (
     CLASS_TINTS,
     ChecklistModel,
     PlainTableModel,
+    WrappingDelegate,
     history_model,
     recap_count_model,
     recap_role_model,
@@ -82,31 +82,6 @@ def _fill_combo(box: QComboBox, items: list[tuple[str, object]], keep=None) -> N
     index = box.findData(keep) if keep is not None else -1
     box.setCurrentIndex(index if index >= 0 else (0 if items else -1))
     box.blockSignals(False)
-
-
-class WrappingDelegate(QStyledItemDelegate):
-    """Row heights that fit wrapped text in the column's current width (the
-    default delegate measures one unbroken line, so the view would cut it)."""
-
-    def __init__(self, view: QTreeView):
-        super().__init__(view)
-        self.view = view
-
-    def sizeHint(self, option, index):
-        hint = super().sizeHint(option, index)
-        text = index.data(Qt.ItemDataRole.DisplayRole)
-        if not text:
-            return hint
-        width = self.view.columnWidth(index.column())
-        if index.column() == 0:
-            depth = 1 if index.parent().isValid() else 0
-            width -= self.view.indentation() * (depth + 1) + 28
-        metrics = option.fontMetrics
-        if index.data(Qt.ItemDataRole.FontRole) is not None:
-            metrics = QFontMetrics(index.data(Qt.ItemDataRole.FontRole))
-        rect = metrics.boundingRect(QRect(0, 0, max(width, 40), 10000),
-                                    int(Qt.TextFlag.TextWordWrap), str(text))
-        return QSize(hint.width(), max(hint.height(), rect.height() + 6))
 
 
 class ClassBadge(QLabel):

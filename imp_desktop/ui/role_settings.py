@@ -1,0 +1,320 @@
+"""Pengaturan > Peran Bakti: edit the indicator list and the classification rule.
+
+Saving either makes a new version; assessments already made keep the list and
+rule they were made with.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop import APP_NAME
+from imp_desktop.errors import ValidationError
+from imp_desktop.formatting import format_number
+from imp_desktop.i18n import tr
+from imp_desktop.services import roles
+from imp_desktop.ui.role_models import (
+    CatalogueDraftModel,
+    Column,
+    PlainTableModel,
+    WrappingDelegate,
+)
+
+
+def _when(created_at: str) -> str:
+    import datetime as dt
+
+    from imp_desktop.formatting import format_short_date
+
+    try:
+        return format_short_date(dt.datetime.fromisoformat(created_at).date())
+    except ValueError:
+        return created_at[:10]
+
+
+class RoleSettingsPage(QWidget):
+    title_key = "role.settings.tab"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        # --- the indicator list ---
+        self.model = CatalogueDraftModel(self)
+        self.model.changed.connect(self._update_buttons)
+        self.tree = QTreeView()
+        self.tree.setObjectName("catalogueTree")
+        self.tree.setModel(self.model)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.catalogue_info = QLabel()
+        self.catalogue_info.setWordWrap(True)
+        self.add_button, self.remove_button = QPushButton(), QPushButton()
+        self.up_button, self.down_button = QPushButton(), QPushButton()
+        self.add_button.clicked.connect(self.add_indicator)
+        self.remove_button.clicked.connect(self.remove_indicator)
+        self.up_button.clicked.connect(lambda: self.move_indicator(-1))
+        self.down_button.clicked.connect(lambda: self.move_indicator(1))
+        self.change_note = QLineEdit()
+        self.change_note_label = QLabel()
+        self.save_catalogue_button, self.revert_button = QPushButton(), QPushButton()
+        self.save_catalogue_button.setObjectName("saveCatalogue")
+        self.save_catalogue_button.clicked.connect(self.save_catalogue)
+        self.revert_button.clicked.connect(self.reload_catalogue)
+        edit_row = QHBoxLayout()
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            edit_row.addWidget(button)
+        edit_row.addStretch(1)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.change_note_label)
+        save_row.addWidget(self.change_note, 1)
+        save_row.addWidget(self.revert_button)
+        save_row.addWidget(self.save_catalogue_button)
+        self.catalogue_box = QGroupBox()
+        box = QVBoxLayout(self.catalogue_box)
+        box.addWidget(self.catalogue_info)
+        box.addWidget(self.tree, 1)
+        box.addLayout(edit_row)
+        box.addLayout(save_row)
+
+        # --- the rule table ---
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 100)
+        self.threshold.setSuffix("%")
+        self.berkembang = QSpinBox()
+        self.berkembang.setRange(1, len(roles.ROLE_CODES))
+        self.mandiri = QSpinBox()
+        self.mandiri.setRange(1, len(roles.ROLE_CODES))
+        for spin in (self.threshold, self.berkembang, self.mandiri):
+            spin.valueChanged.connect(self._rule_edited)
+        self.rule_preview = QLabel()
+        self.rule_preview.setWordWrap(True)
+        self.rule_note = QLineEdit()
+        self.save_rule_button = QPushButton()
+        self.save_rule_button.setObjectName("saveRule")
+        self.save_rule_button.clicked.connect(self.save_rule)
+        self.rule_form = QFormLayout()
+        self.threshold_label, self.berkembang_label, self.mandiri_label, self.rule_note_label = (
+            QLabel(), QLabel(), QLabel(), QLabel())
+        self.rule_form.addRow(self.threshold_label, self.threshold)
+        self.rule_form.addRow(self.berkembang_label, self.berkembang)
+        self.rule_form.addRow(self.mandiri_label, self.mandiri)
+        self.rule_form.addRow(self.rule_note_label, self.rule_note)
+        self.rule_box = QGroupBox()
+        rule_layout = QVBoxLayout(self.rule_box)
+        rule_layout.addLayout(self.rule_form)
+        rule_layout.addWidget(self.rule_preview)
+        rule_layout.addWidget(self.save_rule_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        # --- versions ---
+        self.versions = PlainTableModel([
+            Column("role.settings.col.list", lambda v: tr("role.settings.version", number=v.version),
+                   tooltip=lambda v: v.note or ""),
+            Column("role.settings.col.date", lambda v: _when(v.created_at)),
+            Column("role.settings.col.indicators", lambda v: v.indicator_count, True),
+            Column("role.settings.col.used", lambda v: tr("role.settings.used",
+                                                           count=format_number(v.assessment_count))),
+        ], self)
+        self.rules = PlainTableModel([
+            Column("role.settings.col.rule", lambda r: tr("role.settings.version", number=r.version),
+                   tooltip=lambda r: r.note or ""),
+            Column("role.settings.col.date", lambda r: _when(r.created_at)),
+            Column("role.settings.col.rule_text", lambda r: tr(
+                "role.settings.rule_short", threshold=r.threshold_percent,
+                berkembang=r.berkembang_min_roles, mandiri=r.mandiri_min_roles)),
+        ], self)
+        self.versions_box = QGroupBox()
+        versions_layout = QVBoxLayout(self.versions_box)
+        for model in (self.versions, self.rules):
+            view = QTableView()
+            view.setModel(model)
+            view.verticalHeader().setVisible(False)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setStretchLastSection(True)
+            view.setWordWrap(True)
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            versions_layout.addWidget(view)
+
+        right = QVBoxLayout()
+        right.addWidget(self.rule_box)
+        right.addWidget(self.versions_box, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.catalogue_box, 3)
+        layout.addLayout(right, 2)
+
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self.tree, activated=self.add_indicator)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.tree, activated=self.remove_indicator)
+        QShortcut(QKeySequence("Alt+Up"), self.tree, activated=lambda: self.move_indicator(-1))
+        QShortcut(QKeySequence("Alt+Down"), self.tree, activated=lambda: self.move_indicator(1))
+        self.retranslate()
+
+    # --- loading ------------------------------------------------------------------
+    def refresh(self) -> None:
+        if not self.model.dirty:
+            self.reload_catalogue()
+        self.reload_rule()
+        self._fill_versions()
+
+    def reload_catalogue(self) -> None:
+        catalogue = roles.current_catalogue()
+        self.model.load(roles.drafts_of(catalogue))
+        self.tree.expandAll()
+        self.change_note.clear()
+        self.catalogue_info.setText(tr("role.settings.catalogue_info",
+                                       version=catalogue.version,
+                                       count=catalogue.indicator_count))
+        self._update_buttons()
+
+    def reload_rule(self) -> None:
+        rule = roles.current_rule()
+        for spin, value in ((self.threshold, rule.threshold_percent),
+                            (self.berkembang, rule.berkembang_min_roles),
+                            (self.mandiri, rule.mandiri_min_roles)):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self.rule_note.clear()
+        self._rule_edited()
+
+    def _fill_versions(self) -> None:
+        self.versions.set_rows(roles.catalogue_versions())
+        self.rules.set_rows(roles.rule_versions())
+
+    # --- the indicator list ----------------------------------------------------------
+    def _current_role_row(self) -> int:
+        index = self.tree.currentIndex()
+        return self.model.role_row_of(index) if index.isValid() else 0
+
+    def _select(self, index) -> None:
+        if index.isValid():
+            self.tree.expand(index.parent())
+            self.tree.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def add_indicator(self) -> None:
+        index = self.model.add_indicator(self._current_role_row())
+        self._select(index)
+        self.tree.edit(index)
+
+    def remove_indicator(self) -> None:
+        index = self.tree.currentIndex()
+        if self.model.draft_at(index) is None:
+            return
+        parent, row = index.parent(), index.row()
+        self.model.remove_indicator(index)
+        count = self.model.rowCount(parent)
+        self._select(self.model.index(min(row, count - 1), 0, parent) if count else parent)
+
+    def move_indicator(self, step: int) -> None:
+        index = self.tree.currentIndex()
+        if self.model.draft_at(index) is not None:
+            self._select(self.model.move_indicator(index, step))
+
+    def save_catalogue(self) -> bool:
+        before = roles.current_catalogue().version
+        try:
+            catalogue = roles.save_catalogue(self.model.all_drafts(), self.change_note.text())
+        except ValidationError as exc:
+            details = "\n".join(f"• {message}" for _, message in exc.problems)
+            QMessageBox.warning(self, APP_NAME, f"{exc}\n\n{details}")
+            return False
+        self.model.dirty = False
+        self.reload_catalogue()
+        self._fill_versions()
+        message = (tr("role.settings.catalogue_saved", version=catalogue.version)
+                   if catalogue.version != before else tr("role.settings.unchanged"))
+        QMessageBox.information(self, APP_NAME, message)
+        return True
+
+    # --- the rule ------------------------------------------------------------------------
+    def _rule_edited(self, *_args) -> None:
+        low, high = self.berkembang.value(), self.mandiri.value()
+        problems = roles.check_rule(self.threshold.value(), low, high)
+        if problems:
+            self.rule_preview.setText("<span style='color:#c0392b'>" + "<br>".join(
+                message for _, message in problems) + "</span>")
+        else:
+            preview = roles.Rule(0, 0, self.threshold.value(), low, high)
+            self.rule_preview.setText("<br>".join(
+                tr("role.settings.range", classification=roles.classification_label(code),
+                   count=str(first) if first == last else f"{first}–{last}")
+                for code, first, last in preview.ranges()))
+        current = roles.current_rule()
+        changed = (self.threshold.value(), low, high) != (
+            current.threshold_percent, current.berkembang_min_roles, current.mandiri_min_roles)
+        self.save_rule_button.setEnabled(changed and not problems)
+
+    def save_rule(self) -> bool:
+        try:
+            rule = roles.save_rule(self.threshold.value(), self.berkembang.value(),
+                                   self.mandiri.value(), self.rule_note.text())
+        except ValidationError as exc:
+            details = "\n".join(f"• {message}" for _, message in exc.problems)
+            QMessageBox.warning(self, APP_NAME, f"{exc}\n\n{details}")
+            return False
+        self.reload_rule()
+        self._fill_versions()
+        QMessageBox.information(self, APP_NAME, tr("role.settings.rule_saved",
+                                                   version=rule.version))
+        return True
+
+    def _update_buttons(self) -> None:
+        index = self.tree.currentIndex()
+        on_indicator = self.model.draft_at(index) is not None
+        self.remove_button.setEnabled(on_indicator)
+        self.up_button.setEnabled(on_indicator and index.row() > 0)
+        self.down_button.setEnabled(on_indicator
+                                    and index.row() < self.model.rowCount(index.parent()) - 1)
+        self.save_catalogue_button.setEnabled(self.model.dirty)
+        self.revert_button.setEnabled(self.model.dirty)
+
+    def retranslate(self) -> None:
+        self.catalogue_box.setTitle(tr("role.settings.catalogue"))
+        self.rule_box.setTitle(tr("role.settings.rule"))
+        self.versions_box.setTitle(tr("role.settings.versions"))
+        self.add_button.setText(tr("role.settings.add"))
+        self.add_button.setToolTip("Insert")
+        self.remove_button.setText(tr("role.settings.remove"))
+        self.remove_button.setToolTip(tr("role.settings.remove_tip"))
+        self.up_button.setText(tr("role.settings.up"))
+        self.up_button.setToolTip("Alt+↑")
+        self.down_button.setText(tr("role.settings.down"))
+        self.down_button.setToolTip("Alt+↓")
+        self.change_note_label.setText(tr("role.settings.change_note"))
+        self.change_note.setPlaceholderText(tr("role.settings.change_note_hint"))
+        self.save_catalogue_button.setText(tr("role.settings.save_catalogue"))
+        self.revert_button.setText(tr("role.action.revert"))
+        self.threshold_label.setText(tr("role.settings.threshold"))
+        self.berkembang_label.setText(tr("role.settings.berkembang"))
+        self.mandiri_label.setText(tr("role.settings.mandiri"))
+        self.rule_note_label.setText(tr("role.settings.change_note"))
+        self.save_rule_button.setText(tr("role.settings.save_rule"))
+        self.tree.setToolTip(tr("role.settings.tree_tip"))
+        for model in (self.model, self.versions, self.rules):
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
