@@ -264,16 +264,6 @@ def test_delete_removes_rows_and_unused_photo_files(empty_demo, tmp_path):
         svc.get_activity(a)
 
 
-def test_participant_rows_follow_a_cadre_merge(empty_demo):
-    """Merging re-points participant rows (plain FK); the list shows the surviving cadre."""
-    rows = svc.cadres_for_invitation(desa_code=DESA)[:2]
-    ident = svc.save_activity(_new(), rows)
-    Participant.update(cadre=rows[1].cadre_id).where(
-        Participant.cadre == rows[0].cadre_id).execute()
-    names = [p.name for p in svc.get_activity(ident).participants]
-    assert names == [rows[1].name, rows[1].name]
-
-
 def test_list_kind_activities_json(demo_db):
     from imp_desktop.services.records import LISTERS
 
@@ -282,3 +272,19 @@ def test_list_kind_activities_json(demo_db):
     first = records[0]
     assert first["participants"] and first["photos"]
     assert {"title", "date", "desa", "invited", "present"} <= set(first)
+
+
+def test_merging_two_invited_cadres_lists_the_person_once(empty_demo):
+    from imp_desktop.services.cadre_duplicates import merge_cadres
+
+    rows = svc.cadres_for_invitation(desa_code=DESA)[:3]
+    both = svc.save_activity(_new(), rows)
+    one = svc.save_activity(_new(), rows[1:2])
+    merge_cadres(rows[0].cadre_id, rows[1].cadre_id)
+    names = [p.name for p in svc.get_activity(both).participants]
+    assert len(names) == 3 and names.count(rows[0].name) == 1   # second row stays with the merged record
+    moved = svc.get_activity(one).participants
+    assert [p.cadre_id for p in moved] == [rows[0].cadre_id]
+    # and the list still saves
+    svc.save_activity(svc.get_activity(both).input, svc.get_activity(both).participants,
+                      activity_id=both)

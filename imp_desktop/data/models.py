@@ -296,6 +296,9 @@ class Participant(BaseModel):
     note = CharField(null=True)
     sort_order = IntegerField(default=0)
 
+    class Meta:
+        indexes = ((("activity", "cadre"), True),)   # migration 6
+
 
 class ActivityPhoto(BaseModel):
     """A documentation photo; the file lives in the program's own media store."""
