@@ -77,5 +77,6 @@ def test_thumbnail_and_problems_of_stored_photos(db, tmp_path):
     assert photos.photo_problem(stored.file_name) is None
     photos.photo_path(stored.file_name).write_bytes(b"broken")
     assert "rusak" in photos.photo_problem(stored.file_name)
+    assert "rusak" in photos.photo_problem(stored.file_name, thorough=True)
     assert photos.thumbnail_path("0" * 32 + ".jpg") is None
     assert "hilang" in photos.photo_problem("0" * 32 + ".jpg")

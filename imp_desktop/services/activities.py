@@ -386,25 +386,38 @@ def _sort_key(row: ParticipantRow):
 
 
 def participants_of(activity_id: int) -> list[ParticipantRow]:
-    records = list(Participant.select().where(Participant.activity == activity_id)
-                   .order_by(Participant.sort_order, Participant.id))
-    cadre_ids = [r.cadre_id for r in records if r.cadre_id]
-    by_cadre = {}
-    for start in range(0, len(cadre_ids), 500):
-        chunk = cadre_ids[start:start + 500]
-        by_cadre.update({row.cadre_id: row for row in
-                         _cadre_rows(Cadre.select().where(Cadre.id.in_(chunk)))})
+    """The attendance list in its saved order, cadres with their unit, level and desa."""
+    from imp_desktop.services.settings import level_labels
+
+    labels = level_labels()
+    records = list(Participant
+                   .select(Participant.id, Participant.cadre, Participant.guest_name,
+                           Participant.guest_position, Participant.status,
+                           Participant.pre_score, Participant.post_score, Participant.note,
+                           Cadre.name, Cadre.position, Cadre.desa, Cadre.address,
+                           Unit.id, Unit.name, Unit.level)
+                   .join(Cadre, JOIN.LEFT_OUTER, on=(Participant.cadre == Cadre.id))
+                   .join(Unit, JOIN.LEFT_OUTER, on=(Cadre.unit == Unit.id))
+                   .where(Participant.activity == activity_id)
+                   .order_by(Participant.sort_order, Participant.id).tuples())
+    desa = _desa_names(r[10] for r in records)
     result = []
-    for record in records:
-        if record.cadre_id:
-            base = by_cadre.get(record.cadre_id) or ParticipantRow(cadre_id=record.cadre_id)
-            row = replace(base)
+    for (ident, cadre_id, guest_name, guest_position, status, pre, post, note, name, position,
+         desa_code, address, unit_id, unit_name, level) in records:
+        if cadre_id:
+            row = ParticipantRow(cadre_id=cadre_id, name=name or "",
+                                 position=tr(f"position.{position}") if position else "",
+                                 position_code=position, unit_id=unit_id,
+                                 unit_name=unit_name or "", level=level,
+                                 level_label=labels.get(level, "") if level else "",
+                                 desa_code=desa_code, desa_name=desa.get(desa_code, ""),
+                                 address=address or "")
         else:
-            row = ParticipantRow(name=record.guest_name or "", position=record.guest_position or "")
-        row.id = record.id
-        row.status = record.status
-        row.pre_score, row.post_score = record.pre_score, record.post_score
-        row.note = record.note or ""
+            row = ParticipantRow(name=guest_name or "", position=guest_position or "")
+        row.id = ident
+        row.status = status
+        row.pre_score, row.post_score = pre, post
+        row.note = note or ""
         result.append(row)
     return result
 

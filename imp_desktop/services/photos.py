@@ -135,14 +135,24 @@ def thumbnail_path(file_name: str, side: int = THUMB_SIDE) -> Path | None:
     return thumb
 
 
-def photo_problem(file_name: str) -> str | None:
-    """Why a stored picture cannot be shown or printed, or None when it is fine."""
+def photo_problem(file_name: str, thorough: bool = False) -> str | None:
+    """Why a stored picture cannot be shown or printed, or None when it seems fine.
+
+    The quick check reads only the file's header; ``thorough`` decodes it all.
+    """
+    from PIL import Image
+
     path = photo_path(file_name)
     if not path.is_file():
         return tr("photo.error.gone", name=file_name)
     try:
-        _open_image(path)
-    except UserError:
+        if thorough:
+            _open_image(path)
+        else:
+            with Image.open(path) as image:
+                if image.format not in ("JPEG", "PNG", "MPO"):
+                    raise UserError(file_name)
+    except (UserError, OSError, ValueError, SyntaxError):
         return tr("photo.error.damaged", name=file_name)
     return None
 
