@@ -129,3 +129,27 @@ def test_reminders_follow_the_language():
     set_language("en")
     reminders = {r.key: r for r in home.reminders(dt.date(2026, 12, 2), [])}
     assert "due by Thursday, 3 December 2026 (tomorrow)" in reminders["registers"].text
+
+
+def test_activities_this_month_and_attendance_rate(db):
+    from imp_desktop.services.activities import ActivityInput, ParticipantRow, save_activity
+
+    def people(statuses):
+        return [ParticipantRow(name=f"Tamu {i}", position="Warga", status=s)
+                for i, s in enumerate(statuses)]
+
+    today = dt.date(2026, 11, 20)
+    save_activity(ActivityInput(title="Pembinaan Duren", date=dt.date(2026, 11, 5)),
+                  people(["hadir", "hadir", "hadir", "izin"]))
+    save_activity(ActivityInput(title="Pertemuan Sugihan", date=dt.date(2026, 11, 12)),
+                  people(["hadir", "sakit", None, None]))
+    # Not marked yet, and one still to come: neither counts in the rate.
+    save_activity(ActivityInput(title="Belum diabsen", date=dt.date(2026, 11, 18)), people([None] * 5))
+    save_activity(ActivityInput(title="Akan datang", date=dt.date(2026, 11, 27)), people([None] * 9))
+    save_activity(ActivityInput(title="Bulan lalu", date=dt.date(2026, 10, 30)), people(["hadir"]))
+    summary = home.home_summary(today)
+    assert summary.activities_this_month == 4
+    assert summary.attendance_rate == 100.0 * 4 / 8
+    titles = [line.title for line in summary.latest_activities]
+    assert titles == ["Belum diabsen", "Pertemuan Sugihan", "Pembinaan Duren", "Bulan lalu"]
+    assert summary.latest_activities[1].attendees == 1

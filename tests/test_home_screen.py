@@ -63,3 +63,32 @@ def test_empty_database_says_what_to_do_first(qtbot, db, db_path, ui_settings):
     assert not home.activity_card.isVisible() or home.activity_card.figure.text() == "0"
     qtbot.mouseClick(home.setup_button, Qt.MouseButton.LeftButton)
     assert window.first_run_wizard.isVisible()
+
+
+def test_classification_count_opens_the_role_recap(qtbot, demo_db, db_path, ui_settings):
+    window, home = open_window(qtbot, db_path, ui_settings)
+    button = next(b for b in home.class_card.buttons if b.label.text() == "Mandiri")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    roles_screen = window.current_screen()
+    assert roles_screen is window.screens["peran"]
+    assert roles_screen.tabs.currentWidget() is roles_screen.recap
+    assert roles_screen.recap.recap is not None
+
+
+def test_unassessed_reminder_opens_this_quarter(qtbot, demo_db, db_path, ui_settings):
+    import datetime as dt
+
+    from imp_desktop.services import roles
+
+    window, home = open_window(qtbot, db_path, ui_settings)
+    since = dt.date.today().replace(day=1).isoformat()
+    home.open_link(home_link("peran", {"not_assessed_since": since}))
+    screen = window.current_screen()
+    assert screen.tabs.currentWidget() is screen.assessment
+    assert screen.assessment.period() == roles.quarter_period(dt.date.today()).key
+
+
+def home_link(screen, filters):
+    from imp_desktop.services.home import Link
+
+    return Link(screen, filters)

@@ -139,7 +139,7 @@ def unit_counts() -> list[Count]:
             .group_by(Unit.level).tuples())
     by_level = dict(rows)
     return [Count(f"units.{level}", level_label(level), by_level.get(level, 0),
-                  Link("peran", {"level": level}))
+                  Link("peran", {"recap": True, "level": level}))
             for level in LEVELS]
 
 
@@ -172,10 +172,10 @@ def classification_counts() -> list[Count]:
     units = Unit.select().where(Unit.active == True).count()  # noqa: E712
     counts = [Count(f"class.{key}", classification_label(key),
                     sum(1 for value in latest.values() if value == key),
-                    Link("peran", {"classification": key}))
+                    Link("peran", {"recap": True, "classification": key}))
               for key in CLASSIFICATIONS]
     counts.append(Count("class.none", tr("home.class.none"), units - len(latest),
-                        Link("peran", {"classification": None})))
+                        Link("peran", {"recap": True, "classification": None})))
     return counts
 
 
@@ -189,11 +189,34 @@ def units_not_assessed_since(start: dt.date) -> list[int]:
     return [unit_id for (unit_id,) in query.tuples()]
 
 
-# --- activities: shown once the activities service is installed -----------------
+# --- activities ------------------------------------------------------------------
 
-def _activity_figures(today: dt.date):
-    """(count this month, attendance rate, latest): None until activities exist."""
-    return None, None, None
+LATEST_ACTIVITIES = 5
+
+
+def activity_figures(today: dt.date) -> tuple[int, float | None, list[ActivityLine]]:
+    """Activities this month, the attendance rate of those held so far, the latest ones.
+
+    The rate counts only activities up to today whose attendance has been taken
+    (at least one person marked): present / invited, in percent.
+    """
+    from imp_desktop.services.activities import ActivityFilter, list_activities
+
+    month = list_activities(ActivityFilter(year=today.year, month=today.month))
+    held = [a.id for a in month if a.date <= today]
+    rate = None
+    if held:
+        from imp_desktop.data.models import Participant
+
+        marked = {a for (a,) in Participant.select(Participant.activity).distinct().where(
+            Participant.activity.in_(held) & Participant.status.is_null(False)).tuples()}
+        invited = sum(a.invited for a in month if a.id in marked)
+        present = sum(a.present for a in month if a.id in marked)
+        rate = 100.0 * present / invited if invited else None
+    latest = [a for a in list_activities() if a.date <= today][:LATEST_ACTIVITIES]
+    lines = [ActivityLine(a.id, a.date, a.title, a.place or a.desa_name, a.present)
+             for a in latest]
+    return len(month), rate, lines
 
 
 # --- reminders -----------------------------------------------------------------
@@ -259,7 +282,7 @@ def home_summary(today: dt.date | None = None) -> HomeSummary:
     name, area = officer_area()
     levels, status = cadre_counts()
     incomplete = incomplete_counts()
-    activities, rate, latest = _activity_figures(today)
+    activities, rate, latest = activity_figures(today)
     return HomeSummary(
         today=today, officer_name=name, area=area, cadres=levels, cadre_status=status, units=unit_counts(),
         classification=classification_counts(), activities_this_month=activities,

@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop.formatting import format_date, format_number, format_percent, format_short_date
+from imp_desktop.formatting import (
+    format_date,
+    format_month,
+    format_number,
+    format_percent,
+    format_short_date,
+)
 from imp_desktop.i18n import tr
 from imp_desktop.services import home
 from imp_desktop.ui.screens.base import Screen
@@ -257,6 +263,11 @@ class HomeScreen(Screen):
             rate = (tr("home.attendance", rate=format_percent(s.attendance_rate, 1))
                     if s.attendance_rate is not None else tr("home.attendance.none"))
             self.activity_card.note.setText(rate)
+            self.activity_card.set_counts([home.Count(
+                "activities.month", tr("home.activities.list",
+                                       month=format_month(s.today.year, s.today.month)),
+                s.activities_this_month,
+                home.Link("kegiatan", {"year": s.today.year, "month": s.today.month}))])
 
         self.incomplete_card.title.setText(tr("home.card.incomplete"))
         self.incomplete_card.figure.hide()

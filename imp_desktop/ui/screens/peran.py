@@ -922,6 +922,34 @@ class RoleScreen(Screen):
         if self.tabs.currentWidget() is self.recap and self.recap.stale:
             self.recap.reload()
 
+    def apply_filter(self, filters: dict) -> None:
+        """Opened from a Beranda count: ``recap`` shows the units by level and
+        classification; ``not_assessed_since`` (ISO date) opens that quarter's
+        checklist list, where unassessed units show as such."""
+        if filters.get("recap"):
+            self.tabs.setCurrentWidget(self.recap)
+            if self.recap.stale:
+                self.recap.reload()
+            return
+        since = filters.get("not_assessed_since")
+        if since:
+            self.tabs.setCurrentWidget(self.assessment)
+            period = roles.quarter_period(dt.date.fromisoformat(since)).key
+            panel = self.assessment
+            if not panel._guard():
+                return
+            panel.kind_box.blockSignals(True)
+            panel.kind_box.setCurrentIndex(max(panel.kind_box.findData("quarter"), 0))
+            panel.kind_box.blockSignals(False)
+            panel.period_box.blockSignals(True)
+            panel.period_box.clear()
+            panel.period_box.blockSignals(False)
+            panel._fill_periods()
+            panel.period_box.blockSignals(True)
+            panel.period_box.setCurrentIndex(max(panel.period_box.findData(period), 0))
+            panel.period_box.blockSignals(False)
+            panel._fill_units()
+
     def retranslate(self) -> None:
         self.heading.setText(tr(self.title_key))
         self.tabs.setTabText(0, tr("role.tab.assessment"))
