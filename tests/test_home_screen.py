@@ -92,3 +92,24 @@ def home_link(screen, filters):
     from imp_desktop.services.home import Link
 
     return Link(screen, filters)
+
+
+def test_activity_links_open_the_month_and_the_activity(qtbot, demo_db, db_path, ui_settings):
+    import datetime as dt
+
+    from imp_desktop.services.activities import ActivityInput, save_activity
+
+    today = dt.date.today()
+    activity_id = save_activity(ActivityInput(title="Pembinaan bulan ini", date=today))
+    window, home = open_window(qtbot, db_path, ui_settings)
+    assert home.activity_card.isVisible()
+    month_button = home.activity_card.buttons[0]
+    assert month_button.figure.text() == "1"
+    qtbot.mouseClick(month_button, Qt.MouseButton.LeftButton)
+    screen = window.current_screen()
+    assert screen is window.screens["kegiatan"]
+    assert screen.list_page.month_box.currentData() == (today.year, today.month)
+    assert screen.list_page.model.rowCount() == 1
+    window.show_screen("beranda")
+    home.open_link(home_link("kegiatan", {"activity_id": activity_id}))
+    assert screen.editing and screen.editor.activity_id == activity_id

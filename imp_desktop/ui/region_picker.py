@@ -41,6 +41,8 @@ class RegionPicker(QWidget):
             lambda _i: self.kecamatan_changed.emit(self.kecamatan_code() or ""))
         self.retranslate()
         self._fill(self.province, regions.children(None))
+        self._fill(self.regency, [])
+        self._fill(self.district, [])
 
     def retranslate(self) -> None:
         self.province_label.setText(tr("regionpicker.province"))

@@ -29,6 +29,7 @@ from imp_desktop.i18n import tr
 from imp_desktop.services import home
 from imp_desktop.ui.screens.base import Screen
 
+TITLE_CHARS = 44   # longer activity titles are shortened (full title in the tooltip)
 STYLE = """
 #homeCard { background: white; border: 1px solid #d5dbd7; border-radius: 6px; }
 #cardTitle { color: #44524b; font-weight: 600; }
@@ -310,10 +311,11 @@ class HomeScreen(Screen):
             self.latest_widgets.append(label)
         for row, line in enumerate(latest):
             date = QLabel(format_short_date(line.date))
-            title = QPushButton(line.title)
+            title = QPushButton(line.title if len(line.title) <= TITLE_CHARS
+                                else line.title[:TITLE_CHARS - 1].rstrip() + "…")
             title.setObjectName("countButton")
             title.setFlat(True)
-            title.setToolTip(line.place)
+            title.setToolTip(f"{line.title}\n{line.place}".strip())
             title.clicked.connect(lambda _=False, i=line.id: self.open_link(
                 home.Link("kegiatan", {"activity_id": i})))
             count = QLabel(tr("home.latest.attendees", count=format_number(line.attendees)))

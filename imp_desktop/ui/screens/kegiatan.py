@@ -277,3 +277,29 @@ class ActivityScreen(Screen):
     @property
     def editing(self) -> bool:
         return self.stack.currentWidget() is self.editor
+
+    def apply_filter(self, filters: dict) -> None:
+        """Opened from Beranda: ``activity_id`` opens that activity; ``year`` and
+        ``month`` list that month. An activity being edited stays open."""
+        if self.editing:
+            return
+        if filters.get("activity_id"):
+            self.open_activity(filters["activity_id"])
+            return
+        page = self.list_page
+        wanted = (filters["year"], filters["month"]) if filters.get("month") else None
+        page.fill_filters()
+        boxes = (page.month_box, page.desa_box, page.type_box)
+        for box in boxes:
+            box.blockSignals(True)
+        if wanted is not None and page.month_box.findData(wanted) < 0:
+            page.month_box.addItem(format_month(*wanted), wanted)   # a month without activities
+        page.month_box.setCurrentIndex(max(0, page.month_box.findData(wanted)))
+        page.desa_box.setCurrentIndex(0)
+        page.type_box.setCurrentIndex(0)
+        page.search.blockSignals(True)
+        page.search.clear()
+        page.search.blockSignals(False)
+        for box in boxes:
+            box.blockSignals(False)
+        page.reload()

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the one-folder application with PyInstaller and checks that it starts.
+#
+#   scripts/build_app.sh            # uses ./.venv (made by `make` if missing)
+#   IMP_PYTHON=/path/to/python scripts/build_app.sh
+#
+# Result: dist/imp-desktop/ (copy the whole folder to the laptop). The same
+# spec builds the Windows version on a Windows machine: see README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${IMP_PYTHON:-.venv/bin/python}
+if [ ! -x "$PYTHON" ]; then
+    make -s install
+fi
+"$PYTHON" -m pip install --quiet 'pyinstaller>=6.0'
+
+echo "== building dist/imp-desktop"
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller packaging/imp-desktop.spec
+
+APP=dist/imp-desktop
+CLI="$APP/imp-desktop"
+GUI="$APP/IMP Desktop"
+[ -x "$CLI.exe" ] && CLI="$CLI.exe" && GUI="$GUI.exe"
+echo "== size: $(du -sh "$APP" | cut -f1)"
+
+echo "== $CLI --version"
+version=$("$CLI" --version)
+echo "$version"
+expected=$("$PYTHON" -c 'import imp_desktop; print(imp_desktop.__version__)')
+[ "$version" = "imp-desktop $expected" ] || { echo "unexpected version: $version" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="$work/demo.sqlite"
+echo "== demo and check on $db"
+"$CLI" demo --db "$db" --desa 2 --cadres 200
+"$CLI" check --db "$db"
+"$CLI" --lang en list units --db "$db" --json | "$PYTHON" -c \
+    'import json, sys; units = json.load(sys.stdin); assert units, "no units"; print(len(units), "units listed")'
+
+echo "== the window starts (offscreen, closed after 8 s)"
+status=0
+QT_QPA_PLATFORM=offscreen HOME="$work" XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" \
+    timeout 8 "$GUI" --db "$db" > "$work/window.log" 2>&1 || status=$?
+if [ "$status" -ne 124 ]; then
+    echo "the window exited early with status $status:" >&2
+    cat "$work/window.log" >&2
+    exit 1
+fi
+echo "window ran until stopped"
+echo "== built $APP"
