@@ -46,6 +46,8 @@ def test_typed_line_breaks_join_and_blank_lines_separate_paragraphs():
     assert split_paragraphs(text) == ["Kegiatan ini bertujuan untuk meningkatkan.",
                                       "Kedua paragraf."]
     assert split_paragraphs("  \n ") == []
+    assert split_paragraphs("Dasar:\n1. UU 52\n   tahun 2009\n2) Renja") == [
+        "Dasar:", "1. UU 52 tahun 2009", "2) Renja"]
 
 
 def test_verification_code_follows_the_content_only():

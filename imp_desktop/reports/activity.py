@@ -75,8 +75,13 @@ def _text_part(heading: str, text: str) -> _Part | None:
 
 
 def _lines_part(heading: str, text: str) -> _Part | None:
-    """One item per typed line (narasumber, acara): a numbered list when several."""
-    lines = [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+    """One item per typed line (narasumber, acara): a numbered list when several.
+    Numbers or dashes the officer typed are replaced by ours."""
+    from imp_desktop.reports.base import list_item
+
+    lines = [" ".join(list_item(line.strip())[1].split())
+             for line in (text or "").splitlines() if line.strip()]
+    lines = [line for line in lines if line]
     if not lines:
         return None
     s = styles()

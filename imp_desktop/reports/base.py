@@ -157,17 +157,50 @@ def para(text, style: ParagraphStyle, markup: bool = False) -> Paragraph:
     return Paragraph(text if markup else esc(text), style)
 
 
+_LIST_MARKER = re.compile(r"^\s*(\d{1,2}[.)]|[a-z][.)]|[-•*–])\s+")
+
+
 def split_paragraphs(text: str | None) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside a paragraph are
-    the typist's wrapping (the seed report has them everywhere) and become spaces."""
+    the typist's wrapping (the seed report has them everywhere) and become spaces.
+    A line that starts with a list marker ("1.", "a)", "-") starts a new item."""
     if not text or not text.strip():
         return []
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
-    return [" ".join(block.split()) for block in blocks if block.strip()]
+    blocks: list[list[str]] = []
+    fresh = True
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            fresh = True
+            continue
+        if fresh or _LIST_MARKER.match(line):
+            blocks.append([])
+        blocks[-1].append(line.strip())
+        fresh = False
+    return [" ".join(" ".join(block).split()) for block in blocks]
+
+
+def list_item(text: str) -> tuple[str | None, str]:
+    """("1.", "rest") for a list item; (None, text) otherwise."""
+    match = _LIST_MARKER.match(text)
+    if not match:
+        return None, text
+    marker = match.group(1)
+    return ("•" if marker in "-•*–" else marker), text[match.end():]
 
 
 def text_block(text: str | None, style: ParagraphStyle) -> list[Flowable]:
-    return [para(block, style) for block in split_paragraphs(text)]
+    """Paragraphs of user text; list items keep their numbers as hanging bullets."""
+    result: list[Flowable] = []
+    for block in split_paragraphs(text):
+        marker, rest = list_item(block)
+        if marker is None:
+            result.append(para(block, style))
+        else:
+            item = ParagraphStyle(f"{style.name}_item", parent=style,
+                                  leftIndent=style.leftIndent + 6 * mm,
+                                  bulletIndent=style.leftIndent, spaceAfter=2)
+            result.append(Paragraph(esc(rest), item, bulletText=marker))
+    return result
 
 
 def has_text(*values) -> bool:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from imp_desktop.formatting import format_date, format_number, format_percent
 from imp_desktop.i18n import tr
@@ -36,13 +37,17 @@ def _role_cell(fulfilled: bool | None, score: float | None):
 
 
 def unit_table(recap: RoleRecap, width: float, lang: str, with_desa: bool = False):
-    """Unit by unit: the six roles (✓ fulfilled, ✗ not, with the share met)."""
+    """Unit by unit: the six roles (✓ fulfilled, ✗ not, with the share met).
+
+    On portrait paper the level column is left out: unit names carry their level.
+    """
     s = styles()
+    with_level = width > 200 * mm
     role_width = min(15 * mm, width * 0.45 / 6)
-    fixed = 8 * mm + 23 * mm + 6 * role_width + 13 * mm + 22 * mm
-    name_width = width - fixed
-    header = [tr("report.cadres.col.no", lang), tr("report.roles.unit", lang),
-              tr("report.roles.level", lang)] + \
+    level_width = 23 * mm if with_level else 0
+    name_width = width - (8 * mm + level_width + 6 * role_width + 13 * mm + 22 * mm)
+    header = [tr("report.cadres.col.no", lang), tr("report.roles.unit", lang)] + \
+        ([tr("report.roles.level", lang)] if with_level else []) + \
         [f"{index}" for index in range(1, 7)] + \
         [tr("report.roles.fulfilled_short", lang), tr("report.roles.class", lang)]
     rows = []
@@ -50,13 +55,18 @@ def unit_table(recap: RoleRecap, width: float, lang: str, with_desa: bool = Fals
         name = row.unit_name + (f" ({row.desa_name})" if with_desa and row.desa_name else "")
         fulfilled = list(row.role_fulfilled) + [None] * (6 - len(row.role_fulfilled))
         scores = list(row.role_scores) + [None] * (6 - len(row.role_scores))
-        rows.append([para(str(number), s.cell_right), name, row.level]
+        rows.append([para(str(number), s.cell_right), name]
+                    + ([row.level] if with_level else [])
                     + [_role_cell(f, sc) for f, sc in zip(fulfilled[:6], scores[:6])]
                     + [para("–" if row.roles_fulfilled is None
                             else f"{row.roles_fulfilled}/6", s.cell_center),
                        row.classification or tr("report.roles.not_assessed", lang)])
-    widths = [8 * mm, name_width, 23 * mm] + [role_width] * 6 + [13 * mm, 22 * mm]
-    return grid_table(header, rows, widths)
+    widths = [8 * mm, name_width] + ([level_width] if with_level else []) + \
+        [role_width] * 6 + [13 * mm, 22 * mm]
+    first_role = 3 if with_level else 2
+    return grid_table(header, rows, widths, extra_style=[
+        ("LEFTPADDING", (first_role, 1), (first_role + 5, -1), 1),
+        ("RIGHTPADDING", (first_role, 1), (first_role + 5, -1), 1)])
 
 
 def role_legend(recap: RoleRecap, lang: str) -> Flowable:
@@ -108,10 +118,15 @@ def render_role_recap(recap: RoleRecap, settings: ReportSettings) -> bytes:
         story.append(para(tr("report.roles.empty", lang), s.body_left))
     number = 0
 
+    # A heading is kept with the start of its table by a conditional page break:
+    # keepWithNext would move a whole long table to the next page.
+    loose_heading = ParagraphStyle("recap_heading", parent=s.heading, keepWithNext=0)
+
     def heading(key: str) -> None:
         nonlocal number
         number += 1
-        story.append(para(f"{number}. {tr(key, lang)}", s.heading))
+        story.append(CondPageBreak(35 * mm))
+        story.append(para(f"{number}. {tr(key, lang)}", loose_heading))
 
     if recap.by_level:
         heading("report.roles.h.by_level")

@@ -200,38 +200,312 @@ def cadre_list_pdf(desa_code: str | None = None, unit_id: int | None = None,
     return render_cadre_list(listing, report_settings(lang))
 
 
-# ---------------------------------------------------------------- activities and roles
-# Filled from services.activities and services.roles as soon as those exist; until
-# then the documents say plainly that the data is not available.
+# ---------------------------------------------------------------- activities
 
-def _service(name: str, message_key: str):
-    import importlib
+def _period_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _participants(rows) -> list:
+    from imp_desktop.reports.model import Participant
+
+    return [Participant(name=row.name, role=row.role_text, level=row.level,
+                        status=row.status, official=row.is_guest,
+                        pre_score=row.pre_score, post_score=row.post_score, note=row.note)
+            for row in rows]
+
+
+def _photo(info):
+    from imp_desktop.reports.model import Photo
 
     try:
-        return importlib.import_module(f"imp_desktop.services.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"imp_desktop.services.{name}":
-            raise
-        raise UserError(tr(message_key)) from exc
+        data = info.path.read_bytes()
+    except OSError:
+        data = b""          # printed as "the photo cannot be read", never a crash
+    return Photo(image=data, caption=info.caption)
+
+
+def activity_report(activity_id: int, lang: str | None = None):
+    """The Laporan Kegiatan of one activity, from the activity record."""
+    from imp_desktop.reports.model import ActivityReport
+    from imp_desktop.services import activities
+
+    detail = activities.get_activity(activity_id)
+    engagement = ""
+    if detail.engagement_rating:
+        engagement = activities.engagement_label(detail.engagement_rating)
+        if detail.engagement_note.strip():
+            engagement += ". " + detail.engagement_note.strip()
+    elif detail.engagement_note.strip():
+        engagement = detail.engagement_note.strip()
+    recap = None
+    if detail.desa_code:
+        recap = desa_role_summary(detail.desa_code, detail.date, lang)
+    return ActivityReport(
+        title=detail.title, date=detail.date, start_time=detail.start_time,
+        end_time=detail.end_time, time_zone=detail.time_zone or "WIB", venue=detail.place,
+        desa_name=detail.desa_name, kecamatan_name=detail.kecamatan_name,
+        background=detail.background, purpose=detail.aims, legal_basis=detail.legal_basis,
+        participants_note=detail.participants_note, speakers=detail.speakers,
+        agenda=detail.agenda, funding_source=detail.funding_source or "",
+        funding_amount=detail.funding_amount, results=detail.results, engagement=engagement,
+        supporting_factors=detail.supporting_factors,
+        inhibiting_factors=detail.inhibiting_factors, conclusion=detail.conclusions,
+        suggestions=detail.suggestions, follow_up=detail.follow_up, closing=detail.closing,
+        participants=_participants(detail.participants),
+        photos=[_photo(info) for info in detail.photos],
+        role_recap=recap, level_labels=settings_service.level_labels(),
+        village_head=village_head_signatory(detail.desa_code, lang),
+        officer=officer_signatory(lang), place_name=place_name(), signed_on=detail.date)
 
 
 def activity_report_pdf(activity_id: int, lang: str | None = None) -> bytes:
-    _service("activities", "report.error.no_activities")
-    raise UserError(tr("report.error.no_activities"))
+    from imp_desktop.reports import render_activity_report
+
+    return render_activity_report(activity_report(activity_id, lang), report_settings(lang))
+
+
+def attendance_sheet(activity_id: int, blank: bool = False, lang: str | None = None):
+    """Daftar Hadir of an activity: blank (statuses left out, rows for guests) or filled."""
+    from imp_desktop.reports.model import AttendanceSheet
+    from imp_desktop.services import activities
+
+    detail = activities.get_activity(activity_id)
+    people = _participants(detail.participants)
+    if blank:
+        for person in people:
+            person.status, person.pre_score, person.post_score = None, None, None
+    return AttendanceSheet(
+        title=detail.title, date=detail.date, start_time=detail.start_time,
+        end_time=detail.end_time, time_zone=detail.time_zone or "WIB", venue=detail.place,
+        desa_name=detail.desa_name, kecamatan_name=detail.kecamatan_name,
+        participants=people, blank=blank, guest_rows=max(5, min(15, len(people) // 4)),
+        officer=officer_signatory(lang), place_name=place_name())
 
 
 def attendance_pdf(activity_id: int, blank: bool = False, lang: str | None = None) -> bytes:
-    _service("activities", "report.error.no_activities")
-    raise UserError(tr("report.error.no_activities"))
+    from imp_desktop.reports import render_attendance
+
+    return render_attendance(attendance_sheet(activity_id, blank, lang), report_settings(lang))
 
 
-def role_recap_pdf(desa_code: str | None = None, period: tuple[int, int] | None = None,
+# ---------------------------------------------------------------- Enam Peran Bakti
+
+def _role_percents(assessment_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    """(met, answered) per role for each assessment, in one grouped query per 500."""
+    from peewee import fn
+
+    from imp_desktop.data.models import AssessmentAnswer, RoleIndicator
+
+    result: dict[int, dict[str, tuple[int, int]]] = {}
+    for start in range(0, len(assessment_ids), 500):
+        chunk = assessment_ids[start:start + 500]
+        query = (AssessmentAnswer.select(AssessmentAnswer.assessment, RoleIndicator.role,
+                                         fn.SUM(AssessmentAnswer.met.cast("integer")),
+                                         fn.COUNT(AssessmentAnswer.id))
+                 .join(RoleIndicator)
+                 .where(AssessmentAnswer.assessment.in_(chunk))
+                 .group_by(AssessmentAnswer.assessment, RoleIndicator.role).tuples())
+        for assessment_id, role, met, total in query:
+            result.setdefault(assessment_id, {})[role] = (int(met or 0), int(total))
+    return result
+
+
+def _unit_rows(region_code: str, period_key: str, lang: str | None):
+    """Every active unit of a desa or kecamatan with its assessment for the period."""
+    from imp_desktop.data.models import Assessment
+    from imp_desktop.reports.model import RoleRecapRow
+    from imp_desktop.services import roles
+
+    order = {level: index for index, level in enumerate(LEVELS)}
+    units = Unit.select().where(Unit.active == True)  # noqa: E712 (peewee expression)
+    if region_code.count(".") == 3:
+        units = units.where(Unit.desa == region_code)
+    else:
+        units = units.where(Unit.desa.startswith(region_code + "."))
+    units = sorted(units, key=lambda u: (u.desa_code, order.get(u.level, 9), u.name))
+    found = {row.unit_id: row for row in Assessment.select().where(
+        (Assessment.period == period_key) & Assessment.unit.in_([u.id for u in units] or [0]))}
+    percents = _role_percents([row.id for row in found.values()])
+    rules = {rule.id: rule for rule in roles.rule_versions()}
+    labels = settings_service.level_labels()
+    desa_names = dict(Region.select(Region.code, Region.name).where(Region.level == 4).tuples())
+    rows = []
+    for unit in units:
+        assessment = found.get(unit.id)
+        row = RoleRecapRow(unit_name=unit.name, level=labels.get(unit.level, unit.level),
+                           desa_name=desa_names.get(unit.desa_code, ""))
+        if assessment is not None:
+            rule = rules.get(assessment.rule_id)
+            by_role = percents.get(assessment.id, {})
+            row.assessed_on = assessment.assessed_on
+            row.role_scores = [100.0 * by_role[code][0] / by_role[code][1]
+                               if by_role.get(code) and by_role[code][1] else None
+                               for code in roles.ROLE_CODES]
+            row.role_fulfilled = [rule.role_fulfilled(*by_role[code])
+                                  if rule and by_role.get(code) else None
+                                  for code in roles.ROLE_CODES]
+            row.roles_fulfilled = assessment.roles_fulfilled
+            row.classification = roles.classification_label(assessment.classification, lang)
+        rows.append(row)
+    return rows
+
+
+def _rule_notes(versions, lang: str | None) -> str:
+    from imp_desktop.services import roles
+
+    by_version = {rule.version: rule for rule in roles.rule_versions()}
+    return " ".join(by_version[v].describe(lang) for v in versions if v in by_version)
+
+
+def desa_role_summary(desa_code: str, day: dt.date, lang: str | None = None):
+    """The units of a desa with their checklists in the month of ``day``; None when
+    none of them was assessed then (the Laporan Kegiatan then has no such attachment)."""
+    from imp_desktop.reports.model import RoleRecap
+    from imp_desktop.services import roles
+
+    key = _period_key(day)
+    rows = _unit_rows(desa_code, key, lang)
+    assessed = [row for row in rows if row.classification]
+    if not assessed:
+        return None
+    from imp_desktop.data.models import Assessment
+
+    versions = sorted({a.rule.version for a in Assessment.select().join(Unit).where(
+        (Unit.desa == desa_code) & (Assessment.period == key))})
+    return RoleRecap(scope=desa_label(desa_code, lang),
+                     period=roles.parse_period(key).label(lang),
+                     role_names=[roles.role_name(code, lang) for code in roles.ROLE_CODES],
+                     rows=rows, assessed=len(assessed), rule_note=_rule_notes(versions, lang))
+
+
+def role_recap(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
+               lang: str | None = None):
+    """Rekap Peran Bakti of a desa, or of the officer's kecamatan when no desa is given."""
+    from imp_desktop.reports.model import ClassCount, RoleRecap, UnmetLine
+    from imp_desktop.services import roles
+
+    if desa_code:
+        if not Region.select().where(Region.code == desa_code).exists():
+            raise UserError(tr("report.error.desa", code=desa_code))
+        region_code = desa_code
+    else:
+        region_code, _ = officer_kecamatan()
+        if not region_code:
+            raise UserError(tr("report.error.no_kecamatan"))
+    if isinstance(period, tuple):
+        key = f"{period[0]:04d}-{period[1]:02d}"
+    else:
+        key = period or roles.latest_period(region_code)
+    if not key:
+        raise UserError(tr("report.error.no_assessments"))
+    summary = roles.recap(region_code, key, lang)
+
+    def count(row) -> ClassCount:
+        return ClassCount(row.label, row.dasar, row.berkembang, row.mandiri, row.not_assessed)
+
+    scope = desa_label(region_code, lang) if summary.scope == "desa" else \
+        tr("report.kecamatan_line", lang, name=summary.region_name)
+    catalogue = ""
+    if summary.catalogue_versions:
+        catalogue = tr("report.roles.catalogue_note", lang,
+                       versions=", ".join(str(v) for v in summary.catalogue_versions))
+    return RoleRecap(
+        scope=scope, period=summary.period_label,
+        role_names=[roles.role_name(code, lang) for code in roles.ROLE_CODES],
+        by_level=[count(row) for row in summary.by_level],
+        by_desa=[count(row) for row in summary.by_desa], total=count(summary.total),
+        roles_fulfilled=[role.fulfilled for role in summary.roles],
+        assessed=summary.assessments, rows=_unit_rows(region_code, summary.period, lang),
+        unmet=[UnmetLine(line.role_number, line.text, line.unmet, line.assessed)
+               for line in summary.unmet],
+        rule_note=_rule_notes(summary.rule_versions, lang), catalogue_note=catalogue,
+        kecamatan_name=summary.kecamatan_name, date=dt.date.today(), place_name=place_name(),
+        officer=officer_signatory(lang))
+
+
+def role_recap_pdf(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
                    lang: str | None = None) -> bytes:
-    _service("roles", "report.error.no_roles")
-    raise UserError(tr("report.error.no_roles"))
+    from imp_desktop.reports import render_role_recap
+
+    return render_role_recap(role_recap(desa_code, period, lang), report_settings(lang))
+
+
+def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None) -> str:
+    parts = []
+    if activity_id:
+        row = None
+        try:
+            from imp_desktop.data.models import Activity
+
+            row = Activity.get_or_none(Activity.id == activity_id)
+        except ImportError:
+            pass
+        if row is not None:
+            from imp_desktop.formatting import format_date
+
+            parts.append(tr("report.sheet.evidence_activity", lang, title=row.title,
+                            date=format_date(row.date, lang=lang)))
+        else:
+            parts.append(tr("report.sheet.evidence_activity_id", lang, id=activity_id))
+    if photo:
+        parts.append(tr("report.sheet.evidence_photo", lang))
+    return "; ".join(parts)
+
+
+def assessment_sheet(assessment_id: int | None = None, unit_id: int | None = None,
+                     blank: bool = False, period: str | None = None, lang: str | None = None):
+    """The checklist of one unit: a saved assessment, or blank for use in the field."""
+    from imp_desktop.reports.model import (
+        AssessmentIndicator,
+        AssessmentRole,
+        AssessmentSheet,
+    )
+    from imp_desktop.services import roles
+
+    if blank or assessment_id is None:
+        source = roles.blank_sheet(unit_id, period, lang)
+        blank = True
+    else:
+        source = roles.get_assessment(assessment_id, lang)
+    english = (lang or language()) == "en"
+    sheet_roles = []
+    for role in source.roles:
+        indicators = [AssessmentIndicator(
+            line.text(lang), None if blank else line.met, "" if blank else (line.note or ""),
+            "" if blank else _evidence_text(line.evidence_activity_id, line.evidence_photo, lang))
+            for line in role.lines]
+        sheet_roles.append(AssessmentRole(
+            role.number, role.name_en if english else role.name_id, indicators,
+            None if blank else role.percent, None if blank else role.fulfilled))
+    unit_head = None
+    if source.unit_id:
+        ketua = (Cadre.select(Cadre.name).where((Cadre.unit == source.unit_id)
+                                               & (Cadre.position == "ketua") & Cadre.active)
+                 .scalar())
+        unit_head = Signatory(title=tr("report.sheet.head_of", lang, unit=source.unit_name),
+                              name=ketua or "")
+    officer = officer_signatory(lang)
+    if not blank and source.assessor:
+        if source.assessor != officer.name:
+            officer = Signatory(title="", name=source.assessor)
+    level = settings_service.level_label(source.unit_level) if source.unit_level else ""
+    return AssessmentSheet(
+        unit_name=source.unit_name, level=level, desa_name=source.desa_name,
+        kecamatan_name=source.kecamatan_name, period_label=source.period_label,
+        date=None if blank else source.assessed_on, roles=sheet_roles,
+        classification=None if blank else source.classification_label,
+        roles_fulfilled=None if blank else source.roles_fulfilled,
+        rule_note=source.rule_text,
+        catalogue_note=tr("report.roles.catalogue_note", lang,
+                          versions=str(source.catalogue_version)),
+        blank=blank, assessor=officer, unit_head=unit_head, place_name=place_name())
 
 
 def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None = None,
-                         blank: bool = False, lang: str | None = None) -> bytes:
-    _service("roles", "report.error.no_roles")
-    raise UserError(tr("report.error.no_roles"))
+                         blank: bool = False, period: str | None = None,
+                         lang: str | None = None) -> bytes:
+    from imp_desktop.reports import render_assessment_sheet
+
+    sheet = assessment_sheet(assessment_id, unit_id, blank, period, lang)
+    return render_assessment_sheet(sheet, report_settings(lang))
