@@ -292,3 +292,23 @@ def test_demo_assesses_every_unit_over_several_months(db):
                          {line.indicator_id for r in sheet.roles for line in r.lines if line.met},
                          roles.current_rule())
     assert result.classification == sheet.classification
+
+
+def test_list_assessments_json_names_units_and_indicators_by_stable_ids(unit_id, capsys,
+                                                                        db_path):
+    from imp_desktop.cli import main
+
+    catalogue = roles.current_catalogue()
+    first = catalogue.roles[0].indicators[0].id
+    roles.save_assessment(roles.AssessmentInput(unit_id, "2026-Q3",
+                                                {first: roles.AnswerInput(True, "ada")}))
+    assert main(["list", "assessments", "--json", "--db", str(db_path)]) == 0
+    import json
+
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 1 and records[0]["period"] == "2026-Q3"
+    assert records[0]["classification"] == "dasar" and records[0]["catalogue_version"] == 1
+    assert records[0]["answers"][0] == {"indicator_key": "org.sk", "role": "pengorganisasian",
+                                        "met": True, "note": "ada", "evidence_activity_id": None,
+                                        "evidence_photo": None}
+    assert len(records[0]["answers"]) == catalogue.indicator_count

@@ -146,11 +146,11 @@ def test_history_and_recap_show_the_demo(qtbot, demo_db, db_path, ui_settings):
     screen.tabs.setCurrentWidget(screen.recap)
     recap = screen.recap
     assert recap.scope_box.currentText().startswith("Kecamatan Tengaran")
-    assert recap.levels.rowCount() == 4
+    qtbot.waitUntil(lambda: recap.levels.rowCount() == 4, timeout=5000)
     assert recap.desa.rowCount() == 4   # three desa and the total
     assert recap.unmet.rowCount() == 10
     recap.scope_box.setCurrentIndex(1)
-    assert not recap.desa_table.isVisibleTo(recap)
+    qtbot.waitUntil(lambda: not recap.desa_table.isVisibleTo(recap), timeout=5000)
     assert "unit dinilai" in recap.caption.text()
 
 
@@ -183,3 +183,32 @@ def test_gap_button_plans_coaching_and_opens_it(qtbot, one_unit, db_path, ui_set
     detail = activities.get_activity(created[0].id)
     assert "1. Peran 2: Pertemuan" in detail.agenda and "Peran 4" not in detail.agenda
     assert window.current_screen() is window.screens["kegiatan"]
+
+
+def test_print_buttons_hand_the_reports_code_the_right_sheet(qtbot, one_unit, db_path,
+                                                              ui_settings, monkeypatch,
+                                                              tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from imp_desktop.services import reporting
+
+    calls = []
+
+    def fake_sheet(assessment_id=None, unit_id=None, blank=False, period=None, lang=None):
+        calls.append((assessment_id, unit_id, blank, period))
+        return b"%PDF-1.4\n%fake\n"
+
+    monkeypatch.setattr(reporting, "assessment_sheet_pdf", fake_sheet)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "lembar.pdf"), ""))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    _, screen = open_peran(qtbot, db_path, ui_settings)
+    checklist = screen.assessment.checklist
+    period = screen.assessment.period()
+    checklist.print_sheet()                       # not saved yet: a blank sheet
+    assert calls[-1] == (None, one_unit, True, period)
+    assert (tmp_path / "lembar.pdf").read_bytes().startswith(b"%PDF")
+    checklist.save()
+    checklist.print_sheet()
+    assert calls[-1] == (roles.find_assessment(one_unit, period), one_unit, False, period)

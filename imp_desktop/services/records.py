@@ -62,3 +62,12 @@ def list_activities() -> list[dict]:
 
 # Feature modules register more record kinds here (e.g. "activities").
 LISTERS = {"cadres": list_cadres, "units": list_units, "activities": list_activities}
+
+
+def list_assessments() -> list[dict]:
+    from imp_desktop.services.roles import assessment_records
+
+    return assessment_records()
+
+
+LISTERS["assessments"] = list_assessments

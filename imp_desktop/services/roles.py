@@ -997,8 +997,9 @@ def recap(region_code: str, period: str, lang: str | None = None,
     reworded indicator counts as one across catalogue versions (shown with the
     newest wording).
     """
-    from imp_desktop.services.settings import level_label
+    from imp_desktop.services.settings import level_labels
 
+    labels = level_labels()
     key = parse_period(period).key
     region = Region.get_or_none(Region.code == region_code)
     if region is None or region.level not in (3, 4):
@@ -1026,7 +1027,7 @@ def recap(region_code: str, period: str, lang: str | None = None,
                             & Assessment.unit.in_(unit_ids[start:start + 500] or [0]))
                      .tuples())
     classes = {row[1]: row[2] for row in rows}
-    by_level = tuple(_counts(level_label(level), level, None,
+    by_level = tuple(_counts(labels[level], level, None,
                              [u[0] for u in units if u[1] == level], classes)
                      for level in LEVELS)
     by_desa = ()
@@ -1044,21 +1045,33 @@ def recap(region_code: str, period: str, lang: str | None = None,
     seen: Counter = Counter()
     role_counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     texts: dict[str, tuple[int, str, str, str]] = {}   # key -> (version, role, id, en)
+    # Counted in SQL (a district has hundreds of thousands of answers): met and
+    # total per assessment and role, and per indicator.
+    per_indicator: Counter = Counter()
+    met_sum = fn.SUM(AssessmentAnswer.met.cast("integer"))
     for start in range(0, len(assessment_ids), 500):
         chunk = assessment_ids[start:start + 500]
-        query = (AssessmentAnswer.select(AssessmentAnswer.assessment, AssessmentAnswer.met,
-                                         RoleIndicator.key, RoleIndicator.role,
-                                         RoleIndicator.text_id, RoleIndicator.text_en,
-                                         RoleCatalogue.version)
-                 .join(RoleIndicator).join(RoleCatalogue)
-                 .where(AssessmentAnswer.assessment.in_(chunk)).tuples())
-        for assessment_id, met, ind_key, role, text_id, text_en, version in query:
-            seen[ind_key] += 1
-            if not met:
-                unmet[ind_key] += 1
-            tally = role_counts[(assessment_id, role)]
-            tally[0] += 1 if met else 0
-            tally[1] += 1
+        for assessment_id, role, met, count in (
+                AssessmentAnswer.select(AssessmentAnswer.assessment, RoleIndicator.role,
+                                        met_sum, fn.COUNT(AssessmentAnswer.id))
+                .join(RoleIndicator).where(AssessmentAnswer.assessment.in_(chunk))
+                .group_by(AssessmentAnswer.assessment, RoleIndicator.role).tuples()):
+            role_counts[(assessment_id, role)] = [met or 0, count]
+        for indicator_id, met, count in (
+                AssessmentAnswer.select(AssessmentAnswer.indicator, met_sum,
+                                        fn.COUNT(AssessmentAnswer.id))
+                .where(AssessmentAnswer.assessment.in_(chunk))
+                .group_by(AssessmentAnswer.indicator).tuples()):
+            per_indicator[indicator_id] += count
+            unmet[indicator_id] += count - (met or 0)
+    if per_indicator:
+        for indicator_id, ind_key, role, text_id, text_en, version in (
+                RoleIndicator.select(RoleIndicator.id, RoleIndicator.key, RoleIndicator.role,
+                                     RoleIndicator.text_id, RoleIndicator.text_en,
+                                     RoleCatalogue.version)
+                .join(RoleCatalogue).where(RoleIndicator.id.in_(list(per_indicator))).tuples()):
+            seen[ind_key] += per_indicator[indicator_id]
+            unmet[ind_key] += unmet.pop(indicator_id)
             if ind_key not in texts or texts[ind_key][0] < version:
                 texts[ind_key] = (version, role, text_id, text_en)
     fulfilled_roles: Counter = Counter()
@@ -1090,7 +1103,7 @@ def recap(region_code: str, period: str, lang: str | None = None,
             percents = tuple(100.0 * met / n if n else 0.0 for met, n in counts)
             fulfilled_flags = tuple(rule_of[row[0]].role_fulfilled(met, n) for met, n in counts)
         unit_rows.append(RecapUnit(
-            unit_id, name, level, level_label(level), desa_code,
+            unit_id, name, level, labels.get(level, level), desa_code,
             desa_names.get(desa_code, desa_code), row[0] if row else None,
             row[6] if row else None, percents, fulfilled_flags, row[5] if row else None,
             row[2] if row else None, classification_label(row[2] if row else None, lang)))
@@ -1109,6 +1122,39 @@ def latest_period(region_code: str | None = None) -> str | None:
                                        | Unit.desa.startswith(region_code + "."))
     row = query.first()
     return row.period if row else None
+
+
+# --- plain records (``list assessments --json``) ----------------------------------
+
+def assessment_records() -> list[dict]:
+    """Every assessment with its answers, by stable ids (UUIDs and indicator keys)."""
+    units = {row[0]: row[1:] for row in Unit.select(Unit.id, Unit.uuid, Unit.name,
+                                                     Unit.desa).tuples()}
+    versions = dict(RoleCatalogue.select(RoleCatalogue.id, RoleCatalogue.version).tuples())
+    rules = dict(ClassificationRule.select(ClassificationRule.id,
+                                           ClassificationRule.version).tuples())
+    indicators = {row[0]: row[1:] for row in RoleIndicator.select(
+        RoleIndicator.id, RoleIndicator.key, RoleIndicator.role).tuples()}
+    answers: dict[int, list[dict]] = defaultdict(list)
+    for row in AssessmentAnswer.select().order_by(AssessmentAnswer.id).iterator():
+        key, role = indicators[row.indicator_id]
+        answers[row.assessment_id].append({
+            "indicator_key": key, "role": role, "met": bool(row.met), "note": row.note,
+            "evidence_activity_id": row.evidence_activity_id,
+            "evidence_photo": row.evidence_photo})
+    result = []
+    for row in Assessment.select().order_by(Assessment.period_start, Assessment.id).iterator():
+        unit_uuid, unit_name, desa_code = units[row.unit_id]
+        result.append({
+            "id": row.id, "uuid": row.uuid, "unit_id": row.unit_id, "unit_uuid": unit_uuid,
+            "unit": unit_name, "desa_code": desa_code, "period": row.period,
+            "assessed_on": row.assessed_on.isoformat() if row.assessed_on else None,
+            "assessor": row.assessor, "note": row.note,
+            "catalogue_version": versions[row.catalogue_id], "rule_version": rules[row.rule_id],
+            "roles_fulfilled": row.roles_fulfilled, "classification": row.classification,
+            "created_at": row.created_at, "updated_at": row.updated_at,
+            "answers": answers.get(row.id, [])})
+    return result
 
 
 # --- from gap to action --------------------------------------------------------

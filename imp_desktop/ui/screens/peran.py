@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import format_number
-from imp_desktop.i18n import tr
+from imp_desktop.i18n import language, tr
 from imp_desktop.services import roles
 from imp_desktop.ui.role_chart import HistoryChart
 from imp_desktop.ui.role_models import (
@@ -54,6 +54,7 @@ from imp_desktop.ui.role_models import (
     unit_status_model,
 )
 from imp_desktop.ui.screens.base import Screen
+from imp_desktop.ui.tasks import task_runner
 
 
 def _table(model, stretch_column: int | None = 0) -> QTableView:
@@ -315,7 +316,7 @@ class ChecklistPanel(QWidget):
         self.gap_button.setEnabled(bool(saved and not self.dirty and result
                                         and roles.activities_available()
                                         and result.roles_fulfilled < len(roles.ROLE_CODES)))
-        self.print_button.setEnabled(loaded and _report_function("assessment") is not None)
+        self.print_button.setEnabled(loaded)
 
     # --- editing --------------------------------------------------------------------
     def toggle_current(self) -> None:
@@ -438,27 +439,27 @@ class ChecklistPanel(QWidget):
                 screen.open_activity(activity_id)
 
     def print_sheet(self) -> None:
+        """The assessment sheet as PDF, made by the reports code: filled when saved,
+        blank (for use in the field) when not, or when the officer asks."""
         sheet = self.model.sheet
-        build = _report_function("assessment")
-        if sheet is None or build is None:
+        if sheet is None:
             return
-        blank = False
-        if sheet.id is None or self.dirty:
-            blank = QMessageBox.question(self, APP_NAME, tr("role.print.blank_question")
-                                         ) == QMessageBox.StandardButton.Yes
-            if not blank:
+        blank = sheet.id is None
+        if not blank and self.dirty:
+            answer = QMessageBox.question(self, APP_NAME, tr("role.print.unsaved_question"))
+            if answer != QMessageBox.StandardButton.Yes:
                 return
-        name = f"penilaian-{sheet.unit_name}-{sheet.period}.pdf".replace(" ", "-").replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, tr("role.print.title"), name, "PDF (*.pdf)")
-        if not path:
-            return
-        data = roles.blank_sheet(self.unit_id, self.period) if blank else roles.get_assessment(sheet.id)
-        try:
-            build(data, path)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.owner.notify(tr("role.print.done", path=path))
+        elif blank:
+            answer = QMessageBox.question(self, APP_NAME, tr("role.print.blank_question"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        name = f"penilaian-{sheet.unit_name}-{sheet.period}"
+        options = {"assessment_id": None if blank else sheet.id,
+                   "unit_id": self.unit_id, "blank": blank, "period": self.period}
+        path = save_pdf(self, tr("role.print.title"), name,
+                        lambda reporting: _call(reporting.assessment_sheet_pdf, **options))
+        if path:
+            self.owner.notify(tr("role.print.done", path=path))
 
     def retranslate(self) -> None:
         self.assessed_on_label.setText(tr("role.form.assessed_on"))
@@ -489,15 +490,31 @@ def _photo_import():
     return import_photo
 
 
-def _report_function(kind: str):
-    """The reports code's builder, when it exists: ``build_assessment_sheet(sheet, path)``
-    or ``build_role_recap(recap, path)`` in ``imp_desktop.reports.roles``."""
-    try:
-        from imp_desktop.reports import roles as role_reports
-    except ImportError:
+def _call(function, **options):
+    """Call a reports function with the options it knows (older versions lack some)."""
+    import inspect
+
+    known = inspect.signature(function).parameters
+    return function(**{key: value for key, value in options.items() if key in known})
+
+
+def save_pdf(parent: QWidget, title: str, name: str, build) -> str | None:
+    """Ask where to save, build the PDF with ``build(reporting)`` and write it in one go.
+
+    A failure is explained and nothing is written.
+    """
+    from imp_desktop.services import reporting
+
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name).strip("-")
+    path, _ = QFileDialog.getSaveFileName(parent, title, f"{safe}.pdf", "PDF (*.pdf)")
+    if not path:
         return None
-    name = {"assessment": "build_assessment_sheet", "recap": "build_role_recap"}[kind]
-    return getattr(role_reports, name, None)
+    try:
+        reporting.write_pdf(build(reporting), path)
+    except UserError as exc:
+        QMessageBox.warning(parent, APP_NAME, str(exc))
+        return None
+    return path
 
 
 # --- the history of one unit -----------------------------------------------------------
@@ -758,6 +775,7 @@ class RecapPanel(QWidget):
         super().__init__(screen)
         self.screen = screen
         self.stale = True
+        self._ticket = 0
         self.recap: roles.Recap | None = None
         self.scope_box = QComboBox()
         self.scope_box.setObjectName("recapScope")
@@ -787,6 +805,8 @@ class RecapPanel(QWidget):
         self.unmet_table.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Interactive)
         self.unmet_table.horizontalHeader().resizeSection(1, 170)
+        self.unmet_table.horizontalHeader().sectionResized.connect(
+            lambda *_: self.unmet_table.resizeRowsToContents())
         self.level_title, self.desa_title, self.role_title, self.unmet_title = (
             QLabel(), QLabel(), QLabel(), QLabel())
         for title in (self.level_title, self.desa_title, self.role_title, self.unmet_title):
@@ -838,7 +858,9 @@ class RecapPanel(QWidget):
         self.show_recap()
 
     def show_recap(self) -> None:
+        """Compute the recap off the main thread (a district has thousands of units)."""
         code, period = self.scope_box.currentData(), self.period_box.currentData()
+        self._ticket += 1
         if not code or not period:
             self.recap = None
             for model in (self.levels, self.desa, self.role_model, self.unmet):
@@ -846,39 +868,48 @@ class RecapPanel(QWidget):
             self.caption.setText(tr("role.recap.empty"))
             self.print_button.setEnabled(False)
             return
-        try:
-            self.recap = roles.recap(code, period)
-        except UserError as exc:
-            self.caption.setText(str(exc))
+        ticket, lang = self._ticket, language()
+        self.caption.setText(tr("role.recap.loading"))
+        self.print_button.setEnabled(False)
+        task_runner().run(lambda: roles.recap(code, period, lang),
+                          lambda recap: self._show(ticket, recap),
+                          lambda exc: self._failed(ticket, exc))
+
+    def _failed(self, ticket: int, exc: Exception) -> None:
+        if ticket != self._ticket:
             return
-        recap = self.recap
+        if not isinstance(exc, UserError):
+            raise exc
+        self.caption.setText(str(exc))
+
+    def _show(self, ticket: int, recap: roles.Recap) -> None:
+        if ticket != self._ticket:   # an older request answering late
+            return
+        self.recap = recap
         self.levels.set_rows(list(recap.by_level) + [recap.total])
         self.desa.set_rows(list(recap.by_desa) + ([recap.total] if recap.by_desa else []))
         self.desa_title.setVisible(bool(recap.by_desa))
         self.desa_table.setVisible(bool(recap.by_desa))
         self.role_model.set_rows(list(recap.roles))
         self.unmet.set_rows(list(recap.unmet))
+        self.unmet_table.resizeRowsToContents()
         versions = ", ".join(str(v) for v in recap.rule_versions) or "-"
         self.caption.setText(tr("role.recap.caption", assessed=format_number(recap.total.assessed),
                                 total=format_number(recap.total.total),
                                 period=recap.period_label, rules=versions))
-        self.print_button.setEnabled(_report_function("recap") is not None)
+        self.print_button.setEnabled(True)
 
     def print_recap(self) -> None:
-        build = _report_function("recap")
-        if build is None or self.recap is None:
+        recap = self.recap
+        if recap is None:
             return
-        name = f"rekap-peran-bakti-{self.recap.region_name}-{self.recap.period}.pdf".replace(" ", "-")
-        path, _ = QFileDialog.getSaveFileName(self, tr("role.print.recap_title"), name,
-                                              "PDF (*.pdf)")
-        if not path:
-            return
-        try:
-            build(self.recap, path)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.screen.notify(tr("role.print.done", path=path))
+        options = {"desa_code": recap.region_code if recap.scope == "desa" else None,
+                   "period": recap.period}
+        path = save_pdf(self, tr("role.print.recap_title"),
+                        f"rekap-peran-bakti-{recap.region_name}-{recap.period}",
+                        lambda reporting: _call(reporting.role_recap_pdf, **options))
+        if path:
+            self.screen.notify(tr("role.print.done", path=path))
 
     def retranslate(self) -> None:
         self.scope_label.setText(tr("role.recap.scope"))
