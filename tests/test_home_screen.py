@@ -72,20 +72,25 @@ def test_classification_count_opens_the_role_recap(qtbot, demo_db, db_path, ui_s
     roles_screen = window.current_screen()
     assert roles_screen is window.screens["peran"]
     assert roles_screen.tabs.currentWidget() is roles_screen.recap
-    assert roles_screen.recap.recap is not None
+    qtbot.waitUntil(lambda: roles_screen.recap.recap is not None, timeout=5000)
+    units = roles_screen.recap.unit_model
+    assert all(units.row_at(r).classification == "mandiri" for r in range(units.rowCount()))
 
 
-def test_unassessed_reminder_opens_this_quarter(qtbot, demo_db, db_path, ui_settings):
+def test_unassessed_reminder_lists_the_units_not_assessed(qtbot, demo_db, db_path, ui_settings):
     import datetime as dt
 
     from imp_desktop.services import roles
 
     window, home = open_window(qtbot, db_path, ui_settings)
-    since = dt.date.today().replace(day=1).isoformat()
-    home.open_link(home_link("peran", {"not_assessed_since": since}))
+    start = dt.date.today().replace(day=1)
+    home.open_link(home_link("peran", {"not_assessed_since": start.isoformat()}))
     screen = window.current_screen()
-    assert screen.tabs.currentWidget() is screen.assessment
-    assert screen.assessment.period() == roles.quarter_period(dt.date.today()).key
+    assert screen.tabs.currentWidget() is screen.recap
+    units = screen.recap.unit_model
+    qtbot.waitUntil(lambda: screen.recap.recap is not None, timeout=5000)
+    shown = {units.row_at(r).unit_id for r in range(units.rowCount())}
+    assert shown == roles.units_not_assessed_since(start)
 
 
 def home_link(screen, filters):

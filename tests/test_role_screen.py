@@ -14,6 +14,7 @@ from imp_desktop.ui.role_models import (
     history_model,
     recap_count_model,
     recap_role_model,
+    recap_unit_model,
     recap_unmet_model,
     unit_status_model,
 )
@@ -37,10 +38,10 @@ def open_peran(qtbot, db_path, ui_settings):
 def test_item_models_pass_the_model_tester(qtmodeltester, demo_db):
     unit = roles.unit_statuses(DESA, roles.assessed_periods()[0])
     models = [unit_status_model(), history_model(), recap_count_model(), recap_role_model(),
-              recap_unmet_model()]
+              recap_unmet_model(), recap_unit_model()]
     recap = roles.recap("33.22.02", roles.assessed_periods()[0])
     rows = [unit, roles.unit_history(unit[0].unit_id), list(recap.by_level) + [recap.total],
-            list(recap.roles), list(recap.unmet)]
+            list(recap.roles), list(recap.unmet), list(recap.units)]
     for model, data in zip(models, rows):
         assert data
         model.set_rows(data)
@@ -212,3 +213,51 @@ def test_print_buttons_hand_the_reports_code_the_right_sheet(qtbot, one_unit, db
     checklist.save()
     checklist.print_sheet()
     assert calls[-1] == (roles.find_assessment(one_unit, period), one_unit, False, period)
+
+
+
+def test_ctrl_s_saves_and_showing_the_screen_again_keeps_unsaved_ticks(qtbot, one_unit, db_path,
+                                                                       ui_settings):
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    checklist = screen.assessment.checklist
+    model = checklist.model
+    model.toggle(model.index(0, 0, model.index(0, 0)))
+    window.show_screen("kader")
+    window.show_screen("peran")             # refresh() must not throw the tick away
+    assert checklist.dirty and model.answers_copy()[model.line_at(
+        model.index(0, 0, model.index(0, 0))).indicator_id].met
+    window.screen_actions["save_record"].trigger()
+    assert not checklist.dirty
+    assert roles.find_assessment(one_unit, screen.assessment.period())
+
+
+def test_beranda_links_open_the_filtered_unit_list(qtbot, demo_db, db_path, ui_settings):
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    latest = roles.latest_period()
+    screen.apply_filter({"recap": True, "classification": "mandiri"})
+    recap = screen.recap
+    qtbot.waitUntil(lambda: recap.recap is not None and recap.recap.period == latest,
+                    timeout=5000)
+    qtbot.waitUntil(lambda: recap.unit_model.rowCount() > 0, timeout=5000)
+    shown = [recap.unit_model.row_at(r) for r in range(recap.unit_model.rowCount())]
+    assert all(u.classification == "mandiri" for u in shown)
+    assert len(shown) == recap.recap.total.mandiri
+    screen.apply_filter({"recap": True, "level": "ppkbd"})
+    assert {recap.unit_model.row_at(r).level for r in range(recap.unit_model.rowCount())} == {
+        "ppkbd"}
+
+    # Units not assessed since the start of the period: exactly those without one.
+    start = roles.parse_period(latest).start
+    screen.apply_filter({"not_assessed_since": start.isoformat()})
+    missing = roles.units_not_assessed_since(start)
+    assert recap.unit_model.rowCount() == len(missing) > 0
+    assert "Belum dinilai sejak" in recap.unit_caption.text()
+
+    # Double-clicking a unit opens its checklist for that period.
+    screen.apply_filter({"recap": True, "classification": "dasar"})
+    target = recap.unit_model.row_at(0)
+    recap._open_unit(recap.unit_model.index(0, 0))
+    assert screen.tabs.currentWidget() is screen.assessment
+    assert screen.assessment.checklist.unit_id == target.unit_id
+    assert screen.assessment.period() == latest
+    assert screen.assessment.checklist.badge.text() == "Dasar"

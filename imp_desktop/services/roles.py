@@ -793,6 +793,13 @@ class UnitStatus:
     classification: str | None
 
 
+def units_not_assessed_since(day: dt.date) -> set[int]:
+    """Active units with no assessment covering any day from ``day`` on."""
+    recent = Assessment.select(Assessment.unit).where(Assessment.period_end >= day)
+    return {unit_id for (unit_id,) in Unit.select(Unit.id).where(
+        (Unit.active == True) & Unit.id.not_in(recent)).tuples()}  # noqa: E712
+
+
 def unit_statuses(desa_code: str, period: str) -> list[UnitStatus]:
     key = parse_period(period).key
     found = {row.unit_id: row for row in Assessment.select().join(Unit).where(

@@ -182,6 +182,29 @@ def recap_role_model(parent=None) -> PlainTableModel:
     ], parent)
 
 
+def _role_breakdown(unit) -> str:
+    if unit.role_fulfilled is None:
+        return roles.classification_label(None)
+    return "\n".join(
+        f"{'✓' if unit.role_fulfilled[i] else '✗'} {i + 1}. {roles.role_name(code)}: "
+        f"{format_percent(round(unit.role_percents[i]))}"
+        for i, code in enumerate(roles.ROLE_CODES))
+
+
+def recap_unit_model(parent=None) -> PlainTableModel:
+    """Unit by unit in a recap; the role-by-role result is in the tooltip (the
+    printed recap has the full grid)."""
+    return PlainTableModel([
+        Column("role.col.desa", lambda u: u.desa_name),
+        Column("role.col.unit", lambda u: u.name,
+               tooltip=lambda u: f"{u.name} ({u.level_label})"),
+        Column("role.col.class", lambda u: u.classification_label,
+               background=lambda u: class_brush(u.classification), tooltip=_role_breakdown),
+        Column("role.col.roles", lambda u: "" if u.roles_fulfilled is None
+               else f"{u.roles_fulfilled}/6", align_right=True, tooltip=_role_breakdown),
+    ], parent)
+
+
 def recap_unmet_model(parent=None) -> PlainTableModel:
     return PlainTableModel([
         Column("role.col.indicator", lambda u: u.text),

@@ -50,6 +50,7 @@ from imp_desktop.ui.role_models import (
     history_model,
     recap_count_model,
     recap_role_model,
+    recap_unit_model,
     recap_unmet_model,
     unit_status_model,
 )
@@ -208,7 +209,6 @@ class ChecklistPanel(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self.tree, activated=self.toggle_current)
         self._form_dirty = False
         self.retranslate()
@@ -623,6 +623,10 @@ class AssessmentPanel(QWidget):
         return self.period_box.currentData()
 
     def reload(self) -> None:
+        if self.checklist.dirty:
+            # Shown again with a checklist being filled: keep it, refresh the list only.
+            self.after_save(None)
+            return
         _fill_combo(self.desa_box, [(name, code) for code, name in roles.desa_choices()],
                     self.desa_code())
         self._fill_periods()
@@ -809,6 +813,33 @@ class RecapPanel(QWidget):
             lambda *_: self.unmet_table.resizeRowsToContents())
         self.level_title, self.desa_title, self.role_title, self.unmet_title = (
             QLabel(), QLabel(), QLabel(), QLabel())
+        self.unit_model = recap_unit_model(self)
+        self.unit_table = _table(self.unit_model, 1)
+        self.unit_table.setObjectName("recapUnits")
+        self.unit_table.doubleClicked.connect(self._open_unit)
+        self.class_filter = QComboBox()
+        self.level_filter = QComboBox()
+        self.class_filter.currentIndexChanged.connect(self._filter_units)
+        self.level_filter.currentIndexChanged.connect(self._filter_units)
+        self.unit_caption = QLabel()
+        self.unit_ids_filter: set[int] | None = None
+        units_page = QWidget()
+        units_layout = QVBoxLayout(units_page)
+        units_layout.setContentsMargins(0, 4, 0, 0)
+        filters = QHBoxLayout()
+        filters.addWidget(self.class_filter)
+        filters.addWidget(self.level_filter)
+        filters.addWidget(self.unit_caption, 1)
+        units_layout.addLayout(filters)
+        units_layout.addWidget(self.unit_table, 1)
+        unmet_page = QWidget()
+        unmet_layout = QVBoxLayout(unmet_page)
+        unmet_layout.setContentsMargins(0, 4, 0, 0)
+        unmet_layout.addWidget(self.unmet_title)
+        unmet_layout.addWidget(self.unmet_table, 1)
+        self.right_tabs = QTabWidget()
+        self.right_tabs.addTab(unmet_page, "")
+        self.right_tabs.addTab(units_page, "")
         for title in (self.level_title, self.desa_title, self.role_title, self.unmet_title):
             title.setStyleSheet("font-weight: 600; margin-top: 4px;")
         self.level_table.setMaximumHeight(130)
@@ -821,12 +852,9 @@ class RecapPanel(QWidget):
         left.addWidget(self.desa_table, 1)
         left.addWidget(self.role_title)
         left.addWidget(self.role_table)
-        right = QVBoxLayout()
-        right.addWidget(self.unmet_title)
-        right.addWidget(self.unmet_table, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 5)
-        columns.addLayout(right, 6)
+        columns.addWidget(self.right_tabs, 6)
 
         bar = QHBoxLayout()
         bar.addWidget(self.scope_label)
@@ -863,7 +891,8 @@ class RecapPanel(QWidget):
         self._ticket += 1
         if not code or not period:
             self.recap = None
-            for model in (self.levels, self.desa, self.role_model, self.unmet):
+            for model in (self.levels, self.desa, self.role_model, self.unmet,
+                          self.unit_model):
                 model.set_rows([])
             self.caption.setText(tr("role.recap.empty"))
             self.print_button.setEnabled(False)
@@ -893,11 +922,60 @@ class RecapPanel(QWidget):
         self.role_model.set_rows(list(recap.roles))
         self.unmet.set_rows(list(recap.unmet))
         self.unmet_table.resizeRowsToContents()
+        self._filter_units()
         versions = ", ".join(str(v) for v in recap.rule_versions) or "-"
         self.caption.setText(tr("role.recap.caption", assessed=format_number(recap.total.assessed),
                                 total=format_number(recap.total.total),
                                 period=recap.period_label, rules=versions))
         self.print_button.setEnabled(True)
+
+    # --- the unit list and links from Beranda ---------------------------------------
+    def _fill_unit_filters(self) -> None:
+        from imp_desktop.services.settings import level_labels
+
+        _fill_combo(self.class_filter, [(tr("role.recap.all_classes"), "all")]
+                    + [(roles.classification_label(c), c) for c in roles.CLASSIFICATIONS]
+                    + [(roles.classification_label(None), "none")],
+                    self.class_filter.currentData() or "all")
+        _fill_combo(self.level_filter, [(tr("role.recap.all_levels"), "all")]
+                    + [(label, code) for code, label in level_labels().items()],
+                    self.level_filter.currentData() or "all")
+
+    def _filter_units(self) -> None:
+        rows = list(self.recap.units) if self.recap else []
+        wanted = self.class_filter.currentData() or "all"
+        level = self.level_filter.currentData() or "all"
+        if wanted != "all":
+            rows = [u for u in rows if (u.classification or "none") == wanted]
+        if level != "all":
+            rows = [u for u in rows if u.level == level]
+        if self.unit_ids_filter is not None:
+            rows = [u for u in rows if u.unit_id in self.unit_ids_filter]
+        self.unit_model.set_rows(rows)
+        self.unit_caption.setText(self._unit_note + tr("role.recap.unit_count",
+                                                       count=format_number(len(rows))))
+
+    _unit_note = ""
+
+    def show_units(self, classification: str | None = "all", level: str | None = None,
+                   unit_ids: set[int] | None = None, note: str = "") -> None:
+        """Show the unit list filtered (used by the links on Beranda)."""
+        self.class_filter.blockSignals(True)
+        self.class_filter.setCurrentIndex(max(self.class_filter.findData(
+            "none" if classification is None else classification), 0))
+        self.class_filter.blockSignals(False)
+        self.level_filter.blockSignals(True)
+        self.level_filter.setCurrentIndex(max(self.level_filter.findData(level or "all"), 0))
+        self.level_filter.blockSignals(False)
+        self.unit_ids_filter = unit_ids
+        self._unit_note = f"{note} " if note else ""
+        self.right_tabs.setCurrentIndex(1)
+        self._filter_units()
+
+    def _open_unit(self, index) -> None:
+        row = self.unit_model.row_at(index.row()) if index.isValid() else None
+        if row is not None and self.recap is not None:
+            self.screen.open_unit(row.desa_code, row.unit_id, self.recap.period)
 
     def print_recap(self) -> None:
         recap = self.recap
@@ -919,7 +997,11 @@ class RecapPanel(QWidget):
         self.desa_title.setText(tr("role.recap.by_desa"))
         self.role_title.setText(tr("role.recap.by_role"))
         self.unmet_title.setText(tr("role.recap.unmet"))
-        for model in (self.levels, self.desa, self.role_model, self.unmet):
+        self.right_tabs.setTabText(0, tr("role.recap.tab_unmet"))
+        self.right_tabs.setTabText(1, tr("role.recap.tab_units"))
+        self.unit_table.setToolTip(tr("role.recap.units_tip"))
+        self._fill_unit_filters()
+        for model in (self.levels, self.desa, self.role_model, self.unmet, self.unit_model):
             model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
         if self.recap is not None or not self.stale:
             self.show_recap()
@@ -953,33 +1035,55 @@ class RoleScreen(Screen):
         if self.tabs.currentWidget() is self.recap and self.recap.stale:
             self.recap.reload()
 
+    # --- standard actions (Ctrl+S, Ctrl+P from the main window) ---------------------
+    def save_record(self) -> None:
+        if self.tabs.currentWidget() is self.assessment:
+            self.assessment.checklist.save()
+
+    def print_document(self) -> None:
+        if self.tabs.currentWidget() is self.recap:
+            self.recap.print_recap()
+        else:
+            self.assessment.checklist.print_sheet()
+
+    # --- links ------------------------------------------------------------------------
     def apply_filter(self, filters: dict) -> None:
-        """Opened from a Beranda count: ``recap`` shows the units by level and
-        classification; ``not_assessed_since`` (ISO date) opens that quarter's
-        checklist list, where unassessed units show as such."""
-        if filters.get("recap"):
-            self.tabs.setCurrentWidget(self.recap)
-            if self.recap.stale:
-                self.recap.reload()
-            return
+        """Links from Beranda: ``recap`` with ``classification`` and/or ``level``
+        (units by their classification in the latest period), or
+        ``not_assessed_since`` (ISO date: units with no assessment since then)."""
+        import datetime as dt
+
+        from imp_desktop.formatting import format_date
+
+        self.tabs.setCurrentWidget(self.recap)
+        if self.recap.stale:
+            self.recap.reload()
+        latest = roles.latest_period()
+        if latest:
+            index = self.recap.period_box.findData(latest)
+            if index >= 0 and index != self.recap.period_box.currentIndex():
+                self.recap.period_box.setCurrentIndex(index)
+        if self.recap.scope_box.count() and self.recap.scope_box.currentIndex() != 0:
+            self.recap.scope_box.setCurrentIndex(0)
         since = filters.get("not_assessed_since")
         if since:
-            self.tabs.setCurrentWidget(self.assessment)
-            period = roles.quarter_period(dt.date.fromisoformat(since)).key
-            panel = self.assessment
-            if not panel._guard():
-                return
-            panel.kind_box.blockSignals(True)
-            panel.kind_box.setCurrentIndex(max(panel.kind_box.findData("quarter"), 0))
-            panel.kind_box.blockSignals(False)
-            panel.period_box.blockSignals(True)
-            panel.period_box.clear()
-            panel.period_box.blockSignals(False)
-            panel._fill_periods()
-            panel.period_box.blockSignals(True)
-            panel.period_box.setCurrentIndex(max(panel.period_box.findData(period), 0))
-            panel.period_box.blockSignals(False)
-            panel._fill_units()
+            day = dt.date.fromisoformat(since)
+            self.recap.show_units(None, None, roles.units_not_assessed_since(day),
+                                  tr("role.recap.not_assessed_since", date=format_date(day)))
+        elif "classification" in filters or "level" in filters:
+            self.recap.show_units(filters.get("classification", "all"), filters.get("level"))
+
+    def open_unit(self, desa_code: str, unit_id: int, period: str) -> None:
+        """Open a unit's checklist for a period (from the recap's unit list)."""
+        panel = self.assessment
+        if not panel.checklist.confirm_leave():
+            return
+        self.tabs.setCurrentWidget(panel)
+        panel.desa_box.blockSignals(True)
+        panel.desa_box.setCurrentIndex(max(panel.desa_box.findData(desa_code), 0))
+        panel.desa_box.blockSignals(False)
+        panel.checklist.unit_id = unit_id
+        panel.go_to_period(period)
 
     def retranslate(self) -> None:
         self.heading.setText(tr(self.title_key))
