@@ -130,7 +130,7 @@ class SheetTable:
     def preview(self, count: int = PREVIEW_ROWS) -> list[list[str]]:
         shown = []
         for _, values in self.data_rows():
-            if _is_empty(values):
+            if _is_empty(values) or _column_numbers_row(values):
                 continue
             shown.append([_display(v) for v in values])
             if len(shown) >= count:

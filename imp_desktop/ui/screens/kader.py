@@ -309,8 +309,10 @@ class CadreListPanel(QWidget):
     def import_file(self) -> None:
         from imp_desktop.ui.import_wizard import ImportWizard
 
-        if ImportWizard.run(self):
+        count = ImportWizard.run(self)
+        if count:
             self.after_write()
+            self.screen.notify(tr("cadre.imported", count=format_number(count)))
 
     def export_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("cadre.export.title"), "kader.xlsx",
