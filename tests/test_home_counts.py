@@ -153,3 +153,17 @@ def test_activities_this_month_and_attendance_rate(db):
     titles = [line.title for line in summary.latest_activities]
     assert titles == ["Belum diabsen", "Pertemuan Sugihan", "Pembinaan Duren", "Bulan lalu"]
     assert summary.latest_activities[1].attendees == 1
+
+
+def test_fast_nik_test_agrees_with_the_full_check():
+    import random
+
+    from imp_desktop.nik import check_nik
+
+    rng = random.Random(3)
+    samples = ["3322024512900001", "3322023102900001", "3322027102000001", "3322022902010001",
+               "3322026902000001", "3322020013900001", "3322021300900001"]
+    samples += ["".join(rng.choice("0123456789") for _ in range(16)) for _ in range(3000)]
+    for nik in samples:
+        full = not check_nik(nik, region_known=lambda _c: True).ok
+        assert data_quality.nik_is_invalid(nik) == full, nik

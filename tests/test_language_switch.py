@@ -50,3 +50,22 @@ def test_standard_shortcuts_reach_the_current_screen(qtbot, demo_db, db_path, ui
     kader.cadres.table.setFocus()
     qtbot.keyClick(kader.cadres.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert kader.cadres.search.hasFocus()
+
+
+def test_qt_standard_buttons_follow_the_language(qtbot, qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from imp_desktop.i18n import set_language
+    from imp_desktop.ui.qt_texts import install_standard_texts
+
+    install_standard_texts(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes
+                           | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    box.show()
+    texts = lambda: sorted(b.text() for b in box.buttons())  # noqa: E731
+    assert texts() == ["&Ya", "Batal"]
+    set_language("en")
+    qtbot.waitUntil(lambda: texts() == ["&Yes", "Cancel"], timeout=2000)
+    set_language("id")
+    qtbot.waitUntil(lambda: texts() == ["&Ya", "Batal"], timeout=2000)

@@ -143,13 +143,13 @@ def unit_counts() -> list[Count]:
             for level in LEVELS]
 
 
-def incomplete_counts(ids: dict[str, list[int]] | None = None) -> list[Count]:
-    from imp_desktop.services.data_quality import incomplete_cadres
+def incomplete_counts() -> list[Count]:
+    from imp_desktop.services import data_quality
 
-    ids = ids if ids is not None else incomplete_cadres()
-    return [Count(f"incomplete.{key}", tr(f"home.incomplete.{key}"), len(values),
+    counts = data_quality.incomplete_counts()
+    return [Count(f"incomplete.{key}", tr(f"home.incomplete.{key}"), value,
                   Link("kader", {"problem": key}))
-            for key, values in ids.items()]
+            for key, value in counts.items()]
 
 
 # --- Enam Peran Bakti ----------------------------------------------------------

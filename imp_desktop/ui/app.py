@@ -26,6 +26,9 @@ def application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv or sys.argv[:1])
         app.setApplicationDisplayName(APP_NAME)
         app.setApplicationVersion(__version__)
+        from imp_desktop.ui.qt_texts import install_standard_texts
+
+        install_standard_texts(app)
     return app
 
 
