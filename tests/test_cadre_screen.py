@@ -35,3 +35,31 @@ def test_status_filter_and_sorting_by_header(qtbot, demo_db, db_path, ui_setting
     header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
     values = [panel.model.index(r, 5).data() for r in range(panel.model.rowCount())]
     assert values == sorted(values)
+
+
+def test_deactivate_with_reason_then_reactivate(qtbot, demo_db, db_path, ui_settings,
+                                                monkeypatch):
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from imp_desktop.ui.cadre_dialog import LeaveDialog
+
+    _, panel = open_kader(qtbot, db_path, ui_settings)
+    cadre_id = panel.model.id_at(0)
+    panel.select_cadre(cadre_id)
+    assert panel.leave_button.isEnabled() and panel.leave_button.text() == "Nonaktifkan…"
+
+    def leave(dialog):
+        dialog.reason.setCurrentText("Mengundurkan diri")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(LeaveDialog, "exec", leave)
+    panel.leave_button.click()
+    cadre = Cadre.get_by_id(cadre_id)
+    assert not cadre.active and cadre.inactive_reason == "Mengundurkan diri"
+    assert panel.model.row_of(cadre_id) is None          # gone from the active list
+    panel.status_box.setCurrentIndex(panel.status_box.findData("all"))
+    assert panel.select_cadre(cadre_id)
+    assert panel.leave_button.text() == "Aktifkan kembali"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.leave_button.click()
+    assert Cadre.get_by_id(cadre_id).active

@@ -104,3 +104,82 @@ def units(desa_code: str | None = None, level: str | None = None) -> list[UnitIn
         query = query.where(Unit.level == level)
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     return sorted((_info(u) for u in query), key=lambda u: (u.desa_code, order[u.level], u.name))
+
+
+# --- the Unit IMP list and a unit's board ----------------------------------------------
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One line of the unit list, ready to show."""
+
+    id: int
+    level: str
+    name: str
+    desa_code: str
+    desa_name: str | None
+    hamlet: str | None
+    rt: str | None
+    parent_name: str | None
+    sk_number: str | None
+    sk_date: dt.date | None
+    active: bool
+    members: int          # active cadres
+
+
+@dataclass(frozen=True)
+class BoardMember:
+    cadre_id: int
+    name: str
+    position: str | None
+    phone: str | None
+
+
+def unit_rows(desa_code: str | None = None, level: str | None = None) -> list[UnitRow]:
+    """Units with their place and number of active members, by desa, level, name."""
+    p = database.param
+    where, params = [], []
+    if desa_code:
+        where.append(f"u.desa_code = {p}")
+        params.append(desa_code)
+    if level:
+        where.append(f"u.level = {p}")
+        params.append(level)
+    sql = ("SELECT u.id, u.level, u.name, u.desa_code, r.name, h.name, n.number, pu.name, "
+           "u.sk_number, u.sk_date, u.active, "
+           "(SELECT COUNT(*) FROM cadre c WHERE c.unit_id = u.id AND c.active = "
+           f"{p} AND c.merged_into_id IS NULL) "
+           "FROM unit u LEFT JOIN region r ON r.code = u.desa_code "
+           "LEFT JOIN hamlet h ON h.id = u.hamlet_id "
+           "LEFT JOIN neighbourhood n ON n.id = u.neighbourhood_id "
+           "LEFT JOIN unit pu ON pu.id = u.parent_id"
+           + (f" WHERE {' AND '.join(where)}" if where else ""))
+    order = {lvl: i for i, lvl in enumerate(LEVELS)}
+    rows = []
+    for (uid, lvl, name, desa, desa_name, hamlet, rt, parent, sk_number, sk_date, active,
+         members) in database.execute_sql(sql, [True, *params]):
+        if sk_date is not None and not isinstance(sk_date, dt.date):
+            sk_date = dt.date.fromisoformat(str(sk_date)[:10])
+        rows.append(UnitRow(uid, lvl, name, desa, desa_name, hamlet, rt, parent, sk_number,
+                            sk_date, bool(active), members))
+    rows.sort(key=lambda r: (r.desa_name or "", order.get(r.level, 9), r.name))
+    return rows
+
+
+def unit_board(unit_id: int) -> list[BoardMember]:
+    """The active cadres of a unit, board first (Ketua, Sekretaris, Bendahara), then members."""
+    from imp_desktop.data.models import POSITIONS, Cadre
+
+    query = (Cadre.select(Cadre.id, Cadre.name, Cadre.position, Cadre.phone)
+             .where((Cadre.unit == unit_id) & (Cadre.active == True)  # noqa: E712
+                    & Cadre.merged_into.is_null()))
+    rank = {position: i for i, position in enumerate(POSITIONS)}
+    members = [BoardMember(c.id, c.name, c.position, c.phone) for c in query]
+    return sorted(members, key=lambda m: (rank.get(m.position, len(POSITIONS)), m.name))
+
+
+def set_unit_active(unit_id: int, active: bool) -> None:
+    """Units are never deleted: one that stopped is marked inactive."""
+    with database.atomic():
+        unit = Unit.get_by_id(unit_id)
+        unit.active = active
+        unit.save()

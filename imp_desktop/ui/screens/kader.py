@@ -34,6 +34,7 @@ from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import units as list_units
 from imp_desktop.ui.cadre_model import CadreTableModel
 from imp_desktop.ui.screens.base import Screen
+from imp_desktop.ui.unit_panel import UnitPanel
 
 SEARCH_DELAY_MS = 120
 COLUMN_WIDTHS = (185, 135, 90, 175, 95, 100, 40, 85, 110, 70)
@@ -185,6 +186,20 @@ class CadreListPanel(QWidget):
         self.search_timer.stop()
         self._loaded = True
         self.model.set_filter(self.current_filter())
+
+    def filter_unit(self, unit_id: int, desa_code: str | None, level: str | None) -> None:
+        for box, value in ((self.desa_box, desa_code), (self.level_box, level)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(box.findData(value), 0))
+            box.blockSignals(False)
+        self._fill_units()
+        self.unit_box.blockSignals(True)
+        self.unit_box.setCurrentIndex(max(self.unit_box.findData(unit_id), 0))
+        self.unit_box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
 
     def _desa_or_level_changed(self) -> None:
         self._fill_units()
@@ -353,14 +368,8 @@ class CadreScreen(Screen):
         self.tabs = QTabWidget()
         self.cadres = CadreListPanel(self)
         self.tabs.addTab(self.cadres, "")
-        self.units = None
-        try:
-            from imp_desktop.ui.unit_panel import UnitPanel
-        except ImportError:  # pragma: no cover - while the unit panel is built
-            UnitPanel = None
-        if UnitPanel is not None:
-            self.units = UnitPanel(self)
-            self.tabs.addTab(self.units, "")
+        self.units = UnitPanel(self)
+        self.tabs.addTab(self.units, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
@@ -368,8 +377,12 @@ class CadreScreen(Screen):
 
     def refresh(self) -> None:
         self.cadres.reload()
-        if self.units is not None:
-            self.units.refresh()
+        self.units.refresh()
+
+    def show_unit_members(self, unit_id: int, desa_code: str, level: str) -> None:
+        """The cadre tab, filtered on one unit (from the unit tab)."""
+        self.tabs.setCurrentWidget(self.cadres)
+        self.cadres.filter_unit(unit_id, desa_code, level)
 
     # Standard actions of the main window (Ctrl+N, Ctrl+F).
     def new_record(self) -> None:
@@ -392,7 +405,6 @@ class CadreScreen(Screen):
     def retranslate(self) -> None:
         self.heading.setText(tr(self.title_key))
         self.tabs.setTabText(0, tr("cadre.tab.cadres"))
-        if self.units is not None:
-            self.tabs.setTabText(1, tr("cadre.tab.units"))
-            self.units.retranslate()
+        self.tabs.setTabText(1, tr("cadre.tab.units"))
+        self.units.retranslate()
         self.cadres.retranslate()
