@@ -12,6 +12,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
 from imp_desktop.data import migrations
 from imp_desktop.data.models import database, utc_now
 from imp_desktop.errors import DatabaseDamaged, DatabaseTooNew, NotAnImpDatabase, UserError

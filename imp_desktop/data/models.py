@@ -58,9 +58,22 @@ class BaseModel(Model):
         legacy_table_names = False
 
     def save(self, *args, **kwargs):
+        before = None
         if self._pk is not None and self.is_dirty():
             self.updated_at = utc_now()
-        return super().save(*args, **kwargs)
+            if save_hooks:   # the audit trail needs the values being replaced
+                before = type(self).select().where(
+                    type(self).id == self._pk).dicts().first()
+        created = self._pk is None
+        result = super().save(*args, **kwargs)
+        for hook in save_hooks:
+            hook(self, created, before)
+        return result
+
+
+# Called as ``hook(record, created, before_dict)`` after each save(); the audit
+# trail (imp_desktop.data.audit) registers itself here.
+save_hooks: list = []
 
 
 class Region(BaseModel):
@@ -313,3 +326,46 @@ class ActivityPhoto(BaseModel):
 
 
 ALL_MODELS += [ActivityType, Activity, Participant, ActivityPhoto]
+class AuditEntry(BaseModel):
+    """Who changed which field of which record, when, from what to what.
+
+    Written by ``imp_desktop.data.audit`` after each save and by merges;
+    carried in hand-over packages (matched by uuid, never changed).
+    """
+
+    record_table = CharField()
+    record_uuid = CharField(max_length=36, index=True)
+    action = CharField()               # create / update / merge / delete
+    field = CharField(null=True)
+    old_value = TextField(null=True)   # JSON
+    new_value = TextField(null=True)   # JSON
+    officer = CharField(default="")
+    installation = CharField(max_length=36, default="")
+    at = CharField(default=utc_now, index=True)
+
+
+class SyncState(BaseModel):
+    """The version of a record last exchanged in a hand-over package: the
+    common ancestor a merge compares both sides against."""
+
+    record_table = CharField()
+    record_uuid = CharField(max_length=36)
+    data = TextField()                 # JSON of the record as exchanged
+
+    class Meta:
+        indexes = ((("record_table", "record_uuid"), True),)
+
+
+class Handover(BaseModel):
+    """One package written (``export``) or merged (``import``)."""
+
+    direction = CharField()
+    office = CharField(null=True)      # the office a package was written for
+    package_id = CharField(max_length=36, index=True)
+    installation = CharField(max_length=36, null=True)   # the package's source
+    officer = CharField(null=True)
+    at = CharField(default=utc_now)
+    summary = TextField(default="{}")  # JSON counts
+
+
+ALL_MODELS += [AuditEntry, SyncState, Handover]

@@ -1,0 +1,183 @@
+"""Records as plain JSON values, generically over every model in ``ALL_MODELS``.
+
+Used by the hand-over packages and the audit trail. A record becomes a dict
+of its fields without the local ``id``; a foreign key to another record's id
+becomes that record's UUID (local ids mean nothing on another laptop), a
+foreign key to a natural key (a region code) stays as it is. Tables added by
+later migrations travel without any change here, as long as their models are
+in ``ALL_MODELS``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+
+from peewee import ForeignKeyField
+
+from imp_desktop.data.models import ALL_MODELS, Officer, Setting, database
+
+# Bookkeeping that belongs to one installation and never travels as records.
+LOCAL_TABLES = {"officer", "setting", "audit_entry", "sync_state", "handover"}
+# Reference data matched by a natural key instead of the uuid: every
+# installation creates the official regions itself, with its own uuids.
+NATURAL_KEYS = {"region": "code"}
+# Tables whose changes are not written to the audit trail.
+UNAUDITED_TABLES = LOCAL_TABLES | {"region"}
+# Fields that say when, not what: never compared or shown as changes.
+META_FIELDS = ("id", "uuid", "created_at", "updated_at")
+
+
+def table_of(model) -> str:
+    return model._meta.table_name
+
+
+def plain(value):
+    """A JSON-safe value: dates as ISO text, decimals as text."""
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def data_fields(model) -> list:
+    """The fields that carry content (not id/uuid/timestamps)."""
+    return [f for f in model._meta.sorted_fields if f.name not in META_FIELDS]
+
+
+def is_id_reference(field) -> bool:
+    """A foreign key to another record's local id (translated to its uuid)."""
+    return isinstance(field, ForeignKeyField) and field.rel_field is field.rel_model._meta.primary_key
+
+
+def travelling_models() -> list:
+    """Models that travel in packages, parents before children."""
+    candidates = [m for m in ALL_MODELS if table_of(m) not in LOCAL_TABLES]
+    ordered, placed = [], set()
+    while candidates:
+        progress = False
+        for model in list(candidates):
+            needs = {f.rel_model for f in model._meta.sorted_fields
+                     if isinstance(f, ForeignKeyField) and f.rel_model is not model
+                     and f.rel_model in candidates}
+            if not needs - placed:
+                ordered.append(model)
+                placed.add(model)
+                candidates.remove(model)
+                progress = True
+        if not progress:   # a cycle between tables: keep declaration order
+            ordered += candidates
+            break
+    return ordered
+
+
+class UuidMap:
+    """Local id <-> uuid of every travelling table, loaded on first use."""
+
+    def __init__(self):
+        self._by_id: dict = {}
+        self._by_uuid: dict = {}
+
+    def _load(self, model):
+        if model not in self._by_id:
+            pairs = list(model.select(model.id, model.uuid).tuples())
+            self._by_id[model] = dict(pairs)
+            self._by_uuid[model] = {u: i for i, u in pairs}
+
+    def uuid_of(self, model, local_id):
+        if local_id is None:
+            return None
+        self._load(model)
+        found = self._by_id[model].get(local_id)
+        if found is None:   # created after loading (e.g. during a merge)
+            found = model.select(model.uuid).where(model.id == local_id).scalar()
+            if found is not None:
+                self.add(model, local_id, found)
+        return found
+
+    def id_of(self, model, record_uuid):
+        if record_uuid is None:
+            return None
+        self._load(model)
+        return self._by_uuid[model].get(record_uuid)
+
+    def add(self, model, local_id, record_uuid) -> None:
+        self._load(model)
+        self._by_id[model][local_id] = record_uuid
+        self._by_uuid[model][record_uuid] = local_id
+
+
+def record_dicts(model, uuids: UuidMap, where=None) -> list[dict]:
+    """Every record of ``model`` (or those matching ``where``) as plain dicts."""
+    fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+    query = model.select(*fields).order_by(model.id)
+    if where is not None:
+        query = query.where(where)
+    result = []
+    for row in query.tuples().iterator():
+        item = {}
+        for field, value in zip(fields, row):
+            if is_id_reference(field):
+                value = uuids.uuid_of(field.rel_model, value)
+            item[field.name] = plain(value)
+        result.append(item)
+    return result
+
+
+def record_dict(record, uuids: UuidMap | None = None) -> dict:
+    """One model instance as a plain dict (same shape as ``record_dicts``)."""
+    uuids = uuids or UuidMap()
+    item = {}
+    for field in record._meta.sorted_fields:
+        if field.name == "id":
+            continue
+        value = record.__data__.get(field.name)
+        if is_id_reference(field):
+            value = uuids.uuid_of(field.rel_model, value)
+        item[field.name] = plain(value)
+    return item
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def installation_id() -> str:
+    """This installation's own id (made once, kept in the settings)."""
+    row = Setting.get_or_none(Setting.key == "installation_id")
+    if row is not None:
+        return json.loads(row.value)
+    from imp_desktop.data.models import new_uuid
+
+    value = new_uuid()
+    with database.atomic():
+        Setting.insert(key="installation_id", value=json.dumps(value)).execute()
+    return value
+
+
+def officer_name() -> str:
+    name = Officer.select(Officer.name).order_by(Officer.id).limit(1).scalar()
+    return name or ""
+
+
+def bulk_insert(model, rows: list[dict]) -> None:
+    """Insert many rows with one prepared statement.
+
+    Peewee's ``insert_many`` builds its SQL value by value, which costs more
+    than the insert itself at tens of thousands of rows. Every row must have
+    the same keys (field names); values go through each field's ``db_value``.
+    """
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    db = model._meta.database
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([db.param] * len(fields))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    data = [tuple(f.db_value(row[n]) for f, n in zip(fields, names)) for row in rows]
+    cursor = db.cursor()
+    cursor.executemany(sql, data)

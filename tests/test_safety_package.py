@@ -1,0 +1,233 @@
+"""Hand-over packages between installations, merging and the audit trail.
+
+The ``two`` fixture gives two installations (an officer's laptop and the
+district office) as database files; ``use(name)`` switches between them.
+With IMP_TEST_PG_URL set, the office runs on PostgreSQL as well.
+"""
+import json
+import zipfile
+
+import pytest
+
+from imp_desktop.cli import main
+from imp_desktop.data.db import close_database, open_database
+from imp_desktop.data.models import AuditEntry, Cadre, SyncState, Unit
+from imp_desktop.errors import UserError
+from imp_desktop.services import package as pkg
+from imp_desktop.services.cadres import CadreInput, save_cadre, set_active
+from imp_desktop.services.demo import generate_demo
+from imp_desktop.services.settings import OfficerProfile, save_officer
+
+from tests.safety_support import office_targets
+
+
+@pytest.fixture(params=office_targets())
+def two(request, tmp_path):
+    targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path)}
+
+    def use(name):
+        open_database(targets[name])
+
+    use("laptop")
+    generate_demo(desa=2, cadres=60, seed=3)
+    use("office")
+    save_officer(OfficerProfile(name="Bu Kabid", kecamatan_code="33.22.02"))
+    use.targets = targets
+    yield use
+    close_database()
+
+
+def _snapshot():
+    return {c.uuid: (c.name, c.phone, c.active, c.merged_into_id)
+            for c in Cadre.select().order_by(Cadre.id)}
+
+
+def _send(use, tmp_path, name="p.imp", **kwargs):
+    use("laptop")
+    out = tmp_path / name
+    pkg.export_package(out, **kwargs)
+    return out
+
+
+def test_manifest_lists_every_entry_with_its_hash(two, tmp_path):
+    out = _send(two, tmp_path)
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        for name, entry in manifest["entries"].items():
+            import hashlib
+
+            assert hashlib.sha256(zf.read(name)).hexdigest() == entry["sha256"]
+    assert manifest["officer"]["name"] and manifest["kecamatan"]["code"] == "33.22.02"
+    assert manifest["schema_version"] >= 5 and manifest["exported_at"]
+    assert manifest["counts"]["cadre"] == 60
+
+
+def test_first_merge_brings_everything_and_merging_twice_changes_nothing(two, tmp_path):
+    out = _send(two, tmp_path)
+    laptop = _snapshot()
+    two("office")
+    result = pkg.merge_package(out)
+    assert result.added >= 60 and not result.conflicts
+    office = _snapshot()
+    assert {u: v[:3] for u, v in office.items()} == {u: v[:3] for u, v in laptop.items()}
+    units = Unit.select().count()
+    audit = AuditEntry.select().count()
+    again = pkg.merge_package(out)
+    assert again.added == again.updated == again.deleted == 0
+    assert _snapshot() == office and Unit.select().count() == units
+    assert AuditEntry.select().count() == audit
+
+
+def test_changes_on_one_side_travel_and_both_sides_conflict_field_by_field(two, tmp_path):
+    first = _send(two, tmp_path, "1.imp")
+    two("office")
+    pkg.merge_package(first)
+    target = Cadre.select().order_by(Cadre.id).first().uuid
+    other = Cadre.select().order_by(Cadre.id.desc()).first().uuid
+    # the office edits the phone of one cadre and the name of another
+    c = Cadre.get(Cadre.uuid == target)
+    c.phone = "081111111111"
+    c.save()
+    o = Cadre.get(Cadre.uuid == other)
+    o.occupation = "Guru"
+    o.save()
+    two("laptop")
+    c = Cadre.get(Cadre.uuid == target)
+    c.phone = "082222222222"        # both sides: a conflict
+    c.name = "Nama Dari Laptop"     # laptop only: travels
+    c.save()
+    set_active(Cadre.get(Cadre.uuid == other).id, False, "Pindah domisili")
+    second = _send(two, tmp_path, "2.imp", since_last=True)
+    two("office")
+    plan = pkg.plan_merge(pkg.read_package(second))
+    assert [(c.field, c.mine, c.theirs) for c in plan.conflicts] == \
+        [("phone", "081111111111", "082222222222")]
+    assert len(plan.package.tables["cadre"]) == 2     # only what changed
+    pkg.apply_merge(plan, "mine")
+    c = Cadre.get(Cadre.uuid == target)
+    assert (c.name, c.phone) == ("Nama Dari Laptop", "081111111111")
+    o = Cadre.get(Cadre.uuid == other)
+    assert (o.active, o.inactive_reason, o.occupation) == (False, "Pindah domisili", "Guru")
+    # merging it again changes nothing; choosing theirs field by field does
+    assert pkg.merge_package(second).updated == 0
+    plan = pkg.plan_merge(pkg.read_package(second))
+    assert not plan.conflicts
+
+
+def test_field_resolution_and_theirs_policy(two, tmp_path):
+    first = _send(two, tmp_path, "1.imp")
+    two("office")
+    pkg.merge_package(first)
+    uuid = Cadre.select().first().uuid
+    c = Cadre.get(Cadre.uuid == uuid)
+    c.phone, c.education = "081", "SD"
+    c.save()
+    two("laptop")
+    c = Cadre.get(Cadre.uuid == uuid)
+    c.phone, c.education = "082", "S1"
+    c.save()
+    second = _send(two, tmp_path, "2.imp")
+    two("office")
+    plan = pkg.plan_merge(pkg.read_package(second))
+    assert {c.field for c in plan.conflicts} == {"phone", "education"}
+    pkg.apply_merge(plan, "mine", {("cadre", uuid, "education"): "theirs"})
+    c = Cadre.get(Cadre.uuid == uuid)
+    assert (c.phone, c.education) == ("081", "S1")
+    # who changed what is in the audit trail, with the merge named
+    fields = {(e.field, e.action) for e in AuditEntry.select().where(AuditEntry.record_uuid == uuid)}
+    assert ("education", "merge") in fields and ("phone", "update") in fields
+
+
+def test_a_merged_duplicate_travels(two, tmp_path):
+    two("laptop")
+    keep, dup = list(Cadre.select().order_by(Cadre.id).limit(2))
+    dup.merged_into = keep.id
+    dup.active = False
+    dup.inactive_reason = "Data ganda"
+    dup.save()
+    out = _send(two, tmp_path)
+    two("office")
+    pkg.merge_package(out)
+    moved = Cadre.get(Cadre.uuid == dup.uuid)
+    assert moved.merged_into.uuid == keep.uuid and not moved.active
+
+
+def test_audit_trail_records_who_what_and_travels(two, tmp_path):
+    two("laptop")
+    cadre_id = save_cadre(CadreInput(name="Sri Lestari", phone="0812 3456 789"))
+    save_cadre(CadreInput(name="Sri Lestari Wahyuni", phone="0812 3456 789"), cadre_id)
+    uuid = Cadre.get_by_id(cadre_id).uuid
+    entries = list(AuditEntry.select().where(AuditEntry.record_uuid == uuid)
+                   .order_by(AuditEntry.id))
+    assert entries[0].action == "create"
+    change = [e for e in entries if e.action == "update" and e.field == "name"][0]
+    assert json.loads(change.old_value) == "Sri Lestari"
+    assert json.loads(change.new_value) == "Sri Lestari Wahyuni"
+    assert change.officer          # the demo officer profile
+    out = _send(two, tmp_path)
+    two("office")
+    pkg.merge_package(out)
+    assert AuditEntry.select().where(AuditEntry.record_uuid == uuid).count() == len(entries)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "bitflip", "tamper", "extra", "garbage"])
+def test_damaged_packages_are_refused_before_anything_is_written(two, tmp_path, damage):
+    out = _send(two, tmp_path)
+    data = bytearray(out.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) - 300]
+    elif damage == "bitflip":
+        data[len(data) // 3] ^= 0x01
+    elif damage == "garbage":
+        data = bytearray(b"PK\x03\x04" + b"\x00" * 200)
+    out.write_bytes(bytes(data))
+    if damage in ("tamper", "extra"):
+        with zipfile.ZipFile(tmp_path / "p.imp") as src:
+            items = {n: src.read(n) for n in src.namelist()}
+        rows = json.loads(items["records/cadre.json"])
+        rows[0]["name"] = "Diubah Orang Lain"
+        if damage == "tamper":
+            items["records/cadre.json"] = json.dumps(rows).encode()
+        else:
+            items["records/extra.json"] = b"[]"
+        with zipfile.ZipFile(out, "w") as dst:
+            for name, content in items.items():
+                dst.writestr(name, content)
+    two("office")
+    before = (Cadre.select().count(), SyncState.select().count(), AuditEntry.select().count())
+    with pytest.raises(UserError, match="rusak|bukan paket"):
+        pkg.merge_package(out)
+    assert (Cadre.select().count(), SyncState.select().count(),
+            AuditEntry.select().count()) == before
+
+
+def test_encrypted_package_needs_the_right_passphrase(two, tmp_path):
+    out = _send(two, tmp_path, passphrase="rahasia kantor 2026")
+    assert pkg.is_encrypted(out)
+    assert b"Sri" not in out.read_bytes() and b"nik" not in out.read_bytes()
+    two("office")
+    with pytest.raises(UserError, match="kata sandi"):
+        pkg.merge_package(out)
+    with pytest.raises(UserError, match="Kata sandi salah"):
+        pkg.merge_package(out, passphrase="salah")
+    assert Cadre.select().count() == 0
+    assert pkg.merge_package(out, passphrase="rahasia kantor 2026").added >= 60
+
+
+def test_cli_export_and_merge(tmp_path, capsys):
+    laptop, office = str(tmp_path / "a.sqlite"), str(tmp_path / "b.sqlite")
+    assert main(["demo", "--db", laptop, "--desa", "1", "--cadres", "25"]) == 0
+    secret = tmp_path / "sandi.txt"
+    secret.write_text("kunci rahasia\n")
+    out = str(tmp_path / "kirim.imp")
+    assert main(["package", "export", "--db", laptop, "--out", out,
+                 "--passphrase-file", str(secret)]) == 0
+    assert main(["package", "export", "--db", laptop, "--out", str(tmp_path / "x.imp"),
+                 "--since-last"]) == 0
+    assert "0 data" in capsys.readouterr().out.splitlines()[-1]
+    assert main(["package", "merge", out, "--db", office, "--passphrase-file", str(secret),
+                 "--theirs"]) == 0
+    assert "25" in capsys.readouterr().out or Cadre.select().count() == 25
+    assert Cadre.select().count() == 25
+    assert main(["package", "merge", out, "--db", office]) == 1   # no passphrase
+    close_database()
