@@ -1,4 +1,4 @@
-"""Schema 6: the audit trail and the hand-over bookkeeping.
+"""Schema 7: the audit trail and the hand-over bookkeeping.
 
 ``audit_entry``: who changed which field of which record, when, from what to
 what. ``sync_state``: per record, the version last exchanged in a package
