@@ -129,3 +129,16 @@ def test_cli_every_kind(demo_db, db_path, tmp_path, capsys):
     assert main(["report", "activity", "--id", "99999", "--db", db,
                  "--out", str(tmp_path / "x.pdf")]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_builders_for_the_peran_screen(demo_db, tmp_path):
+    from imp_desktop.data.models import Assessment
+    from imp_desktop.reports.roles import build_assessment_sheet, build_role_recap
+
+    row = Assessment.select().first()
+    build_assessment_sheet(roles.get_assessment(row.id), tmp_path / "sheet.pdf")
+    assert "LEMBAR PENILAIAN" in pdf_text((tmp_path / "sheet.pdf").read_bytes())
+    build_assessment_sheet(roles.blank_sheet(row.unit_id), tmp_path / "blank.pdf")
+    assert "(lembar isian)" in pdf_text((tmp_path / "blank.pdf").read_bytes())
+    build_role_recap(roles.recap(DUREN, roles.latest_period()), tmp_path / "recap.pdf")
+    assert "Desa Duren" in pdf_text((tmp_path / "recap.pdf").read_bytes())

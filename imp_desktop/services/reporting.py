@@ -382,7 +382,6 @@ def desa_role_summary(desa_code: str, day: dt.date, lang: str | None = None):
 def role_recap(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
                lang: str | None = None):
     """Rekap Peran Bakti of a desa, or of the officer's kecamatan when no desa is given."""
-    from imp_desktop.reports.model import ClassCount, RoleRecap, UnmetLine
     from imp_desktop.services import roles
 
     if desa_code:
@@ -399,7 +398,15 @@ def role_recap(desa_code: str | None = None, period: tuple[int, int] | str | Non
         key = period or roles.latest_period(region_code)
     if not key:
         raise UserError(tr("report.error.no_assessments"))
-    summary = roles.recap(region_code, key, lang)
+    return role_recap_from(roles.recap(region_code, key, lang), lang)
+
+
+def role_recap_from(summary, lang: str | None = None):
+    """A Rekap Peran Bakti from the roles service's ``Recap`` (the Peran screen's view)."""
+    from imp_desktop.reports.model import ClassCount, RoleRecap, UnmetLine
+    from imp_desktop.services import roles
+
+    region_code = summary.region_code
 
     def count(row) -> ClassCount:
         return ClassCount(row.label, row.dasar, row.berkembang, row.mandiri, row.not_assessed)
@@ -456,18 +463,23 @@ def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None)
 def assessment_sheet(assessment_id: int | None = None, unit_id: int | None = None,
                      blank: bool = False, period: str | None = None, lang: str | None = None):
     """The checklist of one unit: a saved assessment, or blank for use in the field."""
+    from imp_desktop.services import roles
+
+    if blank or assessment_id is None:
+        return assessment_sheet_from(roles.blank_sheet(unit_id, period, lang), lang)
+    return assessment_sheet_from(roles.get_assessment(assessment_id, lang), lang)
+
+
+def assessment_sheet_from(source, lang: str | None = None):
+    """The printable sheet from the roles service's ``AssessmentSheet`` (blank when it
+    has no id)."""
     from imp_desktop.reports.model import (
         AssessmentIndicator,
         AssessmentRole,
         AssessmentSheet,
     )
-    from imp_desktop.services import roles
 
-    if blank or assessment_id is None:
-        source = roles.blank_sheet(unit_id, period, lang)
-        blank = True
-    else:
-        source = roles.get_assessment(assessment_id, lang)
+    blank = source.id is None
     english = (lang or language()) == "en"
     sheet_roles = []
     for role in source.roles:
@@ -509,3 +521,47 @@ def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None =
 
     sheet = assessment_sheet(assessment_id, unit_id, blank, period, lang)
     return render_assessment_sheet(sheet, report_settings(lang))
+
+
+# ---------------------------------------------------------------- choices for the Laporan screen
+
+def activity_choices() -> list[tuple[int, str]]:
+    """(id, "27/11/2026 · Title · Desa") of every activity, newest first."""
+    from imp_desktop.formatting import format_short_date
+    from imp_desktop.services import activities
+
+    return [(item.id, " · ".join(part for part in (format_short_date(item.date), item.title,
+                                                    item.desa_name) if part))
+            for item in activities.list_activities()]
+
+
+def desa_choices() -> list[tuple[str, str]]:
+    """(code, name) of the desa the officer covers (all known desa of the kecamatan)."""
+    from imp_desktop.services import first_run
+
+    codes = first_run.work_desa_codes()
+    names = dict(Region.select(Region.code, Region.name)
+                 .where(Region.code.in_(codes or [""])).tuples())
+    return sorted(((code, names[code]) for code in codes if code in names),
+                  key=lambda item: item[1])
+
+
+def unit_choices(desa_code: str) -> list[tuple[int, str]]:
+    from imp_desktop.services.units import units
+
+    return [(unit.id, unit.name) for unit in units(desa_code) if unit.active]
+
+
+def period_choices() -> list[tuple[str, str]]:
+    """(key, label) of the periods that have assessments, newest first; the current
+    month when there are none yet (for blank sheets)."""
+    from imp_desktop.services import roles
+
+    keys = roles.assessed_periods() or [_period_key(dt.date.today())]
+    return [(key, roles.parse_period(key).label()) for key in keys]
+
+
+def assessment_for(unit_id: int, period: str) -> int | None:
+    from imp_desktop.services import roles
+
+    return roles.find_assessment(unit_id, period)

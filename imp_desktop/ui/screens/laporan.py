@@ -1,6 +1,383 @@
-"""The Laporan screen (being built; see the issues)."""
-from imp_desktop.ui.screens.base import PlaceholderScreen
+"""The Laporan screen: choose a document and its options, build the PDF off the
+main thread, save it and open it in the system's PDF viewer.
+
+Other screens can send the officer here with a document already chosen:
+``window.show_screen("laporan").choose("activity", activity_id=12)``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop import APP_NAME
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import tr
+from imp_desktop.services import reporting
+from imp_desktop.ui.screens.base import Screen
+from imp_desktop.ui.tasks import task_runner
+
+KINDS = ("activity", "attendance", "cadres", "roles", "assessment")
 
 
-class ReportScreen(PlaceholderScreen):
+def default_folder() -> Path:
+    """Documents/IMP Desktop: where "Buat dan buka" keeps the PDFs it makes."""
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    return Path(documents) / "IMP Desktop"
+
+
+def _file_name(text: str) -> str:
+    cleaned = re.sub(r"[^\w.-]+", "-", text.lower()).strip("-")
+    return (cleaned or "laporan")[:80] + ".pdf"
+
+
+class _Options(QWidget):
+    """The options of one document kind: a small form."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.labels: list[tuple[QLabel, str]] = []
+
+    def row(self, key: str, widget: QWidget) -> QWidget:
+        label = QLabel()
+        label.setBuddy(widget)
+        self.labels.append((label, key))
+        self.form.addRow(label, widget)
+        return widget
+
+    def retranslate(self) -> None:
+        for label, key in self.labels:
+            label.setText(tr(key))
+
+
+def _combo(name: str) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setMinimumContentsLength(40)
+    box.setMaximumWidth(720)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    return box
+
+
+def _fill(box: QComboBox, items, keep=None) -> None:
+    current = box.currentData() if keep is None else keep
+    box.blockSignals(True)
+    box.clear()
+    for value, label in items:
+        box.addItem(label, value)
+    index = box.findData(current)
+    box.setCurrentIndex(index if index >= 0 else (0 if box.count() else -1))
+    box.blockSignals(False)
+
+
+class ReportScreen(Screen):
     title_key = "nav.reports"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.busy = False
+        self.last_path: Path | None = None
+        self.heading = QLabel()
+        self.heading.setObjectName("screenHeading")
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+
+        self.kinds = QListWidget()
+        self.kinds.setObjectName("reportKinds")
+        self.kinds.setMaximumWidth(280)
+        self.kinds.setStyleSheet("QListWidget::item { padding: 7px 6px; }")
+        for kind in KINDS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            self.kinds.addItem(item)
+        self.kinds.currentRowChanged.connect(self._kind_changed)
+
+        self.stack = QStackedWidget()
+        self.options: dict[str, _Options] = {}
+        # Laporan Kegiatan
+        page = self._page("activity")
+        self.activity_box = page.row("report.ui.activity", _combo("reportActivity"))
+        # Daftar Hadir
+        page = self._page("attendance")
+        self.attendance_box = page.row("report.ui.activity", _combo("reportAttendanceActivity"))
+        self.blank_attendance = page.row("report.ui.empty", QCheckBox())
+        # Daftar Kader
+        page = self._page("cadres")
+        self.cadre_desa_box = page.row("report.ui.desa", _combo("reportCadreDesa"))
+        self.full_nik = page.row("report.ui.nik", QCheckBox())
+        # Rekap Peran Bakti
+        page = self._page("roles")
+        self.recap_scope_box = page.row("report.ui.scope", _combo("reportRecapScope"))
+        self.recap_period_box = page.row("report.ui.period", _combo("reportRecapPeriod"))
+        # Lembar penilaian
+        page = self._page("assessment")
+        self.sheet_desa_box = page.row("report.ui.desa", _combo("reportSheetDesa"))
+        self.sheet_unit_box = page.row("report.ui.unit", _combo("reportSheetUnit"))
+        self.sheet_period_box = page.row("report.ui.period", _combo("reportSheetPeriod"))
+        self.blank_sheet = page.row("report.ui.empty_sheet", QCheckBox())
+        self.sheet_desa_box.currentIndexChanged.connect(self._fill_units)
+
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setObjectName("reportDescription")
+        self.make_button = QPushButton()
+        self.make_button.setObjectName("reportMake")
+        self.make_button.setDefault(True)
+        self.make_button.clicked.connect(lambda: self.make())
+        self.save_as_button = QPushButton()
+        self.save_as_button.clicked.connect(self.save_as)
+        self.open_again_button = QPushButton()
+        self.open_again_button.clicked.connect(self.open_last)
+        self.open_again_button.setEnabled(False)
+        self.status = QLabel()
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        right = QVBoxLayout()
+        right.addWidget(self.description)
+        right.addWidget(self.stack)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.make_button)
+        buttons.addWidget(self.save_as_button)
+        buttons.addWidget(self.open_again_button)
+        buttons.addStretch(1)
+        right.addLayout(buttons)
+        right.addWidget(self.status)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.kinds)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addLayout(body, 1)
+        self.kinds.setCurrentRow(0)
+        self.retranslate()
+
+    def _page(self, kind: str) -> _Options:
+        page = _Options()
+        self.options[kind] = page
+        self.stack.addWidget(page)
+        return page
+
+    # --- what the screen shows --------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the choices (activities, desa, periods), keeping what was chosen."""
+        try:
+            activities = reporting.activity_choices()
+        except Exception:   # no activity data in this database version
+            activities = []
+        desa = reporting.desa_choices()
+        try:
+            periods = reporting.period_choices()
+        except Exception:
+            periods = []
+        _fill(self.activity_box, activities)
+        _fill(self.attendance_box, activities)
+        _fill(self.cadre_desa_box, [(None, tr("report.ui.all_desa"))] + desa)
+        _, kecamatan = reporting.officer_kecamatan()
+        scope = [(None, tr("report.kecamatan_line", name=kecamatan) if kecamatan
+                  else tr("report.ui.kecamatan"))]
+        _fill(self.recap_scope_box, scope + desa)
+        _fill(self.recap_period_box, periods)
+        _fill(self.sheet_desa_box, desa)
+        _fill(self.sheet_period_box, periods)
+        self._fill_units()
+        self._update_buttons()
+
+    def _fill_units(self, *_args) -> None:
+        code = self.sheet_desa_box.currentData()
+        _fill(self.sheet_unit_box, reporting.unit_choices(code) if code else [])
+
+    def _kind_changed(self, row: int) -> None:
+        # Only the shown page takes room, so the buttons sit right under its form.
+        for index in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if index == max(row, 0) \
+                else QSizePolicy.Policy.Ignored
+            self.stack.widget(index).setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+        self.stack.setCurrentIndex(max(row, 0))
+        self.stack.adjustSize()
+        self._describe()
+        self._update_buttons()
+
+    def _describe(self) -> None:
+        kind = self.kind()
+        self.description.setText(f"<b>{tr(f'report.ui.kind.{kind}')}</b><br>"
+                                 f"{tr(f'report.ui.about.{kind}')}")
+
+    def _update_buttons(self) -> None:
+        ready = not self.busy and self._missing() is None
+        self.make_button.setEnabled(ready)
+        self.save_as_button.setEnabled(ready)
+
+    def _missing(self) -> str | None:
+        """Why the chosen document cannot be made yet, or None."""
+        kind = self.kind()
+        if kind in ("activity", "attendance"):
+            box = self.activity_box if kind == "activity" else self.attendance_box
+            return None if box.currentData() is not None else tr("report.ui.no_activity")
+        if kind == "assessment" and self.sheet_unit_box.currentData() is None:
+            return tr("report.ui.no_unit")
+        return None
+
+    def kind(self) -> str:
+        item = self.kinds.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else KINDS[0]
+
+    def choose(self, kind: str, **options) -> None:
+        """Pick a document (and an activity, desa or unit) from another screen."""
+        self.refresh()
+        self.kinds.setCurrentRow(KINDS.index(kind))
+        activity_id = options.get("activity_id")
+        if activity_id is not None:
+            for box in (self.activity_box, self.attendance_box):
+                box.setCurrentIndex(max(0, box.findData(activity_id)))
+        if "blank" in options:
+            self.blank_attendance.setChecked(bool(options["blank"]))
+            self.blank_sheet.setChecked(bool(options["blank"]))
+        if options.get("desa_code"):
+            for box in (self.cadre_desa_box, self.recap_scope_box, self.sheet_desa_box):
+                index = box.findData(options["desa_code"])
+                if index >= 0:
+                    box.setCurrentIndex(index)
+        if options.get("unit_id") is not None:
+            self.sheet_unit_box.setCurrentIndex(
+                max(0, self.sheet_unit_box.findData(options["unit_id"])))
+
+    # --- making the document -----------------------------------------------------------
+    def job(self):
+        """(function building the PDF bytes, suggested file name) for the chosen options."""
+        kind = self.kind()
+        if kind == "activity":
+            activity_id = self.activity_box.currentData()
+            return (lambda: reporting.activity_report_pdf(activity_id),
+                    f"laporan-kegiatan-{activity_id}-{self.activity_box.currentText()}")
+        if kind == "attendance":
+            activity_id = self.attendance_box.currentData()
+            blank = self.blank_attendance.isChecked()
+            return (lambda: reporting.attendance_pdf(activity_id, blank=blank),
+                    f"daftar-hadir-{activity_id}{'-kosong' if blank else ''}")
+        if kind == "cadres":
+            desa = self.cadre_desa_box.currentData()
+            full = self.full_nik.isChecked()
+            return (lambda: reporting.cadre_list_pdf(desa_code=desa, full_nik=full),
+                    f"daftar-kader-{self.cadre_desa_box.currentText()}")
+        if kind == "roles":
+            desa = self.recap_scope_box.currentData()
+            period = self.recap_period_box.currentData()
+            return (lambda: reporting.role_recap_pdf(desa_code=desa, period=period),
+                    f"rekap-peran-bakti-{self.recap_scope_box.currentText()}-{period or ''}")
+        unit = self.sheet_unit_box.currentData()
+        period = self.sheet_period_box.currentData()
+        blank = self.blank_sheet.isChecked()
+
+        def build() -> bytes:
+            assessment = None if blank or not period else reporting.assessment_for(unit, period)
+            if assessment is None and not blank:
+                raise UserError(tr("report.ui.not_assessed"))
+            return reporting.assessment_sheet_pdf(assessment, unit_id=unit, blank=blank,
+                                                  period=period)
+
+        return build, f"penilaian-{self.sheet_unit_box.currentText()}-{period or ''}"
+
+    def make(self, path: Path | None = None, open_after: bool = True) -> None:
+        """Build the chosen document in the background, write it, then open it."""
+        if self.busy:
+            return
+        problem = self._missing()
+        if problem:
+            self.status.setText(problem)
+            return
+        build, name = self.job()
+        target = Path(path) if path else default_folder() / _file_name(name)
+
+        def work():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return reporting.write_pdf(build(), target)
+
+        self.busy = True
+        self._update_buttons()
+        self.status.setText(tr("report.ui.building"))
+        task_runner().run(work, lambda written: self._done(written, open_after), self._failed)
+
+    def _done(self, path: Path, open_after: bool) -> None:
+        self.busy = False
+        self.last_path = Path(path)
+        self.open_again_button.setEnabled(True)
+        self._update_buttons()
+        self.status.setText(tr("report.ui.saved", path=str(path)))
+        self.notify(tr("report.written", path=str(path)))
+        if open_after:
+            self.open_last()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._update_buttons()
+        if isinstance(exc, UserError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = tr("report.ui.os_error", detail=exc.strerror or str(exc))
+        else:
+            message = tr("report.ui.failed", detail=str(exc) or type(exc).__name__)
+        self.status.setText(message)
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def save_as(self) -> None:
+        if self._missing():
+            return
+        _, name = self.job()
+        suggested = str(default_folder() / _file_name(name))
+        path, _ = QFileDialog.getSaveFileName(self, tr("report.ui.save_as"), suggested,
+                                              "PDF (*.pdf)")
+        if path:
+            self.make(Path(path), open_after=True)
+
+    def open_last(self) -> None:
+        if self.last_path and not QDesktopServices.openUrl(
+                QUrl.fromLocalFile(str(self.last_path))):
+            self.status.setText(tr("report.ui.no_viewer", path=str(self.last_path)))
+
+    def print_document(self) -> None:
+        """Ctrl+P on this screen makes the chosen document."""
+        self.make()
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr(self.title_key))
+        self.intro.setText(tr("report.ui.intro"))
+        for row in range(self.kinds.count()):
+            item = self.kinds.item(row)
+            item.setText(tr(f"report.ui.kind.{item.data(Qt.ItemDataRole.UserRole)}"))
+        for page in self.options.values():
+            page.retranslate()
+        self.blank_attendance.setText(tr("report.ui.empty.check"))
+        self.full_nik.setText(tr("report.ui.nik.check"))
+        self.blank_sheet.setText(tr("report.ui.empty_sheet.check"))
+        self.make_button.setText(tr("report.ui.make"))
+        self.make_button.setToolTip("Ctrl+P")
+        self.save_as_button.setText(tr("report.ui.save_as"))
+        self.open_again_button.setText(tr("report.ui.open_again"))
+        self._describe()
+        if self.isVisible():
+            self.refresh()

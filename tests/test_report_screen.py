@@ -1,0 +1,92 @@
+"""The Laporan screen, driven like a user."""
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from report_helpers import pdf_text
+
+
+@pytest.fixture
+def screen(demo_db, qtbot, tmp_path, monkeypatch):
+    from imp_desktop.ui.screens import laporan
+
+    opened = []
+    monkeypatch.setattr(laporan, "default_folder", lambda: tmp_path / "out")
+    monkeypatch.setattr(laporan.QDesktopServices, "openUrl",
+                        staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    widget = laporan.ReportScreen()
+    widget.opened = opened
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    widget.refresh()
+    return widget
+
+
+def _wait_built(qtbot, screen):
+    qtbot.waitUntil(lambda: not screen.busy, timeout=30000)
+
+
+def test_make_activity_report_opens_it(screen, qtbot):
+    assert screen.activity_box.count() > 0
+    qtbot.mouseClick(screen.make_button, Qt.MouseButton.LeftButton)
+    assert screen.busy and not screen.make_button.isEnabled()
+    _wait_built(qtbot, screen)
+    assert screen.opened and screen.last_path.exists()
+    assert "LAPORAN KEGIATAN" in pdf_text(screen.last_path.read_bytes())
+    assert str(screen.last_path) in screen.status.text()
+
+
+def test_each_document_from_the_list(screen, qtbot):
+    screen.kinds.setCurrentRow(1)
+    screen.blank_attendance.setChecked(True)
+    screen.make()
+    _wait_built(qtbot, screen)
+    assert "kosong" in screen.last_path.name and "DAFTAR HADIR" in pdf_text(
+        screen.last_path.read_bytes())
+    screen.kinds.setCurrentRow(2)
+    screen.cadre_desa_box.setCurrentIndex(1)
+    screen.make()
+    _wait_built(qtbot, screen)
+    assert "Desa" in pdf_text(screen.last_path.read_bytes())
+    screen.kinds.setCurrentRow(3)
+    screen.make()
+    _wait_built(qtbot, screen)
+    assert "REKAP ENAM PERAN BAKTI" in pdf_text(screen.last_path.read_bytes())
+    screen.kinds.setCurrentRow(4)
+    screen.blank_sheet.setChecked(True)
+    screen.make()
+    _wait_built(qtbot, screen)
+    assert "(lembar isian)" in pdf_text(screen.last_path.read_bytes())
+
+
+def test_failure_is_shown_and_nothing_is_lost(screen, qtbot, monkeypatch):
+    from imp_desktop.errors import UserError
+    from imp_desktop.services import reporting
+    from imp_desktop.ui.screens import laporan
+
+    warnings = []
+    monkeypatch.setattr(laporan.QMessageBox, "warning",
+                        staticmethod(lambda *args: warnings.append(args[2])))
+
+    def broken(*args, **kwargs):
+        raise UserError("Berkas sedang dibuka.")
+
+    monkeypatch.setattr(reporting, "activity_report_pdf", broken)
+    screen.make()
+    _wait_built(qtbot, screen)
+    assert warnings == ["Berkas sedang dibuka."] and screen.status.text() == warnings[0]
+    assert screen.make_button.isEnabled()
+
+
+def test_choose_from_another_screen(screen):
+    activity_id = screen.activity_box.itemData(screen.activity_box.count() - 1)
+    screen.choose("attendance", activity_id=activity_id, blank=True)
+    assert screen.kind() == "attendance" and screen.attendance_box.currentData() == activity_id
+    assert screen.blank_attendance.isChecked()
+
+
+def test_screen_at_laptop_size(screen, tmp_path):
+    screen.grab().save(str(tmp_path / "laporan.png"))
+    assert (tmp_path / "laporan.png").stat().st_size > 0
