@@ -49,6 +49,7 @@ from imp_desktop.services.cadres import (
 )
 from imp_desktop.services.settings import level_label
 from imp_desktop.services.units import units as list_units
+from imp_desktop.ui.keyboard import chain_tab_order
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -206,6 +207,20 @@ class CadreDialog(QDialog):
             "sk_number": self.sk_number, "sk_date": self.sk_date, "start_date": self.start_date,
             "education": self.education, "occupation": self.occupation,
         }
+        # Tab follows the form as it is seen: person, then place, then duty.
+        chain_tab_order([self.name, self.nik, self.sex, self.birth_place, self.birth_date,
+                         self.phone, self.education, self.occupation, self.desa, self.hamlet,
+                         self.neighbourhood, self.rt, self.rw, self.address, self.unit,
+                         self.position, self.sk_number, self.sk_date, self.start_date,
+                         self.buttons])
+        for widget, key in ((self.nik, "tip.cadre.nik"), (self.hamlet, "tip.cadre.hamlet"),
+                            (self.unit, "tip.cadre.unit"), (self.position, "tip.cadre.position"),
+                            (self.sk_number, "tip.cadre.sk_number"),
+                            (self.sk_date, "tip.cadre.sk_date"),
+                            (self.start_date, "tip.cadre.start_date"),
+                            (self.phone, "tip.cadre.phone"), (self.rt, "tip.cadre.rt_rw"),
+                            (self.rw, "tip.cadre.rt_rw")):
+            widget.setToolTip(tr(key))
         self._desa_changed()
         if cadre_id is not None:
             self.set_values(load_cadre(cadre_id))
