@@ -131,6 +131,7 @@ def test_leaving_unsaved_changes_asks_first(qtbot, one_unit, db_path, ui_setting
     panel.period_box.setCurrentIndex(panel.period_box.currentIndex() + 1)
     assert asked and "belum disimpan" in asked[0]
     assert panel.checklist.dirty and panel.checklist.period == before
+    panel.checklist.revert()      # so that closing the window at the end asks nothing
 
 
 def test_history_and_recap_show_the_demo(qtbot, demo_db, db_path, ui_settings):
@@ -261,3 +262,45 @@ def test_beranda_links_open_the_filtered_unit_list(qtbot, demo_db, db_path, ui_s
     assert screen.assessment.checklist.unit_id == target.unit_id
     assert screen.assessment.period() == latest
     assert screen.assessment.checklist.badge.text() == "Dasar"
+
+
+def test_printing_from_the_screen_makes_real_pdfs(qtbot, demo_db, db_path, ui_settings,
+                                                  monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+
+    targets = iter([tmp_path / "lembar.pdf", tmp_path / "rekap.pdf"])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(next(targets)), ""))
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    checklist = screen.assessment.checklist
+    assert checklist.model.sheet.id is not None          # the demo assessed this unit
+    window.screen_actions["print_document"].trigger()
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "lembar.pdf").pages)
+    assert checklist.model.sheet.unit_name in text and "Pengorganisasian" in text
+
+    screen.tabs.setCurrentWidget(screen.recap)
+    qtbot.waitUntil(lambda: screen.recap.recap is not None, timeout=5000)
+    window.screen_actions["print_document"].trigger()
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "rekap.pdf").pages)
+    assert screen.recap.recap.period_label in text
+
+
+def test_closing_the_window_with_unsaved_ticks_asks_first(qtbot, one_unit, db_path, ui_settings,
+                                                          monkeypatch):
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    model = screen.assessment.checklist.model
+    model.toggle(model.index(0, 0, model.index(0, 0)))
+    choice = {"text": "Kembali"}
+
+    def answer(box):
+        for button in box.buttons():
+            if button.text() == choice["text"]:
+                box.clickedButton = lambda b=button: b
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    assert not window.close()                     # "Kembali": the window stays
+    assert window.isVisible() and screen.assessment.checklist.dirty
+    choice["text"] = "Simpan"
+    assert window.close()
+    assert roles.find_assessment(one_unit, screen.assessment.period())

@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
 
     def switch_database(self, path: str) -> bool:
         """Open another database; on failure keep the current one and say why."""
+        if not self.screens_can_close():
+            return False
         if not task_runner().wait(10000):
             QMessageBox.warning(self, APP_NAME, tr("db.busy"))
             return False
@@ -333,7 +335,16 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, tr("menu.help.about"),
                           tr("about.text", name=APP_NAME, version=__version__))
 
+    def screens_can_close(self) -> bool:
+        """Ask screens holding unsaved work (``can_close()``) before closing or
+        switching the database; any of them may keep the window open."""
+        return all(screen.can_close() for screen in self.screens.values()
+                   if hasattr(screen, "can_close"))
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.screens_can_close():
+            event.ignore()
+            return
         task_runner().wait(10000)
         self.settings.save_window_geometry(self.saveGeometry())
         self.settings.sync()

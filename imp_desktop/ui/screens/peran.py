@@ -1035,6 +1035,10 @@ class RoleScreen(Screen):
         if self.tabs.currentWidget() is self.recap and self.recap.stale:
             self.recap.reload()
 
+    def can_close(self) -> bool:
+        """Asked by the window before it closes or opens another database."""
+        return self.assessment.checklist.confirm_leave()
+
     # --- standard actions (Ctrl+S, Ctrl+P from the main window) ---------------------
     def save_record(self) -> None:
         if self.tabs.currentWidget() is self.assessment:
