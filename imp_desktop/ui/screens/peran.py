@@ -981,11 +981,15 @@ class RecapPanel(QWidget):
         recap = self.recap
         if recap is None:
             return
-        options = {"desa_code": recap.region_code if recap.scope == "desa" else None,
-                   "period": recap.period}
+        def build(reporting) -> bytes:
+            # Exactly the recap on screen (any kecamatan, month or quarter).
+            from imp_desktop.reports import render_role_recap
+
+            return render_role_recap(reporting.role_recap_from(recap),
+                                     reporting.report_settings())
+
         path = save_pdf(self, tr("role.print.recap_title"),
-                        f"rekap-peran-bakti-{recap.region_name}-{recap.period}",
-                        lambda reporting: _call(reporting.role_recap_pdf, **options))
+                        f"rekap-peran-bakti-{recap.region_name}-{recap.period}", build)
         if path:
             self.screen.notify(tr("role.print.done", path=path))
 
