@@ -21,7 +21,7 @@ DOCS = ROOT / "docs"
 HELP = ROOT / "resources" / "help"
 SIZE = (1366, 740)
 # Screens pictured in the guide (a screen still being built is left out).
-SCREENS = ("beranda", "kader", "pengaturan")
+SCREENS = ("beranda", "kader", "kegiatan", "peran", "laporan", "pengaturan")
 
 
 def save(widget, name: str) -> None:
@@ -59,6 +59,11 @@ def main() -> int:
         db_path = folder / "demo.sqlite"
         open_database(db_path)
         generate_demo(desa=4, cadres=600, seed=1)
+        # A few records still to complete, as in real life, so Beranda shows its reminders.
+        from imp_desktop.services.cadres import CadreInput, save_cadre
+
+        for name in ("Siti Maryam", "Sri Lestari"):
+            save_cadre(CadreInput(name=name, desa_code="33.22.02.2001"))
         settings = UiSettings(QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
         window = MainWindow(str(db_path), open_for_window, settings)
         window.resize(*SIZE)
@@ -66,6 +71,16 @@ def main() -> int:
         for key in SCREENS:
             window.show_screen(key)
             save(window, f"{key}.png")
+        # An activity open in the editor, on its attendance list.
+        from imp_desktop.services.activities import list_activities
+
+        activities = window.show_screen("kegiatan")
+        activities.open_activity(list_activities()[0].id)
+        editor = activities.editor
+        if hasattr(editor, "tabs"):
+            editor.tabs.setCurrentIndex(editor.tabs.count() - 2)
+        save(window, "kegiatan-editor.png")
+        activities.show_list()
 
         # The first-run setup, on an empty database.
         empty = folder / "kosong.sqlite"

@@ -41,14 +41,28 @@ def test_an_empty_database_needs_the_setup_until_it_is_done(db):
 
 
 def test_saving_twice_reuses_desa_and_keeps_other_letterhead_settings(db):
-    from imp_desktop.services.settings import get_setting, set_setting
+    from imp_desktop.services.reporting import report_settings
+    from imp_desktop.services.settings import get_letterhead, save_letterhead
 
     first_run.save_setup(setup_input())
-    set_setting("letterhead", {"lines": ["X"], "address": "Jl. Raya Tengaran 1"})
+    kop = get_letterhead()
+    kop.address = "Jl. Raya Tengaran 1"
+    save_letterhead(kop)
     result = first_run.save_setup(setup_input(desa=[first_run.DesaChoice("kampung baru"),
                                                     first_run.DesaChoice("Sruwen")]))
     assert result.desa_codes == ["33.22.02.9001", "33.22.02.9002"]
-    assert get_setting("letterhead")["address"] == "Jl. Raya Tengaran 1"
+    assert get_letterhead().address == "Jl. Raya Tengaran 1"
+    # What the reports print.
+    printed = report_settings().letterhead
+    assert printed.lines == ["PEMERINTAH KABUPATEN SEMARANG", "DINAS P2KB"]
+    assert printed.address == "Jl. Raya Tengaran 1"
+    first_run.save_setup(setup_input(letterhead_lines=[]))
+    assert report_settings().letterhead.lines == []     # address alone still printed
+    kop = get_letterhead()
+    kop.address = ""
+    save_letterhead(kop)
+    first_run.save_setup(setup_input(letterhead_lines=[" "]))
+    assert report_settings().letterhead is None          # no kop at all
 
 
 def test_official_desa_list_is_offered_when_imported(db, region_file):

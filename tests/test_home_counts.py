@@ -48,6 +48,9 @@ def test_incomplete_cadres_counted_and_listed_alike(demo_db):
     assert counts["incomplete.invalid_nik"].value == 1
     # Both new cadres have no unit; demo cadres all have one.
     assert counts["incomplete.no_unit"].value == 2
+    # The cadre card's rows add up to the active total.
+    assert _count(summary.cadres, "cadres.no_unit") == 2
+    assert sum(c.value for c in summary.cadres) == _count(summary.cadre_status, "cadres.active")
     for key, expected in (("no_nik", [no_nik]), ("invalid_nik", [bad.id])):
         link = counts[f"incomplete.{key}"].link
         assert link.screen == "kader" and link.filters == {"problem": key}

@@ -15,12 +15,19 @@ from imp_desktop.data.models import REGION_DESA, REGION_KECAMATAN, Cadre, Unit, 
 from imp_desktop.errors import ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.services import regions
-from imp_desktop.services.settings import OfficerProfile, get_officer, get_setting, save_officer, set_setting
+from imp_desktop.services.settings import (
+    OfficerProfile,
+    get_letterhead,
+    get_officer,
+    get_setting,
+    save_letterhead,
+    save_officer,
+    set_setting,
+)
 from imp_desktop.services.text import clean_spaces
 
 DISMISSED_KEY = "first_run.dismissed"
 WORK_DESA_KEY = "officer.desa_codes"
-LETTERHEAD_KEY = "letterhead"
 MAX_LETTERHEAD_LINES = 4
 NIP_LENGTH = 18
 # Desa typed without a code get a local code 9001, 9002… under the kecamatan:
@@ -91,8 +98,7 @@ def work_desa_codes() -> list[str]:
 
 
 def letterhead_lines() -> list[str]:
-    value = get_setting(LETTERHEAD_KEY, {}) or {}
-    return list(value.get("lines", [])) if isinstance(value, dict) else []
+    return list(get_letterhead().lines)
 
 
 def current_setup() -> SetupInput:
@@ -208,12 +214,12 @@ def save_setup(data: SetupInput) -> SetupResult:
             taken.add(code)
             codes.append(code)
         set_setting(WORK_DESA_KEY, codes)
-        lines = [clean_spaces(line) for line in data.letterhead_lines if clean_spaces(line)]
-        letterhead = get_setting(LETTERHEAD_KEY, {}) or {}
-        if not isinstance(letterhead, dict):
-            letterhead = {}
-        letterhead["lines"] = lines
-        set_setting(LETTERHEAD_KEY, letterhead)
+        # The kop keeps its address, logo and rule (set in Pengaturan); an empty
+        # set of lines and nothing else means reports without a kop.
+        kop = get_letterhead()
+        kop.lines = [clean_spaces(line) for line in data.letterhead_lines if clean_spaces(line)]
+        kop.enabled = not kop.is_empty
+        save_letterhead(kop)
         set_setting(DISMISSED_KEY, False)
     return SetupResult(kecamatan_code, codes, added)
 

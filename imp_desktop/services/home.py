@@ -121,6 +121,10 @@ def cadre_counts() -> tuple[list[Count], list[Count]]:
     levels = [Count(f"cadres.{level}", level_label(level), by_level.get(level, 0),
                     Link("kader", {"level": level, "active": True}))
               for level in LEVELS]
+    if by_level.get(None):
+        # Active cadres not in any unit: counted too, so the rows add up to the total.
+        levels.append(Count("cadres.no_unit", tr("home.incomplete.no_unit"), by_level[None],
+                            Link("kader", {"problem": "no_unit"})))
     active = sum(by_level.values())
     inactive = Cadre.select().where((Cadre.active == False)  # noqa: E712
                                     & Cadre.merged_into.is_null()).count()

@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(165)   # leaves room for the screens at 125% scaling
         self.nav.setSpacing(2)
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stack = QStackedWidget()
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         for entry in SCREENS:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
-            item.setSizeHint(QSize(170, 36))
+            item.setSizeHint(QSize(140, 36))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._show_row)
 

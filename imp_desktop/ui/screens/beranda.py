@@ -290,8 +290,9 @@ class HomeScreen(Screen):
             when.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             text = QLabel(reminder.text)
             text.setWordWrap(True)
-            self.reminder_rows.addWidget(when, row, 0)
-            self.reminder_rows.addWidget(text, row, 1)
+            text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            self.reminder_rows.addWidget(when, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.reminder_rows.addWidget(text, row, 1, Qt.AlignmentFlag.AlignTop)
             self.reminder_widgets += [when, text]
             if reminder.link is not None:
                 button = QPushButton(tr("home.reminder.open"))
