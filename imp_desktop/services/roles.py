@@ -695,12 +695,16 @@ def save_assessment(data: AssessmentInput, assessment_id: int | None = None) -> 
         old_photos = {a.evidence_photo for a in existing_answers.values() if a.evidence_photo}
         for item in catalogue.indicators():
             answer = data.answers.get(item.id) or AnswerInput()
-            stored = existing_answers.get(item.id) or AssessmentAnswer(assessment=row.id,
-                                                                       indicator=item.id)
-            stored.met = bool(answer.met)
-            stored.note = (answer.note or "").strip() or None
-            stored.evidence_activity_id = answer.evidence_activity_id
-            stored.evidence_photo = answer.evidence_photo or None
+            values = {"met": bool(answer.met), "note": (answer.note or "").strip() or None,
+                      "evidence_activity_id": answer.evidence_activity_id,
+                      "evidence_photo": answer.evidence_photo or None}
+            stored = existing_answers.get(item.id)
+            if stored is None:
+                stored = AssessmentAnswer(assessment=row.id, indicator=item.id)
+            elif all(getattr(stored, key) == value for key, value in values.items()):
+                continue     # unchanged: no write, no audit entry
+            for key, value in values.items():
+                setattr(stored, key, value)
             stored.save()
     _forget_photos(old_photos - {a.evidence_photo for a in data.answers.values()})
     return row.id
