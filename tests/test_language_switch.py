@@ -69,3 +69,80 @@ def test_qt_standard_buttons_follow_the_language(qtbot, qapp):
     qtbot.waitUntil(lambda: texts() == ["&Yes", "Cancel"], timeout=2000)
     set_language("id")
     qtbot.waitUntil(lambda: texts() == ["&Ya", "Batal"], timeout=2000)
+
+
+def _indonesian_only_texts() -> dict[str, str]:
+    """Texts that exist only in Indonesian: seeing one in English mode is a miss."""
+    from imp_desktop.i18n import catalog
+
+    english = {texts["en"].replace("&", "") for texts in catalog().values()}
+    return {texts["id"].replace("&", ""): key for key, texts in catalog().items()
+            if "{" not in texts["id"] and len(texts["id"]) > 3
+            and texts["id"].replace("&", "") not in english}
+
+
+def _visible_texts(root):
+    from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QTabWidget,
+    )
+
+    for w in root.findChildren(QLabel):
+        yield w, w.text()
+    for w in root.findChildren(QAbstractButton):
+        yield w, w.text()
+    for w in root.findChildren(QGroupBox):
+        yield w, w.title()
+    for w in root.findChildren(QLineEdit):
+        yield w, w.placeholderText()
+    for w in root.findChildren(QTabWidget):
+        for i in range(w.count()):
+            yield w, w.tabText(i)
+    for w in root.findChildren(QComboBox):
+        for i in range(w.count()):
+            yield w, w.itemText(i)
+    for w in root.findChildren(QAbstractItemView):
+        model = w.model()
+        if model is None or isinstance(model, QAbstractListModel):
+            continue
+        for column in range(model.columnCount(QModelIndex())):
+            yield w, str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+
+
+def test_every_screen_is_english_after_the_switch(qtbot, demo_db, db_path, ui_settings):
+    """Open every screen (and the activity editor) in Indonesian, switch to English,
+    then look at each screen and each of its tabs: no Indonesian-only text is left."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from imp_desktop.i18n import set_language
+    from imp_desktop.services.activities import list_activities
+    from imp_desktop.ui.screens import SCREENS
+
+    window = MainWindow(str(db_path), open_database, ui_settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    for entry in SCREENS:
+        window.show_screen(entry.key)
+    window.screens["kegiatan"].open_activity(list_activities()[0].id)
+    set_language("en")
+    indonesian = _indonesian_only_texts()
+    left = set()
+    for entry in SCREENS:
+        screen = window.show_screen(entry.key)
+        tab_widgets = screen.findChildren(QTabWidget)
+        views = [None] + [(tabs, i) for tabs in tab_widgets for i in range(tabs.count())]
+        for view in views:
+            if view is not None:
+                view[0].setCurrentIndex(view[1])
+            for widget, text in _visible_texts(screen):
+                text = (text or "").replace("&", "").strip()
+                if text in indonesian and widget.isVisible():
+                    left.add((entry.key, type(widget).__name__, indonesian[text]))
+    assert not left, sorted(left)

@@ -387,6 +387,11 @@ class ActivityEditor(QWidget):
         self.save_button.setToolTip("Ctrl+S")
         self.close_button.setText(tr("activity.close"))
         self.close_button.setToolTip("Esc")
+        if self.type_box.count():
+            self.type_box.setItemText(0, tr("activity.no_type"))
+        if self.desa_box.count():
+            self.desa_box.setItemText(0, tr("activity.no_desa"))
+        self.photos.retranslate()
         self._update_tab_titles()
         self._update_counts()
         self._update_heading()

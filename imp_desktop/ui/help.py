@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTextBrowser,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop.i18n import tr
+from imp_desktop.i18n import language, tr
 from imp_desktop.paths import resource
 
 GUIDE_FILE = ("help", "panduan.md")
@@ -56,7 +57,11 @@ class GuideWindow(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.language_note = QLabel()
+        self.language_note.setWordWrap(True)
+        self.language_note.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.language_note)
         layout.addLayout(search_row)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
@@ -72,6 +77,9 @@ class GuideWindow(QDialog):
         self.find_button.setText(tr("help.find_next"))
         self.top_button.setText(tr("help.top"))
         self.close_button.setText(tr("help.close"))
+        # The guide is written in Indonesian, the officers' language.
+        self.language_note.setText(tr("help.language_note"))
+        self.language_note.setVisible(language() != "id")
 
     def fit_images(self, width: int) -> None:
         """Show every picture at most ``width`` pixels wide (height follows)."""
