@@ -90,3 +90,19 @@ def test_choose_from_another_screen(screen):
 def test_screen_at_laptop_size(screen, tmp_path):
     screen.grab().save(str(tmp_path / "laporan.png"))
     assert (tmp_path / "laporan.png").stat().st_size > 0
+
+
+def test_ctrl_p_on_kegiatan_prepares_the_report(qtbot, demo_db, db_path, ui_settings):
+    from imp_desktop.data.db import open_database
+    from imp_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(str(db_path), open_database, ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    kegiatan = window.show_screen("kegiatan")
+    kegiatan.list_page.table.selectRow(0)
+    wanted = kegiatan.list_page.selected_id()
+    assert wanted is not None
+    kegiatan.print_document()
+    laporan = window.show_screen("laporan")
+    assert laporan.kind() == "activity" and laporan.activity_box.currentData() == wanted

@@ -303,3 +303,17 @@ class ActivityScreen(Screen):
         for box in boxes:
             box.blockSignals(False)
         page.reload()
+
+    def print_document(self) -> None:
+        """Ctrl+P: the Laporan Kegiatan of the open (or selected) activity, prepared
+        on the Laporan screen, where the Daftar Hadir is one click away."""
+        activity_id = self.editor.activity_id if self.editing else self.list_page.selected_id()
+        if activity_id is None:
+            self.notify(tr("report.ui.pick_activity"))
+            return
+        if self.editing and self.editor.dirty:
+            QMessageBox.information(self, APP_NAME, tr("report.ui.save_first"))
+            return
+        window = self.window()
+        if hasattr(window, "show_screen"):
+            window.show_screen("laporan").choose("activity", activity_id=activity_id)
