@@ -123,14 +123,16 @@ class ChecklistPanel(QWidget):
         bars.setHorizontalSpacing(10)
         bars.setVerticalSpacing(2)
         for number, _ in enumerate(roles.ROLE_CODES):
+            # Name above its bar, three roles a row: fits a 125%-scaled laptop screen.
             label, bar = QLabel(), QProgressBar()
+            label.setStyleSheet("font-size: 9pt;")
             bar.setTextVisible(True)
-            bar.setFixedHeight(16)
-            bar.setMinimumWidth(90)
-            bars.addWidget(label, number // 3, 2 * (number % 3))
-            bars.addWidget(bar, number // 3, 2 * (number % 3) + 1)
+            bar.setFixedHeight(15)
+            bar.setMinimumWidth(80)
+            bars.addWidget(label, 2 * (number // 3), number % 3)
+            bars.addWidget(bar, 2 * (number // 3) + 1, number % 3)
             self.bars.append((label, bar))
-        for column in (1, 3, 5):
+        for column in range(3):
             bars.setColumnStretch(column, 1)
 
         self.tree = QTreeView()
@@ -150,8 +152,8 @@ class ChecklistPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 170)
-        header.resizeSection(2, 110)
+        header.resizeSection(1, 150)
+        header.resizeSection(2, 95)
         header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
@@ -579,7 +581,7 @@ class AssessmentPanel(QWidget):
         self.units = unit_status_model(self)
         self.unit_table = _table(self.units, 0)
         self.unit_table.setObjectName("unitTable")
-        self.unit_table.setMinimumWidth(300)
+        self.unit_table.setMinimumWidth(240)
         self.unit_table.selectionModel().currentRowChanged.connect(self._unit_changed)
         self._current_row = -1
 
@@ -598,7 +600,7 @@ class AssessmentPanel(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.inner)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 830])
+        splitter.setSizes([310, 850])
         self.splitter = splitter
 
         bar = QHBoxLayout()
@@ -808,7 +810,7 @@ class RecapPanel(QWidget):
             QHeaderView.ResizeMode.ResizeToContents)
         self.unmet_table.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Interactive)
-        self.unmet_table.horizontalHeader().resizeSection(1, 170)
+        self.unmet_table.horizontalHeader().resizeSection(1, 130)
         self.unmet_table.horizontalHeader().sectionResized.connect(
             lambda *_: self.unmet_table.resizeRowsToContents())
         self.level_title, self.desa_title, self.role_title, self.unmet_title = (
@@ -838,23 +840,26 @@ class RecapPanel(QWidget):
         unmet_layout.addWidget(self.unmet_title)
         unmet_layout.addWidget(self.unmet_table, 1)
         self.right_tabs = QTabWidget()
+        role_page = QWidget()
+        role_layout = QVBoxLayout(role_page)
+        role_layout.setContentsMargins(0, 4, 0, 0)
+        role_layout.addWidget(self.role_title)
+        role_layout.addWidget(self.role_table, 1)
         self.right_tabs.addTab(unmet_page, "")
         self.right_tabs.addTab(units_page, "")
+        self.right_tabs.addTab(role_page, "")
         for title in (self.level_title, self.desa_title, self.role_title, self.unmet_title):
             title.setStyleSheet("font-weight: 600; margin-top: 4px;")
         self.level_table.setMaximumHeight(130)
-        self.role_table.setMaximumHeight(175)
 
         left = QVBoxLayout()
         left.addWidget(self.level_title)
         left.addWidget(self.level_table)
         left.addWidget(self.desa_title)
         left.addWidget(self.desa_table, 1)
-        left.addWidget(self.role_title)
-        left.addWidget(self.role_table)
         columns = QHBoxLayout()
-        columns.addLayout(left, 5)
-        columns.addWidget(self.right_tabs, 6)
+        columns.addLayout(left, 1)
+        columns.addWidget(self.right_tabs, 1)
 
         bar = QHBoxLayout()
         bar.addWidget(self.scope_label)
@@ -1003,6 +1008,7 @@ class RecapPanel(QWidget):
         self.unmet_title.setText(tr("role.recap.unmet"))
         self.right_tabs.setTabText(0, tr("role.recap.tab_unmet"))
         self.right_tabs.setTabText(1, tr("role.recap.tab_units"))
+        self.right_tabs.setTabText(2, tr("role.recap.tab_roles"))
         self.unit_table.setToolTip(tr("role.recap.units_tip"))
         self._fill_unit_filters()
         for model in (self.levels, self.desa, self.role_model, self.unmet, self.unit_model):
