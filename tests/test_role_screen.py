@@ -304,3 +304,32 @@ def test_closing_the_window_with_unsaved_ticks_asks_first(qtbot, one_unit, db_pa
     choice["text"] = "Simpan"
     assert window.close()
     assert roles.find_assessment(one_unit, screen.assessment.period())
+
+
+def test_linking_an_activity_as_evidence_and_opening_it(qtbot, one_unit, db_path, ui_settings,
+                                                        monkeypatch):
+    import datetime as dt
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from imp_desktop.services import activities
+
+    activity_id = activities.save_activity(activities.ActivityInput(
+        title="Rapat pengurus", date=dt.date.today().replace(day=1), desa_code=DESA), [], [])
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    checklist = screen.assessment.checklist
+    model, tree = checklist.model, checklist.tree
+    index = model.index(0, 0, model.index(1, 0))         # 2.1: monthly board meeting
+    tree.setCurrentIndex(index)
+    assert checklist.evidence_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda parent, title, label, items, *a: (items[0], True))
+    checklist.link_activity(index)
+    evidence = model.index(0, 2, model.index(1, 0)).data()
+    assert "Rapat pengurus" in evidence
+    checklist.save()
+    sheet = roles.get_assessment(roles.find_assessment(one_unit, screen.assessment.period()))
+    assert sheet.roles[1].lines[0].evidence_activity_id == activity_id
+    assert "Rapat pengurus" in model.index(0, 2, model.index(1, 0)).data()   # after reload
+    checklist.open_activity(activity_id)
+    assert window.current_screen() is window.screens["kegiatan"]

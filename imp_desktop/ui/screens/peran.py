@@ -393,9 +393,40 @@ class ChecklistPanel(QWidget):
         photo = self.evidence_menu.addAction(tr("role.evidence.add_photo"))
         photo.setEnabled(_photo_import() is not None)
         photo.triggered.connect(lambda: self.add_photo(index))
+        line = self.model.line_at(index)
+        answer = self.model.answers.get(line.indicator_id) if line else None
+        if answer is not None and (answer.evidence_activity_id or answer.evidence_photo):
+            self.evidence_menu.addSeparator()
+        if answer is not None and answer.evidence_activity_id:
+            go = self.evidence_menu.addAction(tr("role.evidence.open_activity"))
+            go.triggered.connect(lambda: self.open_activity(answer.evidence_activity_id))
+        if answer is not None and answer.evidence_photo:
+            look = self.evidence_menu.addAction(tr("role.evidence.view_photo"))
+            look.triggered.connect(lambda: self.view_photo(answer.evidence_photo))
         self.evidence_menu.addSeparator()
         clear = self.evidence_menu.addAction(tr("role.evidence.clear"))
         clear.triggered.connect(lambda: self.model.set_evidence(index, clear=True))
+
+    def open_activity(self, activity_id: int) -> None:
+        if not self.owner.screen.can_close():
+            return
+        window = self.window()
+        if hasattr(window, "show_screen"):
+            screen = window.show_screen("kegiatan")
+            if hasattr(screen, "open_activity"):
+                screen.open_activity(activity_id)
+
+    def view_photo(self, file_name: str) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from imp_desktop.services import photos
+
+        problem = photos.photo_problem(file_name)
+        if problem:
+            QMessageBox.warning(self, APP_NAME, problem)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(photos.photo_path(file_name))))
 
     def link_activity(self, index) -> None:
         sheet = self.model.sheet
