@@ -40,12 +40,23 @@ echo "== demo and check on $db"
 "$CLI" --lang en list units --db "$db" --json | "$PYTHON" -c \
     'import json, sys; units = json.load(sys.stdin); assert units, "no units"; print(len(units), "units listed")'
 
+echo "== a PDF report (fonts bundled) and an Excel export"
+"$CLI" report cadres --db "$db" --out "$work/kader.pdf"
+head -c 5 "$work/kader.pdf" | grep -q '%PDF-' || { echo "no PDF written" >&2; exit 1; }
+"$CLI" export cadres --db "$db" "$work/kader.xlsx"
+[ -s "$work/kader.xlsx" ] || { echo "no XLSX written" >&2; exit 1; }
+
 echo "== the window starts (offscreen, closed after 8 s)"
 status=0
 QT_QPA_PLATFORM=offscreen HOME="$work" XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" \
     timeout 8 "$GUI" --db "$db" > "$work/window.log" 2>&1 || status=$?
 if [ "$status" -ne 124 ]; then
     echo "the window exited early with status $status:" >&2
+    cat "$work/window.log" >&2
+    exit 1
+fi
+if grep -q "Traceback" "$work/window.log"; then
+    echo "the window reported an error:" >&2
     cat "$work/window.log" >&2
     exit 1
 fi

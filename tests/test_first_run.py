@@ -204,3 +204,23 @@ def test_later_button_closes_and_remembers(qtbot, db, db_path, ui_settings):
     qtbot.mouseClick(wizard.later_button, Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
     assert not first_run.needs_setup()
+
+
+def test_wizard_offers_the_official_desa_list_once_imported(qtbot, db, region_file):
+    regions.import_region_file(region_file)
+    wizard = make_wizard(qtbot)
+    wizard.next()
+    wizard.profile_page.name.setText("Sri Wahyuningsih")
+    wizard.next()
+    area = wizard.area_page
+    area.picker.set_kecamatan(TENGARAN)
+    assert not area.no_list.isVisibleTo(area)
+    assert area.desa_list.count() == 15
+    for row in range(area.desa_list.count()):
+        item = area.desa_list.item(row)
+        if item.text().startswith(("Klero", "Tengaran")):
+            item.setCheckState(Qt.CheckState.Checked)
+    wizard.next()
+    assert wizard.currentId() == PAGE_LETTERHEAD
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert sorted(first_run.work_desa_codes()) == ["33.22.02.2005", "33.22.02.2006"]
