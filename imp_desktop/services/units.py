@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import SqliteDatabase
+
 from imp_desktop.data.models import (
     LEVEL_KELOMPOK,
     LEVEL_PPKBD,
@@ -145,18 +147,22 @@ def unit_rows(desa_code: str | None = None, level: str | None = None) -> list[Un
         where.append(f"u.level = {p}")
         params.append(level)
     sql = ("SELECT u.id, u.level, u.name, u.desa_code, r.name, h.name, n.number, pu.name, "
-           "u.sk_number, u.sk_date, u.active, "
-           "(SELECT COUNT(*) FROM cadre c WHERE c.unit_id = u.id AND c.active = "
-           f"{p} AND c.merged_into_id IS NULL) "
+           "u.sk_number, u.sk_date, u.active "
            "FROM unit u LEFT JOIN region r ON r.code = u.desa_code "
            "LEFT JOIN hamlet h ON h.id = u.hamlet_id "
            "LEFT JOIN neighbourhood n ON n.id = u.neighbourhood_id "
            "LEFT JOIN unit pu ON pu.id = u.parent_id"
            + (f" WHERE {' AND '.join(where)}" if where else ""))
+    # One grouped pass over the cadres (a count per unit would rescan them per unit).
+    plus = "+" if isinstance(database.obj, SqliteDatabase) else ""
+    counts = dict(database.execute_sql(
+        f"SELECT unit_id, COUNT(*) FROM cadre WHERE unit_id IS NOT NULL AND {plus}active = {p} "
+        f"AND {plus}merged_into_id IS NULL GROUP BY unit_id", [True]).fetchall())
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     rows = []
-    for (uid, lvl, name, desa, desa_name, hamlet, rt, parent, sk_number, sk_date, active,
-         members) in database.execute_sql(sql, [True, *params]):
+    for (uid, lvl, name, desa, desa_name, hamlet, rt, parent, sk_number, sk_date,
+         active) in database.execute_sql(sql, params):
+        members = counts.get(uid, 0)
         if sk_date is not None and not isinstance(sk_date, dt.date):
             sk_date = dt.date.fromisoformat(str(sk_date)[:10])
         rows.append(UnitRow(uid, lvl, name, desa, desa_name, hamlet, rt, parent, sk_number,

@@ -370,6 +370,8 @@ class CadreScreen(Screen):
         self.tabs.addTab(self.cadres, "")
         self.units = UnitPanel(self)
         self.tabs.addTab(self.units, "")
+        self._units_stale = True
+        self.tabs.currentChanged.connect(lambda _: self._tab_changed())
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
@@ -377,7 +379,14 @@ class CadreScreen(Screen):
 
     def refresh(self) -> None:
         self.cadres.reload()
-        self.units.refresh()
+        self._units_stale = True
+        self._tab_changed()
+
+    def _tab_changed(self) -> None:
+        """The unit tab loads when first shown, so opening on the cadre list stays quick."""
+        if self.tabs.currentWidget() is self.units and self._units_stale:
+            self._units_stale = False
+            self.units.refresh()
 
     def show_unit_members(self, unit_id: int, desa_code: str, level: str) -> None:
         """The cadre tab, filtered on one unit (from the unit tab)."""
