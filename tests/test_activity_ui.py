@@ -15,11 +15,17 @@ from imp_desktop.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot, demo_db, db_path, ui_settings):
+    # Closed here rather than by qtbot: a test may leave unsaved edits, and closing
+    # then asks about them; the answer is "discard".
     win = MainWindow(str(db_path), open_database, ui_settings)
-    qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
-    return win
+    yield win
+    screen = win.screens.get("kegiatan")
+    if screen is not None:
+        screen.editor._dirty = False
+    win.close()
+    win.deleteLater()
 
 
 @pytest.fixture
@@ -258,3 +264,84 @@ def test_editor_speaks_english_too(qtbot, screen):
     assert screen.editor.save_button.text() == "Save"
     assert screen.editor.tabs.tabText(0) == "Details"
     assert "Invited" in screen.editor.counts_label.text()
+
+
+def test_print_menu_saves_first_then_writes_and_opens_the_pdf(qtbot, screen, tmp_path,
+                                                              monkeypatch, warnings):
+    """The editor's print entries call the reports code with the saved activity."""
+    from imp_desktop.services import reporting
+    from imp_desktop.ui import activity_editor
+    from imp_desktop.ui.tasks import task_runner
+
+    calls = []
+    monkeypatch.setattr(reporting, "attendance_pdf",
+                        lambda ident, blank=False, lang=None: calls.append(
+                            ("attendance", ident, blank,
+                             service.get_activity(ident).place)) or b"%PDF-1.4 daftar")
+    monkeypatch.setattr(reporting, "activity_report_pdf",
+                        lambda ident, lang=None: calls.append(("report", ident)) or b"%PDF-1.4 lap")
+    opened = []
+    real = activity_editor.make_activity_pdf
+
+    def make(parent, ident, kind, choose_path=None, open_file=None):
+        real(parent, ident, kind, choose_path=lambda suggested: str(tmp_path / f"{kind}.pdf"),
+             open_file=opened.append)
+
+    monkeypatch.setattr(activity_editor, "make_activity_pdf", make)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Save)
+    screen.list_page.open_selected()
+    editor = screen.editor
+    editor.place.setText("Aula Kantor Desa")
+    editor._mark_dirty()
+    for action in editor.print_menu.actions():
+        action.trigger()
+        task_runner().wait()
+        qtbot.waitUntil(lambda: len(opened) == len(calls))
+    ident = editor.activity_id
+    assert calls == [("attendance", ident, True, "Aula Kantor Desa"),
+                     ("attendance", ident, False, "Aula Kantor Desa"), ("report", ident)]
+    assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 lap"
+    assert opened[0].endswith("attendance_blank.pdf") and not warnings
+
+
+def test_standard_actions_reach_the_screen(qtbot, window, screen, monkeypatch):
+    window.run_screen_action("new_record")
+    assert screen.editing and screen.editor.activity_id is None
+    screen.editor.desa_box.setCurrentIndex(1)
+    before = len(service.list_activities())
+    window.run_screen_action("save_record")
+    assert len(service.list_activities()) == before + 1
+    window.run_screen_action("find")
+    assert not screen.editing and screen.list_page.search.hasFocus()
+
+
+def test_closing_the_window_with_unsaved_edits_asks(qtbot, window, screen, monkeypatch):
+    screen.list_page.open_selected()
+    screen.editor.place.setText("")
+    qtbot.keyClicks(screen.editor.place, "Tempat baru")
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert window.isVisible() and screen.editing
+
+
+def test_activity_types_page(qtbot, db, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from imp_desktop.ui.activity_types_page import ActivityTypesPage
+
+    page = ActivityTypesPage()
+    qtbot.addWidget(page)
+    assert page.list.count() == 7
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Kunjungan rumah", True))
+    page.add()
+    assert page.list.currentItem().text() == "Kunjungan rumah"
+    page.move(-1)
+    assert page.list.currentRow() == 6
+    page.toggle_hidden()
+    assert "disembunyikan" in page.list.currentItem().text()
+    assert "Kunjungan rumah" not in [t.name for t in service.activity_types()]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.delete()
+    assert page.list.count() == 7

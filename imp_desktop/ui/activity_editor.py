@@ -53,6 +53,7 @@ from imp_desktop.services.settings import get_setting
 from imp_desktop.ui.attendance_model import STATUS_KEYS, AttendanceModel
 from imp_desktop.ui.invite_dialog import GuestDialog, InviteDialog
 from imp_desktop.ui.photo_panel import PhotoPanel
+from imp_desktop.ui.tasks import task_runner
 
 # The report sections on their tabs, in the order of the Laporan Kegiatan.
 SECTION_TABS = [
@@ -63,6 +64,8 @@ SECTION_TABS = [
 ]
 FUNDING_SOURCES = ["Dana Desa", "APBD Kabupaten/Kota", "BOKB", "Swadaya kader",
                    "Tanpa biaya"]
+# What the print menu makes: (kind, i18n key of the menu entry).
+PRINT_KINDS = ("attendance_blank", "attendance", "report")
 ATTENDANCE_WIDTHS = {"number": 40, "name": 210, "role": 270, "desa": 110, "status": 130,
                      "pre": 70, "post": 70, "gain": 70}
 
@@ -167,6 +170,14 @@ class ActivityEditor(QWidget):
         self.counts_label.setObjectName("attendanceCounts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
         self.duplicate_button = QPushButton()
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printButton")
+        self.print_menu = QMenu(self)
+        for kind in PRINT_KINDS:
+            action = self.print_menu.addAction("")
+            action.setData(kind)
+            action.triggered.connect(lambda _=False, k=kind: self.print_document(k))
+        self.print_button.setMenu(self.print_menu)
         self.save_button = QPushButton()
         self.save_button.setDefault(True)
         self.close_button = QPushButton()
@@ -175,6 +186,7 @@ class ActivityEditor(QWidget):
         self.close_button.clicked.connect(self.request_close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.counts_label, 1)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(self.duplicate_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
@@ -184,7 +196,6 @@ class ActivityEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence("Escape"), self, activated=self.request_close,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.retranslate()
@@ -383,6 +394,9 @@ class ActivityEditor(QWidget):
         self.scores_box.setText(tr("activity.field.scores_enabled"))
         self.keys_hint.setText(tr("attendance.keys_hint"))
         self.duplicate_button.setText(tr("activity.duplicate"))
+        self.print_button.setText(tr("activity.print"))
+        for action in self.print_menu.actions():
+            action.setText(tr(f"activity.print.{action.data()}"))
         self.save_button.setText(tr("activity.save"))
         self.save_button.setToolTip("Ctrl+S")
         self.close_button.setText(tr("activity.close"))
@@ -675,6 +689,17 @@ class ActivityEditor(QWidget):
             self._dirty = False
             self.closed.emit()
 
+    def print_document(self, kind: str = "report") -> None:
+        """Make the PDF of the saved activity (saving first when something changed)."""
+        if self._dirty or self.activity_id is None:
+            if QMessageBox.question(self, APP_NAME, tr("activity.print.save_first"),
+                                    QMessageBox.StandardButton.Save
+                                    | QMessageBox.StandardButton.Cancel,
+                                    QMessageBox.StandardButton.Save
+                                    ) != QMessageBox.StandardButton.Save or not self.save():
+                return
+        make_activity_pdf(self, self.activity_id, kind)
+
     def duplicate(self) -> None:
         if self.activity_id is None or not self.confirm_leave():
             return
@@ -690,3 +715,62 @@ class ActivityEditor(QWidget):
         self.open_activity(new_id)
         self.duplicated.emit(new_id)
         self._notify(tr("activity.duplicated", date=format_date(day)))
+
+
+def pdf_file_name(activity_id: int, kind: str) -> str:
+    detail = service.get_activity(activity_id)
+    stem = tr(f"activity.print.file.{kind}")
+    place = "-".join((detail.desa_name or "").split())
+    return "-".join(part for part in (stem, place, detail.date.isoformat()) if part) + ".pdf"
+
+
+def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
+                      choose_path=None, open_file=None) -> None:
+    """Ask where to save, build the PDF in the background, write it and open it.
+
+    The documents themselves are made by ``services.reporting`` (ReportLab).
+    ``choose_path``/``open_file`` stand in for the file dialog and the viewer in tests.
+    """
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths, QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    from imp_desktop.services import reporting
+
+    folder = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    suggested = str(Path(folder) / pdf_file_name(activity_id, kind))
+    if choose_path is None:
+        path, _ = QFileDialog.getSaveFileName(parent, tr(f"activity.print.{kind}"), suggested,
+                                              "PDF (*.pdf)")
+    else:
+        path = choose_path(suggested)
+    if not path:
+        return
+    if not path.lower().endswith(".pdf"):
+        path += ".pdf"
+
+    def build() -> str:
+        if kind == "report":
+            data = reporting.activity_report_pdf(activity_id)
+        else:
+            data = reporting.attendance_pdf(activity_id, blank=kind == "attendance_blank")
+        return str(reporting.write_pdf(data, path))
+
+    def done(written: str) -> None:
+        window = parent.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(tr("activity.print.done", path=written), 8000)
+        (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))))(written)
+
+    def failed(exc: Exception) -> None:
+        message = str(exc) if isinstance(exc, UserError) else tr("activity.print.failed",
+                                                                  detail=str(exc))
+        QMessageBox.warning(parent, APP_NAME, message)
+
+    window = parent.window()
+    if hasattr(window, "statusBar"):
+        window.statusBar().showMessage(tr("activity.print.busy"))
+    task_runner().run(build, done, failed)

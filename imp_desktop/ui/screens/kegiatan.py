@@ -87,6 +87,8 @@ class ActivityListPage(QWidget):
         self.duplicate_button = QPushButton()
         self.delete_button = QPushButton()
         self.new_button.clicked.connect(self.screen.new_activity)
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.screen.print_document)
         self.open_button.clicked.connect(self.open_selected)
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -97,8 +99,8 @@ class ActivityListPage(QWidget):
             filters.addWidget(box, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (self.new_button, self.open_button, self.duplicate_button,
-                       self.delete_button):
+        for button in (self.new_button, self.open_button, self.print_button,
+                       self.duplicate_button, self.delete_button):
             actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -107,14 +109,10 @@ class ActivityListPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addLayout(actions)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.screen.new_activity,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+D"), self, activated=self.duplicate_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate()
 
@@ -124,6 +122,8 @@ class ActivityListPage(QWidget):
         self.new_button.setText(tr("activity.new"))
         self.new_button.setToolTip("Ctrl+N")
         self.open_button.setText(tr("activity.open"))
+        self.print_button.setText(tr("activity.print.report"))
+        self.print_button.setToolTip("Ctrl+P")
         self.duplicate_button.setText(tr("activity.duplicate"))
         self.duplicate_button.setToolTip("Ctrl+D")
         self.delete_button.setText(tr("activity.delete"))
@@ -184,7 +184,8 @@ class ActivityListPage(QWidget):
 
     def _update_buttons(self, *_args) -> None:
         has = self.selected_id() is not None
-        for button in (self.open_button, self.duplicate_button, self.delete_button):
+        for button in (self.open_button, self.print_button, self.duplicate_button,
+                       self.delete_button):
             button.setEnabled(has)
 
     def open_selected(self) -> None:
@@ -317,3 +318,26 @@ class ActivityScreen(Screen):
         window = self.window()
         if hasattr(window, "show_screen"):
             window.show_screen("laporan").choose("activity", activity_id=activity_id)
+
+    # --- standard actions (the main window owns Ctrl+N, Ctrl+S, Ctrl+F, Ctrl+P) ----
+    def new_record(self) -> None:
+        if self.editing:
+            if not self.editor.confirm_leave():
+                return
+        self.new_activity()
+
+    def save_record(self) -> None:
+        if self.editing:
+            self.editor.save()
+
+    def find(self) -> None:
+        if self.editing and not self.editor.confirm_leave():
+            return
+        if self.editing:
+            self.show_list()
+        self.list_page.search.setFocus()
+        self.list_page.search.selectAll()
+
+    def can_close(self) -> bool:
+        """Asked before the window closes or another database is opened."""
+        return not self.editing or self.editor.confirm_leave()

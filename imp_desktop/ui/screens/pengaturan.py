@@ -18,6 +18,7 @@ PAGES: list[tuple[str, str]] = [
     ("imp_desktop.ui.backup_dialogs", "BackupPage"),
     ("imp_desktop.ui.role_settings", "RoleSettingsPage"),
     ("imp_desktop.ui.screens.pengaturan_dokumen", "DocumentSettingsPage"),
+    ("imp_desktop.ui.activity_types_page", "ActivityTypesPage"),
 ]
 
 
