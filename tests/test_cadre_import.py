@@ -189,3 +189,11 @@ def test_export_then_import_gives_the_same_cadres(demo_db, tmp_path, suffix):
     report, written = import_cadres(path)
     assert report.errors == [] and written == len(before), report.lines()[:5]
     assert snapshot() == before
+
+
+def test_names_that_start_like_footer_words_are_not_footers():
+    from imp_desktop.services.cadre_import import _footer_row
+
+    assert not any(_footer_row([name]) for name in ("Nipah Sari", "Totalia", "Lurahwati"))
+    assert all(_footer_row([text]) for text in ("JUMLAH", "Mengetahui,", "NIP. 1986",
+                                                 "Kepala Desa Duren"))

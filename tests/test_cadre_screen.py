@@ -63,3 +63,22 @@ def test_deactivate_with_reason_then_reactivate(qtbot, demo_db, db_path, ui_sett
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     panel.leave_button.click()
     assert Cadre.get_by_id(cadre_id).active
+
+
+def test_export_writes_the_filtered_list(qtbot, demo_db, db_path, ui_settings, tmp_path,
+                                         monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from imp_desktop.ui.tasks import task_runner
+
+    _, panel = open_kader(qtbot, db_path, ui_settings)
+    panel.status_box.setCurrentIndex(panel.status_box.findData("inactive"))
+    target = tmp_path / "berhenti.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel.export_button.click()
+    qtbot.waitUntil(lambda: panel.export_button.isEnabled(), timeout=5000)
+    task_runner().wait()
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert len(rows) - 1 == panel.model.rowCount()
+    assert all(row[20] == "Berhenti" for row in rows[1:])

@@ -90,15 +90,20 @@ MONTHS = {
 }
 _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})")
 _WORD_DATE = re.compile(r"(\d{1,2})\s*[\s\-/.]\s*([a-z]+)\.?\s*[\s\-/.]\s*(\d{2,4})")
-_FOOTER_WORDS = ("jumlah", "total", "mengetahui", "kepaladesa", "kepalakelurahan", "lurah",
-                 "penyuluhkb", "plkb", "pkb", "nip", "ttd", "dibuatoleh", "camat",
-                 "koordinator")
+_FOOTER = re.compile(r"\s*(jumlah|total|mengetahui|kepala\s+(desa|kelurahan)|lurah|penyuluh|"
+                     r"plkb|pkb|nip|ttd|dibuat\s+oleh|camat|koordinator)\b")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def compact(value) -> str:
     """Letters and digits only, lower-cased: how headers and names are compared."""
-    return re.sub(r"[^a-z0-9]", "", fold(str(value or "")))
+    text = str(value) if value is not None else ""
+    if text.isascii():
+        return _NOT_ALNUM.sub("", text.lower())
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -438,8 +443,14 @@ class _Places:
         for rid, hamlet, number in Neighbourhood.select(Neighbourhood.id, Neighbourhood.hamlet,
                                                         Neighbourhood.number).tuples():
             self.rts.setdefault(hamlet, {})[number] = rid
-        self.units = list(Unit.select(Unit.id, Unit.level, Unit.name, Unit.desa, Unit.hamlet,
-                                      Unit.neighbourhood, Unit.active).tuples())
+        self.units = [u for u in Unit.select(Unit.id, Unit.level, Unit.name, Unit.desa,
+                                             Unit.hamlet, Unit.neighbourhood, Unit.active)
+                      .tuples() if u[6]]
+        self.units_by_name: dict[str, list[tuple]] = {}
+        self.units_by_desa: dict[str, list[tuple]] = {}
+        for unit in self.units:
+            self.units_by_name.setdefault(compact(unit[2]), []).append(unit)
+            self.units_by_desa.setdefault(unit[3], []).append(unit)
         self.hamlet_rw = {hid: rw for rows in self.hamlets.values() for hid, _, rw in rows}
         self.rt_number = {rid: number for rows in self.rts.values() for number, rid in rows.items()}
 
@@ -467,15 +478,14 @@ class _Places:
 
     def unit(self, desa: str | None, name, level: str | None, hamlet_id: int | None,
              rt_id: int | None, rw: str | None, rt: str | None) -> int | None:
-        candidates = [u for u in self.units if u[6] and (desa is None or u[3] == desa)]
         if name:
-            key = compact(name)
-            named = [u for u in candidates if compact(u[2]) == key]
+            named = [u for u in self.units_by_name.get(compact(name), [])
+                     if desa is None or u[3] == desa]
             if len(named) == 1:
                 return named[0][0]
         if not desa or not level:
             return None
-        at_level = [u for u in candidates if u[1] == level]
+        at_level = [u for u in self.units_by_desa.get(desa, []) if u[1] == level]
         if level == LEVEL_PPKBD:
             found = at_level
         elif level == LEVEL_SUB_PPKBD:
@@ -490,11 +500,11 @@ class _Places:
 
 
 def _footer_row(values: list) -> bool:
+    """A total line or the signature block under the table."""
     for value in values:
-        if isinstance(value, str):
-            key = compact(value)
-            if any(key.startswith(word) for word in _FOOTER_WORDS):
-                return True
+        if isinstance(value, str) and value.lstrip()[:1].isalpha() and \
+                _FOOTER.match(value.lower()):
+            return True
     return False
 
 
@@ -538,9 +548,10 @@ def check_import(table: SheetTable, mapping: list[str | None] | None = None,
             continue
         if _footer_row(values) and (not name or _footer_row([name])):
             footer = True
-            report.skipped.append((number, tr("import.skip.total") if any(
-                compact(v).startswith(("jumlah", "total")) for v in values if isinstance(v, str))
-                else tr("import.skip.signature")))
+            total = any(isinstance(v, str) and v.strip().lower().startswith(("jumlah", "total"))
+                        for v in values)
+            report.skipped.append((number, tr("import.skip.total") if total
+                                   else tr("import.skip.signature")))
             continue
         _check_row(report, number, cells, places, levels, regions_known, niks_in_file)
     _check_existing_niks(report)

@@ -34,6 +34,7 @@ from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import units as list_units
 from imp_desktop.ui.cadre_model import CadreTableModel
 from imp_desktop.ui.screens.base import Screen
+from imp_desktop.ui.tasks import task_runner
 from imp_desktop.ui.unit_panel import UnitPanel
 
 SEARCH_DELAY_MS = 120
@@ -336,12 +337,21 @@ class CadreListPanel(QWidget):
             return
         from imp_desktop.services.cadre_export import export_cadres
 
-        try:
-            count = export_cadres(path, self.model.ids)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.screen.notify(tr("cadre.export.done", count=format_number(count), path=path))
+        ids = self.model.ids
+        self.export_button.setEnabled(False)
+        self.screen.notify(tr("cadre.export.running", count=format_number(len(ids))), 0)
+
+        def done(count: int) -> None:
+            self.export_button.setEnabled(True)
+            self.screen.notify(tr("cadre.export.done", count=format_number(count), path=path))
+
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            self.screen.notify("")
+            QMessageBox.warning(self, APP_NAME, str(exc) if isinstance(exc, UserError)
+                                else tr("cadre.export.failed", detail=str(exc)))
+
+        task_runner().run(lambda: export_cadres(path, ids), done, failed)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("cadre.search.placeholder"))
