@@ -1,6 +1,7 @@
 """The backup and hand-over page, driven like a user."""
 import os
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from imp_desktop.data import backup as store
@@ -80,3 +81,107 @@ def test_keep_count_is_saved(qtbot, db, db_path, ui_settings):
     page = _page(window)
     page.keep.setValue(12)
     assert keep_count() == 12
+
+
+def _two_installations(tmp_path):
+    """A laptop file and an office file; returns (laptop path, office path, package)."""
+    from imp_desktop.data.db import open_database as open_db
+    from imp_desktop.services.demo import generate_demo
+    from imp_desktop.services.package import export_package
+
+    laptop, office = tmp_path / "laptop.sqlite", tmp_path / "office.sqlite"
+    open_db(laptop)
+    generate_demo(desa=1, cadres=20, seed=4)
+    first = tmp_path / "1.imp"
+    export_package(first)
+    return laptop, office, first
+
+
+def test_send_and_receive_with_a_conflict_decided_field_by_field(
+        qtbot, qtmodeltester, tmp_path, ui_settings, monkeypatch):
+    from imp_desktop.data.db import open_database as open_db
+    from imp_desktop.services.package import export_package, merge_package
+    from imp_desktop.ui import package_dialogs
+    from imp_desktop.ui.package_dialogs import ConflictDialog
+
+    laptop, office, first = _two_installations(tmp_path)
+    open_db(office)
+    merge_package(first)
+    target = Cadre.select().order_by(Cadre.id).first()
+    target.phone, target.education = "081", "SD"
+    target.save()
+    open_db(laptop)
+    c = Cadre.get(Cadre.uuid == target.uuid)
+    c.phone, c.education = "082", "S1"
+    c.save()
+    second = tmp_path / "2.imp"
+    export_package(second, since_last=True)
+
+    open_db(office)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window = _window(qtbot, office, ui_settings)
+    page = _page(window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append("WARN " + a[2]))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(second), ""))
+
+    def decide(parent, conflicts, source):
+        dialog = ConflictDialog(conflicts, source, parent)
+        qtbot.addWidget(dialog)
+        qtmodeltester.check(dialog.model)
+        assert dialog.model.rowCount() == 2
+        if SHOTS:
+            dialog.grab().save(os.path.join(SHOTS, "safety_conflicts.png"))
+        row = [c.field for c in dialog.model.conflicts].index("education")
+        dialog.model.setData(dialog.model.index(row, 4), Qt.CheckState.Checked,
+                             Qt.ItemDataRole.CheckStateRole)
+        return dialog.choice()
+
+    monkeypatch.setattr(package_dialogs.ConflictDialog, "resolve", staticmethod(decide))
+    page.package_panel.receive_button.click()
+    _wait(qtbot)
+    _wait(qtbot)
+    assert shown and "Data diterima" in shown[-1], shown
+    c = Cadre.get(Cadre.uuid == target.uuid)
+    assert (c.phone, c.education) == ("081", "S1")
+
+    # sending from the window: an encrypted package of the office's data
+    out = tmp_path / "kirim.imp"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    page.package_panel.use_passphrase.setChecked(True)
+    page.package_panel.passphrase.setText("sandi kantor")
+    page.package_panel.since_last.setChecked(True)
+    page.package_panel.send_button.click()
+    _wait(qtbot)
+    assert out.exists() and "Paket data ditulis" in shown[-1]
+    from imp_desktop.services.package import is_encrypted
+
+    assert is_encrypted(out)
+    page.refresh()
+    assert "Kiriman terakhir" in page.package_panel.last.text()
+    if SHOTS:
+        window.grab().save(os.path.join(SHOTS, "safety_page_package.png"))
+
+
+def test_audit_dialog_shows_a_records_history(qtbot, qtmodeltester, db):
+    from imp_desktop.services.cadres import CadreInput, save_cadre
+    from imp_desktop.services.settings import OfficerProfile, save_officer
+    from imp_desktop.ui.audit_dialog import AuditTrailDialog
+
+    save_officer(OfficerProfile(name="Sutarti", kecamatan_code="33.22.02"))
+    cadre_id = save_cadre(CadreInput(name="Siti Aminah", phone="081234567890"))
+    save_cadre(CadreInput(name="Siti Aminah Rahayu", phone="081234567899"), cadre_id)
+    dialog = AuditTrailDialog(Cadre.get_by_id(cadre_id).uuid, "Siti Aminah Rahayu")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    model = dialog.trail.model
+    qtmodeltester.check(model)
+    rows = [[model.index(r, c).data() for c in range(6)] for r in range(model.rowCount())]
+    assert ["Sutarti", "Diubah", "Nama", "Siti Aminah", "Siti Aminah Rahayu"] in \
+        [row[1:] for row in rows]
+    assert not any(row[3] == "search text" for row in rows)
+    assert not dialog.trail.empty.isVisible()
+    if SHOTS:
+        dialog.grab().save(os.path.join(SHOTS, "safety_audit.png"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from imp_desktop.data import models
 from imp_desktop.data.models import AuditEntry, utc_now
 from imp_desktop.data.sync import (
+    DERIVED_FIELDS,
     META_FIELDS,
     UNAUDITED_TABLES,
     UuidMap,
@@ -36,7 +37,7 @@ def changes_between(record, before: dict | None) -> list[tuple[str, object, obje
     uuids = UuidMap()
     result = []
     for field in record._meta.sorted_fields:
-        if field.name in META_FIELDS:
+        if field.name in META_FIELDS or field.name in DERIVED_FIELDS:
             continue
         new = _value(field, record.__data__.get(field.name), uuids)
         old = _value(field, (before or {}).get(field.name), uuids) if before else None
@@ -60,6 +61,7 @@ def _normal(value, field):
 
 def write_entries(table: str, record_uuid: str, action: str,
                   changes: list[tuple[str, object, object]], officer: str | None = None) -> None:
+    changes = [c for c in changes if c[0] not in DERIVED_FIELDS]
     if not changes and action != "delete":
         return
     who = officer_name() if officer is None else officer

@@ -26,6 +26,9 @@ NATURAL_KEYS = {"region": "code"}
 UNAUDITED_TABLES = LOCAL_TABLES | {"region"}
 # Fields that say when, not what: never compared or shown as changes.
 META_FIELDS = ("id", "uuid", "created_at", "updated_at")
+# Fields computed from others (a cadre's search text): never shown as a change
+# of their own; in a merge they follow the record's other fields.
+DERIVED_FIELDS = {"search_text"}
 
 
 def table_of(model) -> str:

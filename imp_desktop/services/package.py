@@ -42,6 +42,7 @@ from imp_desktop.data.backup import media_dir
 from imp_desktop.data.db import database_file, schema_version
 from imp_desktop.data.models import AuditEntry, Handover, Region, SyncState, database, new_uuid, utc_now
 from imp_desktop.data.sync import (
+    DERIVED_FIELDS,
     META_FIELDS,
     NATURAL_KEYS,
     UuidMap,
@@ -415,6 +416,7 @@ class RecordPlan:
     local_id: int | None           # None: a new record
     changes: dict = field(default_factory=dict)      # field -> theirs value, taken
     conflicts: list = field(default_factory=list)
+    derived: dict = field(default_factory=dict)      # derived fields changed on both sides
 
 
 @dataclass
@@ -531,10 +533,14 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                     plan.changes[name] = t
                 elif base is not None and t == b:
                     continue        # only changed here: keep ours
+                elif name in DERIVED_FIELDS:
+                    plan.derived[name] = t
                 else:
                     plan.conflicts.append(Conflict(table, mine["uuid"], name, b, m, t, label))
             if plan.changes or plan.conflicts:
                 records.append(plan)
+            elif plan.derived:
+                unchanged += 1     # only the search text differs: nothing to decide
             else:
                 unchanged += 1
         if progress:
@@ -698,6 +704,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                     for conflict in record.conflicts:
                         if resolutions.get(conflict.key, policy) == "theirs":
                             changes[conflict.field] = conflict.theirs
+                    if changes and record.derived:
+                        changes.update(record.derived)   # follows the fields taken
                     if changes:
                         current = record_dicts(model, uuids, model.id == record.local_id)[0]
                         values = {model._meta.fields[n]: _db_value(model, n, v, uuids,
@@ -764,3 +772,28 @@ def merge_package(path: str | Path, *, passphrase: str | None = None, policy: st
     package = read_package(path, passphrase)
     plan = plan_merge(package)
     return apply_merge(plan, policy, resolutions, progress)
+
+
+def package_file_name(moment: dt.datetime | None = None) -> str:
+    """``IMP-Desktop-kirim-data-Sutarti-2026-11-27.imp``."""
+    from imp_desktop.services.settings import get_officer
+
+    name = "-".join(get_officer().name.split()[:2]) or "data"
+    safe = "".join(ch for ch in name if ch.isalnum() or ch in "-_")
+    return f"IMP-Desktop-{tr('package.file_word')}-{safe}-{(moment or dt.datetime.now()):%Y-%m-%d}.imp"
+
+
+def handover_summary(office: str | None) -> str:
+    """One sentence about the last package sent to ``office`` and the last received."""
+    from imp_desktop.data.backup import describe_time
+
+    parts = []
+    sent = last_export(office) if office else None
+    parts.append(tr("package.last_sent", office=office, when=describe_time(sent.at))
+                 if sent else tr("package.never_sent", office=office or "?"))
+    received = (Handover.select().where(Handover.direction == "import")
+                .order_by(Handover.at.desc()).first())
+    if received is not None:
+        parts.append(tr("package.last_received", officer=received.officer or "?",
+                        when=describe_time(received.at)))
+    return " ".join(parts)

@@ -1,0 +1,107 @@
+"""A record's history (who changed which field, when, from what to what).
+
+Any screen can show it: ``AuditTrailDialog.show_for(parent, record_uuid)``,
+or embed ``AuditTrailWidget`` in its own record dialog (e.g. as a tab) and
+call ``load(record_uuid)``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop.i18n import tr
+
+
+class AuditTrailModel(QAbstractTableModel):
+    COLUMNS = ("audit.col.when", "audit.col.officer", "audit.col.action", "audit.col.field",
+               "audit.col.old", "audit.col.new")
+    ATTRIBUTES = ("when", "officer", "action", "field", "old", "new")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.lines = []
+
+    def load(self, record_uuid: str | None) -> None:
+        from imp_desktop.services.audit import record_history
+
+        self.beginResetModel()
+        self.lines = record_history(record_uuid) if record_uuid else []
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return getattr(self.lines[index.row()], self.ATTRIBUTES[index.column()])
+        return None
+
+
+class AuditTrailWidget(QWidget):
+    """The history table alone, to embed in a record's own dialog."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.model = AuditTrailModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+
+    def load(self, record_uuid: str | None) -> None:
+        self.model.load(record_uuid)
+        self.empty.setText(tr("audit.empty"))
+        self.empty.setVisible(self.model.rowCount() == 0)
+
+
+class AuditTrailDialog(QDialog):
+    def __init__(self, record_uuid: str, title: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("audit.title", record=title) if title else tr("audit.title_plain"))
+        self.resize(900, 460)
+        layout = QVBoxLayout(self)
+        self.trail = AuditTrailWidget(self)
+        self.trail.load(record_uuid)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("audit.close"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(self.trail, 1)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def show_for(cls, parent: QWidget | None, record_uuid: str, title: str | None = None) -> None:
+        dialog = cls(record_uuid, title, parent)
+        dialog.exec()

@@ -1,0 +1,297 @@
+"""Kirim data / Terima data in the window, and the conflict dialog.
+
+"Kirim data" writes a hand-over package (optionally only the changes since the
+last one to that office, optionally locked with a passphrase). "Terima data"
+reads and checks a package and plans the merge off the main thread, shows the
+conflicts for a decision field by field, then applies it in one transaction.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop import APP_NAME
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import tr
+from imp_desktop.ui.backup_dialogs import run_with_progress
+
+PACKAGE_FILTER = "IMP Desktop (*.imp *.zip);;*"
+
+
+class ConflictModel(QAbstractTableModel):
+    """One row per conflicting field; the last column is checked to take the
+    package's value ("pakai isi paket")."""
+
+    COLUMNS = ("conflict.col.record", "conflict.col.field", "conflict.col.mine",
+               "conflict.col.theirs", "conflict.col.take_theirs")
+
+    def __init__(self, conflicts, parent=None):
+        super().__init__(parent)
+        self.conflicts = list(conflicts)
+        self.take_theirs = [False] * len(self.conflicts)
+
+    def set_all(self, theirs: bool) -> None:
+        self.take_theirs = [theirs] * len(self.conflicts)
+        if self.conflicts:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.conflicts) - 1, 4))
+
+    def resolutions(self) -> dict:
+        return {c.key: ("theirs" if take else "mine")
+                for c, take in zip(self.conflicts, self.take_theirs)}
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.conflicts)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 4:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.conflicts):
+            return None
+        from imp_desktop.services.audit import field_label
+
+        conflict = self.conflicts[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (conflict.label or conflict.record_uuid, field_label(conflict.field),
+                      _show(conflict.mine), _show(conflict.theirs), None)
+            return values[column]
+        if role == Qt.ItemDataRole.CheckStateRole and column == 4:
+            return (Qt.CheckState.Checked if self.take_theirs[index.row()]
+                    else Qt.CheckState.Unchecked)
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        if index.isValid() and index.column() == 4 and role == Qt.ItemDataRole.CheckStateRole:
+            checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
+            self.take_theirs[index.row()] = bool(checked)
+            self.dataChanged.emit(index, index, [role])
+            return True
+        return False
+
+
+def _show(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+class ConflictDialog(QDialog):
+    """Decide each conflicting field; "keep theirs / keep mine" sets them all."""
+
+    def __init__(self, conflicts, source: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("conflict.title"))
+        self.resize(980, 520)
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("conflict.intro", count=len(conflicts), source=source or "?"))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        self.mine = QRadioButton(tr("conflict.all_mine"))
+        self.theirs = QRadioButton(tr("conflict.all_theirs"))
+        self.mine.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.mine)
+        group.addButton(self.theirs)
+        row.addWidget(self.mine)
+        row.addWidget(self.theirs)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.model = ConflictModel(conflicts, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        self.mine.toggled.connect(lambda on: on and self.model.set_all(False))
+        self.theirs.toggled.connect(lambda on: on and self.model.set_all(True))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("conflict.apply"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("conflict.cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choice(self) -> tuple[str, dict]:
+        return ("theirs" if self.theirs.isChecked() else "mine"), self.model.resolutions()
+
+    @classmethod
+    def resolve(cls, parent, conflicts, source: str) -> tuple[str, dict] | None:
+        """(policy, resolutions), or None when the user cancels the merge."""
+        dialog = cls(conflicts, source, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice()
+
+
+class PackagePanel(QGroupBox):
+    """The Kirim data / Terima data part of the backup settings page."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.office = QLineEdit()
+        self.office_label = QLabel()
+        self.office_label.setBuddy(self.office)
+        form.addRow(self.office_label, self.office)
+        self.since_last = QCheckBox()
+        form.addRow("", self.since_last)
+        self.use_passphrase = QCheckBox()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setEnabled(False)
+        self.use_passphrase.toggled.connect(self.passphrase.setEnabled)
+        pass_row = QHBoxLayout()
+        pass_row.addWidget(self.use_passphrase)
+        pass_row.addWidget(self.passphrase, 1)
+        form.addRow("", pass_row)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.send_button = QPushButton(clicked=self.send)
+        self.receive_button = QPushButton(clicked=self.receive)
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.receive_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.last = QLabel()
+        self.last.setWordWrap(True)
+        layout.addWidget(self.last)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        from imp_desktop.services.package import default_office, handover_summary
+
+        if not self.office.text().strip():
+            self.office.setText(default_office())
+        self.last.setText(handover_summary(self.office.text().strip()))
+
+    def retranslate(self) -> None:
+        self.setTitle(tr("package.box"))
+        self.office_label.setText(tr("package.office"))
+        self.since_last.setText(tr("package.since_last"))
+        self.use_passphrase.setText(tr("package.use_passphrase"))
+        self.passphrase.setPlaceholderText(tr("package.passphrase_hint"))
+        self.send_button.setText(tr("package.button.send"))
+        self.receive_button.setText(tr("package.button.receive"))
+
+    # --- Kirim data ---------------------------------------------------------
+    def send(self) -> None:
+        from imp_desktop.services.package import export_package, package_file_name
+
+        passphrase = None
+        if self.use_passphrase.isChecked():
+            passphrase = self.passphrase.text()
+            if len(passphrase) < 8:
+                QMessageBox.warning(self, APP_NAME, tr("package.error.passphrase_short"))
+                return
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("package.button.send"), str(Path.home() / package_file_name()),
+            PACKAGE_FILTER)
+        if not path:
+            return
+        office, since_last = self.office.text().strip() or None, self.since_last.isChecked()
+        run_with_progress(self, tr("package.sending"),
+                          lambda progress: export_package(path, since_last=since_last,
+                                                          office=office, passphrase=passphrase,
+                                                          progress=progress),
+                          self._sent, writes=True)
+
+    def _sent(self, summary) -> None:
+        self.refresh()
+        QMessageBox.information(self, APP_NAME, tr(
+            "package.exported", path=str(summary.path), records=summary.records,
+            deleted=summary.deleted, photos=summary.photos))
+
+    # --- Terima data --------------------------------------------------------
+    def receive(self) -> None:
+        from imp_desktop.services.package import is_encrypted, plan_merge, read_package
+
+        path, _ = QFileDialog.getOpenFileName(self, tr("package.button.receive"),
+                                              str(Path.home()), PACKAGE_FILTER)
+        if not path:
+            return
+        passphrase = None
+        try:
+            if is_encrypted(path):
+                passphrase, ok = QInputDialog.getText(
+                    self, APP_NAME, tr("package.ask_passphrase"), QLineEdit.EchoMode.Password)
+                if not ok:
+                    return
+        except OSError as exc:
+            QMessageBox.warning(self, APP_NAME, tr("package.error.read", path=path,
+                                                   detail=exc.strerror or exc))
+            return
+        run_with_progress(self, tr("package.checking"),
+                          lambda progress: plan_merge(read_package(path, passphrase), progress),
+                          self._planned)
+
+    def _planned(self, plan) -> None:
+        from imp_desktop.services.package import apply_merge
+
+        policy, resolutions = "mine", {}
+        if plan.conflicts:
+            choice = ConflictDialog.resolve(self, plan.conflicts, plan.package.officer_name)
+            if choice is None:
+                return
+            policy, resolutions = choice
+        else:
+            answer = QMessageBox.question(self, APP_NAME, tr(
+                "package.confirm_merge", source=plan.package.officer_name or "?",
+                added=plan.added, updated=plan.updated, deleted=len(plan.deletions)))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        run_with_progress(self, tr("package.merging"),
+                          lambda progress: apply_merge(plan, policy, resolutions, progress),
+                          self._merged, writes=True)
+
+    def _merged(self, result) -> None:
+        self.refresh()
+        window = self.window()
+        for screen in getattr(window, "screens", {}).values():
+            try:
+                screen.refresh()
+            except UserError:
+                pass
+        QMessageBox.information(self, APP_NAME, tr(
+            "package.merged", added=result.added, updated=result.updated,
+            deleted=result.deleted, unchanged=result.unchanged,
+            conflicts=len(result.conflicts), policy=tr("package.policy.chosen")))
