@@ -13,7 +13,15 @@ import datetime as dt
 import decimal
 import json
 
-from peewee import ForeignKeyField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from imp_desktop.data.models import ALL_MODELS, Officer, Setting, database
 
@@ -113,20 +121,32 @@ class UuidMap:
         self._by_uuid[model][record_uuid] = local_id
 
 
+_PLAIN_TYPES = (type(None), str, int, float, bool)
+
+
 def record_dicts(model, uuids: UuidMap, where=None) -> list[dict]:
     """Every record of ``model`` (or those matching ``where``) as plain dicts."""
     fields = [f for f in model._meta.sorted_fields if f.name != "id"]
     query = model.select(*fields).order_by(model.id)
     if where is not None:
         query = query.where(where)
+    names = [f.name for f in fields]
+    references = [(i, f.rel_model) for i, f in enumerate(fields) if is_id_reference(f)]
+    booleans = [i for i, f in enumerate(fields) if isinstance(f, BooleanField)]
     result = []
-    for row in query.tuples().iterator():
-        item = {}
-        for field, value in zip(fields, row):
-            if is_id_reference(field):
-                value = uuids.uuid_of(field.rel_model, value)
-            item[field.name] = plain(value)
-        result.append(item)
+    # Raw rows: peewee's per-value conversion costs more than the query here.
+    cursor = model._meta.database.execute(query)
+    for row in cursor:
+        row = list(row)
+        for i in booleans:
+            if row[i] is not None:
+                row[i] = bool(row[i])
+        for i, target in references:
+            row[i] = uuids.uuid_of(target, row[i])
+        for i, value in enumerate(row):
+            if type(value) not in _PLAIN_TYPES:
+                row[i] = plain(value)
+        result.append(dict(zip(names, row)))
     return result
 
 
@@ -181,6 +201,31 @@ def bulk_insert(model, rows: list[dict]) -> None:
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([db.param] * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-    data = [tuple(f.db_value(row[n]) for f, n in zip(fields, names)) for row in rows]
+    convert = [(i, f) for i, f in enumerate(fields)
+               if not isinstance(f, (CharField, TextField, IntegerField, FloatField,
+                                     BooleanField, DateField, ForeignKeyField))]
+    if convert:
+        data = []
+        for row in rows:
+            values = [row[n] for n in names]
+            for i, f in convert:
+                values[i] = f.db_value(values[i])
+            data.append(tuple(values))
+    else:   # plain JSON values the driver takes as they are
+        data = [tuple(row[n] for n in names) for row in rows]
     cursor = db.cursor()
     cursor.executemany(sql, data)
+
+
+def ids_by_uuid(model, record_uuids: list[str]) -> dict[str, int]:
+    """Local ids of the given uuids, read in chunks with plain SQL."""
+    db = model._meta.database
+    found: dict[str, int] = {}
+    for start in range(0, len(record_uuids), 500):
+        chunk = record_uuids[start:start + 500]
+        marks = ", ".join([db.param] * len(chunk))
+        cursor = db.execute_sql(
+            f'SELECT "id", "uuid" FROM "{model._meta.table_name}" WHERE "uuid" IN ({marks})',
+            chunk)
+        found.update((record_uuid, record_id) for record_id, record_uuid in cursor.fetchall())
+    return found

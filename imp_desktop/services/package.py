@@ -49,6 +49,7 @@ from imp_desktop.data.sync import (
     bulk_insert,
     data_fields,
     dumps,
+    ids_by_uuid,
     installation_id,
     is_id_reference,
     plain,
@@ -271,8 +272,9 @@ def _bases() -> dict[str, dict[str, str]]:
     return result
 
 
-def _store_bases(tables: dict[str, list[dict]], deleted: dict[str, list[str]]) -> None:
-    bases = _bases()
+def _store_bases(tables: dict[str, list[dict]], deleted: dict[str, list[str]],
+                 bases: dict | None = None) -> None:
+    bases = _bases() if bases is None else bases
     now = utc_now()
     for table, rows in tables.items():
         known = bases.get(table, {})
@@ -429,6 +431,7 @@ class MergePlan:
     new_audit: list[dict]
     new_media: dict[str, bytes]
     unchanged: int = 0
+    bases: dict | None = None      # the common versions read when planning
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -449,6 +452,9 @@ def _label(row: dict) -> str:
         if row.get(key):
             return str(row[key])
     return row.get("uuid", "")
+
+
+_NO_TIMES = {"created_at": None, "updated_at": None}
 
 
 def _unique_keys(model) -> list[tuple[str, ...]]:
@@ -492,9 +498,19 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         unique_index = {key: {tuple(r.get(k) for k in key): r for r in mine_rows.values()
                               if all(r.get(k) is not None for k in key)}
                         for key in _unique_keys(model)}
+        aliased = [f for f in fields.values() if is_id_reference(f)
+                   and any(key[0] is f.rel_model for key in aliases)]
         for theirs in rows:
-            _check_references(model, theirs, uuids, in_package, package, seen)
+            if aliased:   # point at the local records their references were matched to
+                theirs = dict(theirs)
+                for fld in aliased:
+                    theirs[fld.name] = _translate_alias(model, fld.name, theirs.get(fld.name),
+                                                        aliases, uuids)
             mine = mine_rows.get(theirs["uuid"])
+            if mine is not None and {**theirs, **_NO_TIMES} == {**mine, **_NO_TIMES}:
+                unchanged += 1      # the same on both sides: nothing to look at
+                continue
+            _check_references(model, theirs, uuids, in_package, package, seen)
             if mine is None and natural:
                 mine = by_natural.get(theirs.get(natural))
                 if mine is not None or table == "region":
@@ -570,7 +586,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     folder = media_dir(database_file()) if database_file() else None
     new_media = {name: data for name, data in package.media.items()
                  if folder is None or not (folder / name).exists()}
-    return MergePlan(package, records, deletions, kept, aliases, new_audit, new_media, unchanged)
+    return MergePlan(package, records, deletions, kept, aliases, new_audit, new_media, unchanged,
+                     bases)
 
 
 def _translate_alias(model, name, value, aliases, uuids: UuidMap):
@@ -667,10 +684,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                 for group in groups.values():
                     bulk_insert(model, group)
                 fresh = [values["uuid"] for values, _ in rows]
-                for start in range(0, len(fresh), 500):
-                    for new_id, new_uuid_ in model.select(model.id, model.uuid).where(
-                            model.uuid.in_(fresh[start:start + 500])).tuples():
-                        uuids.add(model, new_id, new_uuid_)
+                for new_uuid_, new_id in ids_by_uuid(model, fresh).items():
+                    uuids.add(model, new_id, new_uuid_)
                 for values, later in rows:
                     if later:
                         deferred.append((model, uuids.id_of(model, values["uuid"]), later))
@@ -746,7 +761,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
             gone: dict[str, list[str]] = {}
             for model, record_uuid, _ in plan.deletions:
                 gone.setdefault(table_of(model), []).append(record_uuid)
-            _store_bases({t: r for t, r in package.tables.items() if t != "region"}, gone)
+            _store_bases({t: r for t, r in package.tables.items() if t != "region"}, gone,
+                         plan.bases)
             Handover.create(direction="import", office=package.manifest.get("office"),
                             package_id=package.manifest.get("package_id") or new_uuid(),
                             installation=package.manifest.get("installation"),

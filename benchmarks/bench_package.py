@@ -1,0 +1,56 @@
+"""A district hand-over: export a package, then merge it into an empty installation.
+
+``package_roundtrip_10k``: 10,000 cadres with their units, activities,
+attendance, photos and assessments (the demo data), written as a package by
+one installation and merged by a fresh one (target 15 s). The two halves are
+reported too, and a second merge of the same package (which must change
+nothing) shows what re-sending costs.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+
+TARGET_S = 15
+
+
+def run(ctx) -> list[dict]:
+    from imp_desktop.data.db import close_database, open_database
+    from imp_desktop.data.models import Activity, Cadre
+    from imp_desktop.services.package import export_package, merge_package
+
+    cadres = ctx.size(10_000, 2_000)
+    source = ctx.demo_db(cadres)
+    exports, merges, totals, again = [], [], [], []
+    for run_number in range(ctx.size(2, 1)):
+        laptop = ctx.workdir / f"package-laptop-{run_number}.sqlite"
+        shutil.copy(source, laptop)
+        media = source.with_name(source.name + ".media")
+        if media.is_dir():
+            shutil.copytree(media, laptop.with_name(laptop.name + ".media"))
+        office = ctx.workdir / f"package-office-{run_number}.sqlite"
+        open_database(office)           # an empty installation, migrated
+        open_database(laptop)
+        out = ctx.workdir / f"package-{run_number}.imp"
+        started = time.perf_counter()
+        export_package(out)
+        exported = time.perf_counter()
+        open_database(office)
+        merge_package(out)
+        merged = time.perf_counter()
+        exports.append(exported - started)
+        merges.append(merged - exported)
+        totals.append(merged - started)
+        assert Cadre.select().count() == cadres
+        activities = Activity.select().count()
+        started = time.perf_counter()
+        result = merge_package(out)
+        again.append(time.perf_counter() - started)
+        assert result.added == result.updated == 0
+        close_database()
+    print(f"  package: {cadres} cadres, {activities} activities, "
+          f"{out.stat().st_size / 1e6:.1f} MB")
+    return [ctx.result("package_roundtrip_10k", totals, "s", TARGET_S),
+            ctx.result("package_export_10k", exports, "s"),
+            ctx.result("package_merge_10k", merges, "s"),
+            ctx.result("package_merge_again_10k", again, "s")]
