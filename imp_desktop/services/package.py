@@ -260,7 +260,8 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
 
 
 def _content(row: dict) -> str:
-    return dumps({k: v for k, v in row.items() if k not in ("created_at", "updated_at")})
+    """A record as stored for the common version: its fields without the times."""
+    return json.dumps({**row, **_NO_TIMES}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _bases() -> dict[str, dict[str, str]]:
@@ -572,7 +573,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                 continue
             base_text = bases.get(table, {}).get(record_uuid)
             mine = record_dicts(model, uuids, model.id == local_id)
-            if base_text is not None and mine and _content(mine[0]) == base_text:
+            if base_text is not None and mine and \
+                    {**json.loads(base_text), **_NO_TIMES} == {**mine[0], **_NO_TIMES}:
                 deletions.append((model, record_uuid, local_id))
             else:
                 kept.append((table, record_uuid))
@@ -634,6 +636,17 @@ class MergeResult:
     photos: int = 0
     audit: int = 0
     officer: str = ""
+
+
+_SPECS: dict = {}
+
+
+def _insert_spec(model) -> list[tuple[str, object]]:
+    """(field name, referenced model or None) of the content fields of ``model``."""
+    if model not in _SPECS:
+        _SPECS[model] = [(name, fld.rel_model if is_id_reference(fld) else None)
+                         for name, fld in model._meta.fields.items() if name not in META_FIELDS]
+    return _SPECS[model]
 
 
 def _db_value(model, name, value, uuids: UuidMap, aliases):
@@ -700,10 +713,13 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                               "created_at": theirs.get("created_at") or utc_now(),
                               "updated_at": utc_now()}
                     later = {}
-                    for name in model._meta.fields:
-                        if name in META_FIELDS or name not in theirs:
+                    for name, target in _insert_spec(model):
+                        if name not in theirs:
                             continue
-                        value = _db_value(model, name, theirs[name], uuids, plan.aliases)
+                        value = theirs[name]
+                        if target is not None and value is not None:
+                            local = plan.aliases.get((target, value))
+                            value = local if local is not None else uuids.id_of(target, value)
                         if value is None and theirs[name] is not None:
                             later[name] = theirs[name]     # its record comes later
                             values[name] = None

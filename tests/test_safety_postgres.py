@@ -1,0 +1,53 @@
+"""The same migrations, data layer and audit trail on PostgreSQL.
+
+Runs when IMP_TEST_PG_URL names a server (``.ci/run`` starts one); skipped
+otherwise. The merge tests of test_safety_package.py run there as well.
+"""
+import pytest
+
+from imp_desktop.data import migrations
+from imp_desktop.data.db import close_database, open_database, schema_version
+from imp_desktop.data.models import AuditEntry, Cadre, Region
+
+from tests.safety_support import pg_url, reset_pg
+
+pytestmark = pytest.mark.skipif(not pg_url(), reason="IMP_TEST_PG_URL is not set")
+
+
+@pytest.fixture
+def pg():
+    reset_pg(pg_url())
+    db = open_database(pg_url())
+    yield db
+    close_database()
+
+
+def test_migrations_run_once_on_postgresql(pg):
+    assert schema_version(pg) == migrations.latest_version()
+    assert Region.get(Region.code == "33.73.04").name == "Sidomukti"
+    regions = Region.select().count()
+    close_database()
+    again = open_database(pg_url())
+    assert schema_version(again) == migrations.latest_version()
+    assert Region.select().count() == regions
+
+
+def test_saves_write_the_audit_trail_on_postgresql(pg):
+    from imp_desktop.services.cadres import CadreInput, save_cadre, set_active
+
+    cadre_id = save_cadre(CadreInput(name="Siti Aminah", nik="3322024101900001"))
+    save_cadre(CadreInput(name="Siti Aminah Rahayu", nik="3322024101900001"), cadre_id)
+    set_active(cadre_id, False, "Pindah")
+    cadre = Cadre.get_by_id(cadre_id)
+    fields = [e.field for e in AuditEntry.select().where(
+        (AuditEntry.record_uuid == cadre.uuid) & (AuditEntry.action == "update"))]
+    assert {"name", "active", "inactive_reason", "inactive_date"} <= set(fields)
+
+
+def test_backup_is_refused_with_a_clear_message_on_postgresql(pg, tmp_path):
+    from imp_desktop.errors import UserError
+    from imp_desktop.services.backup import auto_backup_if_due, backup_to_folder
+
+    assert auto_backup_if_due().made is None
+    with pytest.raises(UserError, match="pg_dump"):
+        backup_to_folder(tmp_path)
