@@ -312,3 +312,19 @@ def test_list_assessments_json_names_units_and_indicators_by_stable_ids(unit_id,
                                         "met": True, "note": "ada", "evidence_activity_id": None,
                                         "evidence_photo": None}
     assert len(records[0]["answers"]) == catalogue.indicator_count
+
+
+def test_previous_answers_follow_indicator_keys_across_catalogue_versions(unit_id):
+    v1 = roles.current_catalogue()
+    answers = answers_meeting(v1, {code: 4 for code in roles.ROLE_CODES})
+    answers[v1.roles[0].indicators[0].id].note = "SK di balai desa"
+    roles.save_assessment(roles.AssessmentInput(unit_id, "2026-09", answers))
+    assert roles.previous_answers(unit_id, "2026-09") is None
+    drafts = [d for d in roles.drafts_of(v1) if d.key != "org.pengurus"]
+    v2 = roles.save_catalogue(drafts)
+    previous = roles.previous_answers(unit_id, "2026-10")
+    assert previous.period == "2026-09" and previous.period_label == "September 2026"
+    sk = v2.roles[0].indicators[0]
+    assert previous.answers[sk.id].met and previous.answers[sk.id].note == "SK di balai desa"
+    assert len(previous.answers) == v2.indicator_count
+    assert set(previous.answers) <= {item.id for item in v2.indicators()}

@@ -333,3 +333,22 @@ def test_linking_an_activity_as_evidence_and_opening_it(qtbot, one_unit, db_path
     assert "Rapat pengurus" in model.index(0, 2, model.index(1, 0)).data()   # after reload
     checklist.open_activity(activity_id)
     assert window.current_screen() is window.screens["kegiatan"]
+
+
+def test_a_new_month_can_start_from_the_previous_one(qtbot, one_unit, db_path, ui_settings):
+    catalogue = roles.current_catalogue()
+    everything = {item.id: roles.AnswerInput(True) for item in catalogue.indicators()}
+    earlier = roles.recent_periods(2)[1]
+    roles.save_assessment(roles.AssessmentInput(one_unit, earlier.key, everything))
+    _, screen = open_peran(qtbot, db_path, ui_settings)
+    panel = screen.assessment
+    panel.period_box.setCurrentIndex(panel.period_box.findData(roles.recent_periods(1)[0].key))
+    checklist = panel.checklist
+    assert checklist.badge.text() == "Dasar"
+    assert checklist.copy_button.isVisible()
+    assert earlier.label() in checklist.copy_button.text()
+    qtbot.mouseClick(checklist.copy_button, Qt.MouseButton.LeftButton)
+    assert checklist.badge.text() == "Mandiri" and checklist.dirty
+    assert not checklist.copy_button.isEnabled()
+    checklist.save()
+    assert not checklist.copy_button.isVisible()

@@ -618,6 +618,41 @@ def new_sheet(unit_id: int, period: str, lang: str | None = None) -> AssessmentS
                   None, lang)
 
 
+@dataclass(frozen=True)
+class PreviousAnswers:
+    """The latest earlier assessment of a unit, mapped onto another catalogue."""
+
+    assessment_id: int
+    period: str
+    period_label: str
+    answers: dict[int, AnswerInput]     # indicator id in the target catalogue -> answer
+
+
+def previous_answers(unit_id: int, period: str, catalogue_id: int | None = None,
+                     lang: str | None = None) -> PreviousAnswers | None:
+    """What the unit's most recent assessment before ``period`` said, to start a new
+    checklist from it (most things do not change from one month to the next).
+
+    Matched by indicator key, so it works across catalogue versions; notes are
+    carried over, evidence is not (it belongs to that period).
+    """
+    start = parse_period(period).start
+    row = (Assessment.select().where((Assessment.unit == unit_id)
+                                     & (Assessment.period_start < start))
+           .order_by(Assessment.period_start.desc(), Assessment.period_end.desc()).first())
+    if row is None:
+        return None
+    target = get_catalogue(catalogue_id) if catalogue_id else current_catalogue()
+    by_key = {item.key: item.id for item in target.indicators()}
+    answers = {}
+    for answer in (AssessmentAnswer.select(AssessmentAnswer, RoleIndicator.key)
+                   .join(RoleIndicator).where(AssessmentAnswer.assessment == row.id)):
+        indicator_id = by_key.get(answer.indicator.key)
+        if indicator_id is not None:
+            answers[indicator_id] = AnswerInput(bool(answer.met), answer.note)
+    return PreviousAnswers(row.id, row.period, parse_period(row.period).label(lang), answers)
+
+
 def _check_evidence(answers: dict[int, AnswerInput]) -> list[tuple[str, str]]:
     ids = {a.evidence_activity_id for a in answers.values() if a.evidence_activity_id}
     if not ids:

@@ -291,6 +291,22 @@ class ChecklistModel(_TwoLevelModel):
         self.endResetModel()
         self.changed.emit()
 
+    def take_answers(self, answers: dict[int, roles.AnswerInput]) -> None:
+        """Fill the checklist from other answers (e.g. the previous period's)."""
+        for indicator_id, answer in answers.items():
+            if indicator_id in self.answers:
+                self.answers[indicator_id] = replace(answer)
+        self.dirty = True
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 2))
+            for row in range(self.rowCount()):
+                parent = self.index(row, 0)
+                count = self.rowCount(parent)
+                if count:
+                    self.dataChanged.emit(self.index(0, 0, parent),
+                                          self.index(count - 1, 2, parent))
+        self.changed.emit()
+
     def answers_copy(self) -> dict[int, roles.AnswerInput]:
         return {key: replace(value) for key, value in self.answers.items()}
 

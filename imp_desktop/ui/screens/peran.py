@@ -185,6 +185,10 @@ class ChecklistPanel(QWidget):
         self.delete_button = QPushButton()
         self.gap_button = QPushButton()
         self.print_button = QPushButton()
+        self.copy_button = QPushButton()
+        self.copy_button.setObjectName("copyPrevious")
+        self.copy_button.clicked.connect(self.copy_previous)
+        self.previous: roles.PreviousAnswers | None = None
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.delete_button.clicked.connect(self.delete)
@@ -201,6 +205,7 @@ class ChecklistPanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -223,6 +228,7 @@ class ChecklistPanel(QWidget):
 
     def clear(self) -> None:
         self.unit_id = self.period = None
+        self.previous = None
         self.model.load(None)
         self.title.setText(tr("role.checklist.pick"))
         self.badge.hide()
@@ -239,6 +245,8 @@ class ChecklistPanel(QWidget):
         titles = roles.evidence_titles(line.evidence_activity_id for role in sheet.roles
                                        for line in role.lines)
         self.model.load(sheet, catalogue, rule, titles)
+        self.previous = (roles.previous_answers(unit_id, period, sheet.catalogue_id)
+                         if sheet.id is None else None)
         self.tree.expandAll()
         self.title.setText(tr("role.checklist.title", unit=sheet.unit_name,
                               period=sheet.period_label))
@@ -311,8 +319,12 @@ class ChecklistPanel(QWidget):
         loaded = sheet is not None
         saved = loaded and sheet.id is not None
         self.save_button.setEnabled(loaded and (self.dirty or not saved))
+        self.copy_button.setVisible(bool(loaded and not saved and self.previous))
+        self.copy_button.setEnabled(not self.model.dirty)
+        if self.previous is not None:
+            self.copy_button.setText(tr("role.action.copy", period=self.previous.period_label))
         self.revert_button.setEnabled(loaded and self.dirty)
-        self.delete_button.setEnabled(saved)
+        self.delete_button.setVisible(saved)   # nothing to delete on a new sheet
         self.evidence_button.setEnabled(self.model.line_at(self.tree.currentIndex()) is not None)
         result = self.model.score()
         self.gap_button.setEnabled(bool(saved and not self.dirty and result
@@ -321,6 +333,12 @@ class ChecklistPanel(QWidget):
         self.print_button.setEnabled(loaded)
 
     # --- editing --------------------------------------------------------------------
+    def copy_previous(self) -> None:
+        """Start this period's checklist from the unit's previous assessment."""
+        if self.previous is not None and self.model.sheet is not None:
+            self.model.take_answers(self.previous.answers)
+            self.owner.notify(tr("role.copied", period=self.previous.period_label))
+
     def toggle_current(self) -> None:
         index = self.tree.currentIndex()
         if self.model.line_at(index) is not None:
@@ -508,6 +526,7 @@ class ChecklistPanel(QWidget):
         self.gap_button.setText(tr("role.action.gap"))
         self.gap_button.setToolTip(tr("role.action.gap_tip"))
         self.print_button.setText(tr("role.action.print"))
+        self.copy_button.setToolTip(tr("role.action.copy_tip"))
         self.tree.setToolTip(tr("role.checklist.tooltip"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
         if self.model.sheet is None:
