@@ -1322,7 +1322,7 @@ def demo_assessments(rng, summary, months: int = 6, today: dt.date | None = None
             f"roles_fulfilled, classification) VALUES ({', '.join([p] * 14)})", rows)
         ids = dict(database.execute_sql(
             f"SELECT uuid, id FROM assessment WHERE unit_id = {p}", [unit_id]).fetchall())
-        answer_rows = [(new_uuid(), now, now, ids[a_uuid], item.id, int(item.id in met), None)
+        answer_rows = [(new_uuid(), now, now, ids[a_uuid], item.id, item.id in met, None)
                        for a_uuid, met in answers for item in indicators]
         cursor.executemany(
             "INSERT INTO assessment_answer (uuid, created_at, updated_at, assessment_id, "
