@@ -185,3 +185,19 @@ def test_audit_dialog_shows_a_records_history(qtbot, qtmodeltester, db):
     assert not dialog.trail.empty.isVisible()
     if SHOTS:
         dialog.grab().save(os.path.join(SHOTS, "safety_audit.png"))
+
+
+def test_the_cadre_dialog_opens_the_history(qtbot, demo_db, monkeypatch):
+    from imp_desktop.ui import audit_dialog
+    from imp_desktop.ui.cadre_dialog import CadreDialog
+
+    cadre = Cadre.select().order_by(Cadre.id).first()
+    opened = []
+    monkeypatch.setattr(audit_dialog.AuditTrailDialog, "show_for",
+                        classmethod(lambda cls, parent, uuid, title=None:
+                                    opened.append((uuid, title))))
+    dialog = CadreDialog(None, cadre.id)
+    qtbot.addWidget(dialog)
+    dialog.history_button.click()
+    assert opened == [(cadre.uuid, cadre.name)]
+    assert not hasattr(CadreDialog(None), "history_button")   # nothing to show yet

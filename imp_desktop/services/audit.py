@@ -78,3 +78,13 @@ def record_history(record_uuid: str) -> list[AuditLine]:
                       tr(f"audit.action.{entry.action}"), field_label(entry.field),
                       show_value(entry.old_value), show_value(entry.new_value))
             for entry in query]
+
+
+def uuid_of(table: str, record_id: int) -> str | None:
+    """The uuid of a record given its table name and local id (for the dialogs)."""
+    from imp_desktop.data.models import ALL_MODELS
+
+    for model in ALL_MODELS:
+        if model._meta.table_name == table:
+            return model.select(model.uuid).where(model.id == record_id).scalar()
+    return None

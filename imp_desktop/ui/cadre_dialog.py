@@ -182,6 +182,10 @@ class CadreDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("cadre.dialog.cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        if cadre_id is not None:   # who changed what, from the audit trail
+            self.history_button = self.buttons.addButton(
+                tr("audit.button"), QDialogButtonBox.ButtonRole.HelpRole)
+            self.history_button.clicked.connect(self.show_history)
 
         grid = QGridLayout()
         grid.addWidget(person, 0, 0, 2, 1)
@@ -225,6 +229,12 @@ class CadreDialog(QDialog):
         if cadre_id is not None:
             self.set_values(load_cadre(cadre_id))
         self._nik_changed()
+
+    def show_history(self) -> None:
+        from imp_desktop.services.audit import uuid_of
+        from imp_desktop.ui.audit_dialog import AuditTrailDialog
+
+        AuditTrailDialog.show_for(self, uuid_of("cadre", self.cadre_id), self.name.text())
 
     @staticmethod
     def _label(key: str, required: bool = False) -> QLabel:
