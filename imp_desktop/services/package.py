@@ -683,6 +683,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
             os.replace(partial, folder / name)
         result.photos = len(plan.new_media)
     uuids = UuidMap()
+    now = utc_now()     # one time for the whole merge: it is one action
     total = len(plan.records) + 2
     try:
         with database.atomic():
@@ -710,8 +711,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                     for other in [m for m in pending if m is not model]:
                         flush(other)   # its ids are needed by this table's references
                     values = {"uuid": theirs["uuid"],
-                              "created_at": theirs.get("created_at") or utc_now(),
-                              "updated_at": utc_now()}
+                              "created_at": theirs.get("created_at") or now,
+                              "updated_at": now}
                     later = {}
                     for name, target in _insert_spec(model):
                         if name not in theirs:
