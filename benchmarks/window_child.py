@@ -8,6 +8,8 @@ import resource
 import sys
 import time
 
+# Measure the checkout this script lives in, whatever is installed.
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 STARTED = float(sys.argv[2]) if len(sys.argv) > 2 else time.time()
 
 
@@ -16,7 +18,7 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from imp_desktop.i18n import set_language
-    from imp_desktop.ui.app import application, open_first_database
+    from imp_desktop.ui.app import application, open_first_database, start_integrity_check
     from imp_desktop.ui.main_window import MainWindow
     from imp_desktop.ui.screens import SCREENS
     from imp_desktop.ui.settings import UiSettings
@@ -46,6 +48,7 @@ def main() -> int:
 
     watch = PaintWatch()
     window.show()
+    start_integrity_check(window)  # as the program does: in the background after show
     target = window.current_screen()
     for widget in [target, *target.findChildren(QObject)]:
         if hasattr(widget, "viewport"):

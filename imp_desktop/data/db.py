@@ -109,13 +109,28 @@ def _check_version(found: int, where: str) -> None:
 _held_lock = None
 
 
-def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool = False):
+def verify_file(path: str | os.PathLike) -> None:
+    """Run the quick check on a database file on its own read-only connection.
+
+    Raises DatabaseDamaged (offering the latest backup) when the file fails.
+    Used by the window to check a file *after* it has opened it without
+    waiting for the check (see ``open_database(check=False)``).
+    """
+    inspect_sqlite_file(Path(path), check=True)
+
+
+def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool = False,
+                  check: bool = True):
     """Open (creating if needed) the database at ``target`` and bring it up to date.
 
     ``target`` is a file path or a database URL (``postgresql://…``). The
     opened database is bound to the models' proxy and returned. With
     ``lock`` (the window, restore and merge), a file another running program
     holds is refused with DatabaseInUse before anything is read or written.
+    With ``check`` False the quick check is left to the caller (the window
+    runs it in the background with ``verify_file`` so start-up does not wait
+    for a full read of a large file); it still runs here before any migration
+    would write to the file.
     """
     global _held_lock
     target = str(target)
@@ -136,7 +151,10 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool
             new_lock = DatabaseLock(path.resolve()).acquire()
         try:
             if path.exists():
-                _check_version(inspect_sqlite_file(path), str(path))
+                version = inspect_sqlite_file(path, check=check)
+                _check_version(version, str(path))
+                if not check and 0 < version < migrations.latest_version():
+                    inspect_sqlite_file(path, check=True)
         except BaseException:
             if new_lock is not None:
                 new_lock.release()

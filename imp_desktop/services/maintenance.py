@@ -33,3 +33,12 @@ def check_database() -> CheckReport:
     for name in sorted(tables - {m._meta.table_name for m in ALL_MODELS} - {"schema_migrations"}):
         report.counts[name] = db.execute_sql(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
     return report
+
+
+def verify_database_file(path: str) -> None:
+    """The quick check of a database file, on its own connection (safe off the
+    main thread); raises DatabaseDamaged with the latest backup offered."""
+    from imp_desktop.data.db import is_url, verify_file
+
+    if not is_url(path):
+        verify_file(path)

@@ -13,9 +13,42 @@ from imp_desktop.paths import default_db_path
 
 
 def open_database(path: str) -> None:
+    """Open a file for the window. The quick check runs right after, in the
+    background (``start_integrity_check``), so a large file opens at once."""
     from imp_desktop.data.db import open_database as open_db
 
-    open_db(path, lock=True)
+    open_db(path, lock=True, check=False)
+
+
+def start_integrity_check(window, on_sound=None) -> None:
+    """Quick-check the window's database off the main thread; a damaged file
+    is reported with the same choices as at start (restore the latest backup,
+    choose another file, quit) and nothing more is written to it."""
+    from imp_desktop.services.maintenance import verify_database_file
+    from imp_desktop.ui.tasks import task_runner
+
+    path = window.db_path
+
+    def sound(_result) -> None:
+        if on_sound is not None and window.db_path == path:
+            on_sound()
+
+    def damaged(exc: Exception) -> None:
+        if not isinstance(exc, UserError):
+            raise exc
+        if window.db_path != path:
+            return
+        from imp_desktop.data.db import close_database
+
+        close_database()
+        replacement = ask_about_refused_file(exc, path)
+        if replacement is None:
+            window.close()
+            QApplication.instance().quit()
+        else:
+            window.switch_database(replacement)
+
+    task_runner().run(lambda: verify_database_file(path), sound, damaged)
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -32,6 +65,28 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def ask_about_refused_file(exc: UserError, path: str) -> str | None:
+    """Explain why ``path`` was refused and return the file to try next
+    (the same file after restoring its latest backup, or another one), or
+    None when the user chose to quit."""
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc))
+    restore = None
+    if getattr(exc, "latest_backup", None):
+        restore = box.addButton(tr("backup.restore_latest"), QMessageBox.ButtonRole.ActionRole)
+    choose = box.addButton(tr("db.choose_other"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(tr("button.quit"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if restore is not None and box.clickedButton() is restore:
+        from imp_desktop.ui.backup_dialogs import restore_damaged_file
+
+        restore_damaged_file(None, exc.latest_backup, path)
+        return path
+    if box.clickedButton() is not choose:
+        return None
+    other, _ = QFileDialog.getOpenFileName(None, tr("menu.file.open"))
+    return other or None
+
+
 def open_first_database(path: str) -> str | None:
     """Open ``path``; when refused, explain and let the user choose another file."""
     while True:
@@ -39,23 +94,8 @@ def open_first_database(path: str) -> str | None:
             open_database(path)
             return path
         except UserError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc))
-            restore = None
-            if getattr(exc, "latest_backup", None):
-                restore = box.addButton(tr("backup.restore_latest"),
-                                        QMessageBox.ButtonRole.ActionRole)
-            choose = box.addButton(tr("db.choose_other"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(tr("button.quit"), QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if restore is not None and box.clickedButton() is restore:
-                from imp_desktop.ui.backup_dialogs import restore_damaged_file
-
-                restore_damaged_file(None, exc.latest_backup, path)
-                continue
-            if box.clickedButton() is not choose:
-                return None
-            path, _ = QFileDialog.getOpenFileName(None, tr("menu.file.open"))
-            if not path:
+            path = ask_about_refused_file(exc, path)
+            if path is None:
                 return None
 
 
@@ -74,6 +114,9 @@ def run_window(db_path: str | None = None) -> int:
     window.show()
     from imp_desktop.ui.backup_dialogs import start_auto_backup
 
-    start_auto_backup(window)
+    # The rolling backup waits for a sound check: a damaged file must never
+    # push a good backup out of the rotation.
+    start_integrity_check(window, on_sound=lambda: start_auto_backup(window))
+    window.database_changed.connect(lambda _path: start_integrity_check(window))
     window.check_first_run()
     return app.exec()
