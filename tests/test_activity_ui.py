@@ -345,3 +345,35 @@ def test_activity_types_page(qtbot, db, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.delete()
     assert page.list.count() == 7
+
+
+def test_print_menu_makes_the_real_documents(qtbot, screen, tmp_path, monkeypatch, warnings):
+    """End to end with the reports code: blank and filled Daftar Hadir, Laporan Kegiatan."""
+    from pypdf import PdfReader
+
+    from imp_desktop.ui import activity_editor
+    from imp_desktop.ui.tasks import task_runner
+
+    opened = []
+    real = activity_editor.make_activity_pdf
+    monkeypatch.setattr(activity_editor, "make_activity_pdf",
+                        lambda parent, ident, kind, **_: real(
+                            parent, ident, kind,
+                            choose_path=lambda suggested: str(tmp_path / f"{kind}.pdf"),
+                            open_file=opened.append))
+    screen.list_page.open_selected()
+    editor = screen.editor
+    detail = service.get_activity(editor.activity_id)
+    for action in editor.print_menu.actions():
+        action.trigger()
+        task_runner().wait()
+        qtbot.waitUntil(lambda: len(opened) == editor.print_menu.actions().index(action) + 1,
+                        timeout=20000)
+    assert not warnings
+    texts = {kind: " ".join(page.extract_text() for page in PdfReader(tmp_path / f"{kind}.pdf").pages)
+             for kind in ("attendance_blank", "attendance", "report")}
+    first = detail.participants[0].name
+    for text in texts.values():
+        assert first in text
+    assert "Hadir" in texts["attendance"]
+    assert detail.title.upper() in " ".join(texts["report"].split()).upper()
