@@ -288,3 +288,10 @@ def test_merging_two_invited_cadres_lists_the_person_once(empty_demo):
     # and the list still saves
     svc.save_activity(svc.get_activity(both).input, svc.get_activity(both).participants,
                       activity_id=both)
+
+
+def test_invite_only_some_board_positions(empty_demo):
+    chairs = svc.cadres_for_invitation(desa_code=DESA, positions=("ketua",))
+    assert chairs and {r.position_code for r in chairs} == {"ketua"}
+    everyone = svc.cadres_for_invitation(desa_code=DESA)
+    assert len(chairs) == sum(1 for r in everyone if r.position_code == "ketua")

@@ -27,6 +27,8 @@ from imp_desktop.data.models import (
     Region,
     Unit,
     database,
+    new_uuid,
+    utc_now,
 )
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_time
@@ -556,13 +558,17 @@ def activity_desa() -> list[tuple[str, str]]:
 # --- invitations -------------------------------------------------------------
 
 def _invitable():
-    return Cadre.select().where((Cadre.active == True) & Cadre.merged_into.is_null())  # noqa: E712
+    """Active, not merged cadres. Written so SQLite does not pick the (unselective)
+    indexes on ``active`` or ``merged_into`` over the one on desa or unit."""
+    return Cadre.select().where((Cadre.active != False)  # noqa: E712
+                                & (fn.COALESCE(Cadre.merged_into, 0) == 0))
 
 
 def cadres_for_invitation(desa_code: str | None = None, unit_id: int | None = None,
-                          level: str | None = None, with_sub_units: bool = False
-                          ) -> list[ParticipantRow]:
-    """Active cadres of a desa, a unit (optionally with the units below it) or a level.
+                          level: str | None = None, with_sub_units: bool = False,
+                          positions: tuple[str, ...] | None = None) -> list[ParticipantRow]:
+    """Active cadres of a desa, a unit (optionally with the units below it) or a level,
+    optionally only those with one of ``positions`` ("ketua", "sekretaris"...).
 
     Returned as unsaved rows, sorted by desa, level, unit and board position.
     """
@@ -582,6 +588,8 @@ def cadres_for_invitation(desa_code: str | None = None, unit_id: int | None = No
         query = query.where(Cadre.desa == desa_code)
     if level:
         query = query.where(Cadre.unit.in_(Unit.select(Unit.id).where(Unit.level == level)))
+    if positions:
+        query = query.where(Cadre.position.in_(list(positions)))
     return sorted(_cadre_rows(query), key=_sort_key)
 
 
@@ -691,7 +699,8 @@ def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
     gone = [ident for ident in existing if ident not in keep]
     for start in range(0, len(gone), 500):
         Participant.delete().where(Participant.id.in_(gone[start:start + 500])).execute()
-    new = []
+    new: list[tuple] = []
+    now = utc_now()
     for order, row in enumerate(rows):
         values = dict(cadre=row.cadre_id,
                       guest_name=None if row.cadre_id else clean_spaces(row.name),
@@ -700,14 +709,19 @@ def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
                       note=clean_spaces(row.note) or None, sort_order=order)
         record = existing.get(row.id)
         if record is None:
-            new.append(Participant(activity=activity_id, **values))
+            new.append((new_uuid(), now, now, activity_id, *values.values()))
             continue
         for key, value in values.items():
             setattr(record, key if key != "cadre" else "cadre_id", value)
         if record.is_dirty():
             record.save()
     if new:
-        Participant.bulk_create(new, batch_size=200)
+        # One prepared statement for every new row: inviting 300 people saves at once.
+        columns = ["uuid", "created_at", "updated_at", "activity_id", "cadre_id", "guest_name",
+                   "guest_position", "status", "pre_score", "post_score", "note", "sort_order"]
+        sql = (f'INSERT INTO "participant" ({", ".join(columns)}) '
+               f'VALUES ({", ".join([database.param] * len(columns))})')
+        database.cursor().executemany(sql, new)
 
 
 def _save_photos(activity_id: int, photos: list[PhotoInfo]) -> set[str]:

@@ -130,12 +130,11 @@ def _photo_pool(rng: random.Random) -> list[PhotoInfo]:
 
 def _invited(rng: random.Random, desa_code: str) -> list:
     """Boards of the PPKBD and Sub PPKBD, and the Kelompok KB chairs, up to 300."""
+    board = ("ketua", "sekretaris", "bendahara")
     rows = []
     for level in (LEVEL_PPKBD, LEVEL_SUB_PPKBD):
-        rows += [r for r in cadres_for_invitation(desa_code=desa_code, level=level)
-                 if r.position_code in ("ketua", "sekretaris", "bendahara")]
-    rows += [r for r in cadres_for_invitation(desa_code=desa_code, level=LEVEL_KELOMPOK)
-             if r.position_code == "ketua"]
+        rows += cadres_for_invitation(desa_code=desa_code, level=level, positions=board)
+    rows += cadres_for_invitation(desa_code=desa_code, level=LEVEL_KELOMPOK, positions=("ketua",))
     return rows[:MAX_INVITED]
 
 
