@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from imp_desktop.data.models import (
     ATTENDANCE_STATUSES,
@@ -525,7 +525,8 @@ def list_activities(filters: ActivityFilter | None = None) -> list[ActivitySumma
         for ident, total, here in (Participant
                                    .select(Participant.activity,
                                            fn.COUNT(Participant.id),
-                                           fn.SUM(Participant.status == STATUS_PRESENT))
+                                           fn.SUM(Case(None, [(Participant.status
+                                                               == STATUS_PRESENT, 1)], 0)))
                                    .where(Participant.activity.in_(chunk))
                                    .group_by(Participant.activity).tuples()):
             invited[ident], present[ident] = total, int(here or 0)
