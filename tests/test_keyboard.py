@@ -46,3 +46,34 @@ def test_wizard_tabs_through_profile_fields(qtbot, db):
     chain = tab_chain(page.name)
     order = [chain.index(w) for w in (page.name, page.nip, page.title_box, page.place)]
     assert order == sorted(order)
+
+
+def test_every_screen_fits_1366x768_at_125_percent(qtbot, demo_db, db_path, ui_settings):
+    """At 125% a 1366x768 laptop leaves about 1093x545 logical pixels for the window
+    (taskbar and title bar taken off): no screen may need more."""
+    from imp_desktop.services.activities import list_activities
+    from imp_desktop.ui.screens import SCREENS
+
+    window = MainWindow(str(db_path), open_database, ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    needed = {}
+    def need():
+        qtbot.wait(10)     # let the layouts settle
+        return window.minimumSizeHint().expandedTo(window.minimumSize())
+
+    for entry in SCREENS:
+        window.show_screen(entry.key)
+        needed[entry.key] = need()
+    activities = window.show_screen("kegiatan")
+    # The activity with the longest attendance summary (scores kept, many invited).
+    from imp_desktop.services.activities import get_activity
+
+    scored = [a for a in list_activities() if get_activity(a.id).scores_enabled]
+    activities.open_activity(max(scored, key=lambda a: a.invited).id)
+    for index in range(activities.editor.tabs.count()):
+        activities.editor.tabs.setCurrentIndex(index)
+        needed[f"activity editor, tab {index}"] = need()
+    too_big = {key: size.toTuple() for key, size in needed.items()
+               if size.width() > 1093 or size.height() > 545}
+    assert not too_big

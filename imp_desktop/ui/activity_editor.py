@@ -169,6 +169,7 @@ class ActivityEditor(QWidget):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("attendanceCounts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.counts_label.setWordWrap(True)   # a long summary wraps instead of widening the window
         self.duplicate_button = QPushButton()
         self.print_button = QPushButton()
         self.print_button.setObjectName("printButton")
@@ -298,6 +299,7 @@ class ActivityEditor(QWidget):
             edit = QPlainTextEdit()
             edit.setObjectName(f"section_{name}")
             edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(44)   # five of them still fit at 125% on 1366x768
             edit.textChanged.connect(self._mark_dirty)
             self.texts[name] = edit
             layout.addWidget(self._label(f"activity.field.{name}"))

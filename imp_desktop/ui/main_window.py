@@ -40,7 +40,8 @@ class MainWindow(QMainWindow):
         self._open_database = open_database
         self.db_path = db_path
         self.screens: dict[str, QWidget] = {}
-        self.setMinimumSize(QSize(960, 600))
+        # 1366x768 at 125% leaves about 1093x545 logical pixels inside a window.
+        self.setMinimumSize(QSize(960, 520))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
