@@ -266,5 +266,6 @@ class UnitPanel(QWidget):
                                               tr("cadre.column.name"),
                                               tr("cadre.column.phone")])
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(UNIT_COLUMNS) - 1)
-        self.fill_filters()
+        if self.desa_box.count():   # filled when the tab is first shown (refresh)
+            self.fill_filters()
         self._show_unit()

@@ -363,7 +363,8 @@ class CadreListPanel(QWidget):
         self.add_button.setToolTip("Ctrl+N")
         self.search.setToolTip(tr("cadre.search.tooltip"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
-        self.fill_filters()
+        if self._loaded:            # before that, reload() fills the filters
+            self.fill_filters()
         self._show_count(self.model.rowCount())
         self._update_buttons()
 
