@@ -142,3 +142,52 @@ def test_empty_listing_still_renders():
 def test_english_report():
     text = pdf_text(render_cadre_list(_listing(), ReportSettings(lang="en")))
     assert "LIST OF IMP CADRES" in text and "Page 1 of 1" in text
+
+
+def test_absurdly_long_fields_are_cut_never_fatal():
+    from imp_desktop.reports import (
+        render_activity_report,
+        render_assessment_sheet,
+        render_attendance,
+        render_role_recap,
+    )
+    from imp_desktop.reports.model import (
+        ActivityReport,
+        AssessmentIndicator,
+        AssessmentRole,
+        AssessmentSheet,
+        AttendanceSheet,
+        ClassCount,
+        Participant,
+        Photo,
+        RoleRecap,
+        RoleRecapRow,
+        UnmetLine,
+    )
+
+    huge = "kata " * 3000
+    sig = Signatory(huge, huge, huge)
+    settings = ReportSettings(letterhead=Letterhead(lines=[huge] * 4, address=huge))
+    recap = RoleRecap(scope=huge, period=huge, role_names=[huge] * 6,
+                      by_level=[ClassCount(huge)], rows=[RoleRecapRow(huge, huge, huge)],
+                      unmet=[UnmetLine(1, huge, 1, 2)], rule_note=huge, officer=sig)
+    documents = [
+        render_activity_report(ActivityReport(
+            title=huge, date=dt.date(2026, 1, 1), venue=huge, desa_name=huge, background=huge,
+            participants=[Participant(huge, huge, None, "hadir", official=True)],
+            photos=[Photo(b"", huge)], village_head=sig, officer=sig, speakers=huge,
+            agenda=huge + "\n" + huge, number=huge, role_recap=recap), settings),
+        render_cadre_list(_listing(groups=[CadreGroup(huge, huge, huge, [
+            CadreRow(huge, nik=huge, address=huge, position=huge, phone=huge)])],
+            scope=huge, officer=sig), settings),
+        render_attendance(AttendanceSheet(title=huge, venue=huge, blank=True, officer=sig,
+                                          participants=[Participant(huge, huge)],
+                                          place_name=huge), settings),
+        render_role_recap(recap, settings),
+        render_assessment_sheet(AssessmentSheet(
+            unit_name=huge, level=huge, date=dt.date(2026, 1, 1), classification=huge,
+            roles=[AssessmentRole(1, huge, [AssessmentIndicator(huge, True, huge, huge)])],
+            assessor=sig, unit_head=sig, place_name=huge), settings),
+    ]
+    for data in documents:
+        assert "kata kata" in pdf_text(data)

@@ -32,6 +32,7 @@ from imp_desktop.reports.base import (
     HEADER_FILL,
     DocumentInfo,
     build_pdf,
+    clip,
     content_width,
     esc,
     grid_table,
@@ -153,7 +154,7 @@ def _participation(report: ActivityReport, width: float, lang: str) -> list[Flow
     if officials:
         flow.append(para(tr("report.act.officials", lang), s.indented))
         for index, person in enumerate(officials, 1):
-            text = person.name + (f" ({person.role})" if person.role else "")
+            text = clip(person.name) + (f" ({clip(person.role)})" if person.role else "")
             flow.append(Paragraph(esc(text), s.bullet, bulletText=f"{index}."))
     return flow
 
@@ -232,7 +233,7 @@ def _photo_grid(photos: list[Photo], width: float, lang: str) -> Table:
         image = _photo_image(photo.image, column - 4 * mm, max_height)
         caption = tr("report.act.photo", lang, number=number)
         if photo.caption.strip():
-            caption += ": " + photo.caption.strip()
+            caption += ": " + clip(photo.caption.strip())
         content = [image if image is not None else
                    para(tr("report.act.photo_broken", lang), s.caption),
                    Spacer(1, 1.5 * mm), para(caption, s.caption)]
@@ -285,7 +286,7 @@ def render_activity_report(report: ActivityReport, settings: ReportSettings) -> 
         tr("report.kecamatan_line", lang, name=report.kecamatan_name)
         if report.kecamatan_name else "") if part)
     story += [para(tr("report.act.title", lang), s.title)]
-    subtitle = [report.title.upper(), place_line.upper()]
+    subtitle = [clip(report.title).upper(), clip(place_line).upper()]
     story += title_block("\n".join(line for line in subtitle if line),
                          [format_date(report.date, weekday=True, lang=lang),
                           tr("report.act.number", lang, number=report.number)

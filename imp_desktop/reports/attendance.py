@@ -17,6 +17,7 @@ from imp_desktop.reports.base import (
     DocumentInfo,
     build_pdf,
     content_width,
+    clip,
     esc,
     info_table,
     letterhead_flowables,
@@ -77,8 +78,8 @@ def attendance_table(participants: list[Participant], width: float, lang: str, *
         number = index + 1
         person = participants[index] if index < len(participants) else None
         row = [para(str(number), s.cell_right),
-               para(person.name if person else "", s.cell),
-               para(person.role if person else "", s.cell)]
+               para(clip(person.name) if person else "", s.cell),
+               para(clip(person.role) if person else "", s.cell)]
         if with_status:
             row.append(para(status_text(person.status if person else None, lang),
                             s.cell_center))

@@ -152,6 +152,16 @@ def esc(text) -> str:
     return text.replace("\n", "<br/>")
 
 
+LINE_LIMIT = 300      # a name, title or table cell longer than this is cut with "…"
+
+
+def clip(text, limit: int = LINE_LIMIT) -> str:
+    """One-line user text kept to a length that fits a cell or a signature block:
+    a table row or a signature cannot be split across pages."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def para(text, style: ParagraphStyle, markup: bool = False) -> Paragraph:
     """A paragraph of user text (escaped) or of our own markup (``markup=True``)."""
     return Paragraph(text if markup else esc(text), style)
@@ -239,16 +249,18 @@ def letterhead_flowables(letterhead: Letterhead | None, width: float) -> list[Fl
         return []
     s = styles()
     lines = [line for line in letterhead.lines if line and line.strip()][:4]
+    logo = _logo(letterhead.logo)
+    side = 24 * mm if logo is not None else 0
+    text_width = width - 2 * side
     texts: list[Flowable] = []
     for index, line in enumerate(lines):
         style = s.kop_big if index == len(lines) - 1 and len(lines) > 1 else s.kop
-        texts.append(para(line.upper(), style))
+        line = clip(line, 150).upper()
+        texts.append(para(line, _fitted(line, style, text_width)))
     if letterhead.address.strip():
-        texts.append(para(letterhead.address, s.kop_small))
-    logo = _logo(letterhead.logo)
+        texts.append(para(clip(letterhead.address), s.kop_small))
     if logo is not None:
-        side = 24 * mm
-        table = Table([[logo, texts, ""]], colWidths=[side, width - 2 * side, side])
+        table = Table([[logo, texts, ""]], colWidths=[side, text_width, side])
     else:
         table = Table([[texts]], colWidths=[width])
     table.setStyle(TableStyle([
@@ -261,6 +273,16 @@ def letterhead_flowables(letterhead: Letterhead | None, width: float) -> list[Fl
         result.append(DoubleRule(width))
     result.append(Spacer(1, 5 * mm))
     return result
+
+
+def _fitted(text: str, style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """The style made smaller (down to 8 pt) so a kop line stays on one line."""
+    natural = pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
+    if natural <= width - 2:
+        return style
+    size = max(8.0, style.fontSize * (width - 2) / natural)
+    return ParagraphStyle(f"{style.name}_fit", parent=style, fontSize=size,
+                          leading=max(size * 1.25, 10))
 
 
 def _logo(data: bytes | None) -> Image | None:
@@ -294,8 +316,8 @@ class DoubleRule(Flowable):
 
 def title_block(title: str, subtitle_lines: list[str] = ()) -> list[Flowable]:
     s = styles()
-    result: list[Flowable] = [para(title.upper(), s.title)]
-    subtitle = "<br/>".join(esc(line) for line in subtitle_lines if line)
+    result: list[Flowable] = [para(clip(title, 2 * LINE_LIMIT).upper(), s.title)]
+    subtitle = "<br/>".join(esc(clip(line)) for line in subtitle_lines if line)
     if subtitle:
         result.append(para(subtitle, s.subtitle, markup=True))
     else:
@@ -307,7 +329,7 @@ def info_table(rows: list[tuple[str, str]], width: float) -> Table:
     """``Label : value`` lines under a title (kegiatan, hari/tanggal, tempat)."""
     s = styles()
     label_width = 38 * mm
-    data = [[para(label, s.meta), para(":", s.meta), para(value, s.meta)]
+    data = [[para(label, s.meta), para(":", s.meta), para(clip(value), s.meta)]
             for label, value in rows if value]
     table = Table(data, colWidths=[label_width, 4 * mm, width - label_width - 4 * mm])
     table.setStyle(TableStyle([
@@ -325,8 +347,8 @@ def grid_table(header: list[str], rows: list[list], widths: list[float], *,
     strings become escaped Paragraphs so long text wraps inside its column."""
     s = styles()
     head = header_data or [[para(text, s.cell_head) for text in header]]
-    body = [[para(cell, s.cell) if isinstance(cell, str) else cell for cell in row]
-            for row in rows]
+    body = [[para(clip(cell, 2 * LINE_LIMIT), s.cell) if isinstance(cell, str) else cell
+             for cell in row] for row in rows]
     table = Table(head + body, colWidths=widths, repeatRows=header_rows, splitInRow=1)
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, 8.5),
@@ -355,10 +377,10 @@ def signature_blocks(left: Signatory | None, right: Signatory | None, width: flo
     def column(sig: Signatory | None, heading: list[str]) -> list[list]:
         if sig is None:
             return [[""], [""], [""], [""], [""]]
-        head = "<br/>".join(esc(line) for line in heading if line)
-        name = f"<u>{esc(sig.name)}</u>" if sig.name.strip() else "(" + "." * 45 + ")"
-        nip = tr("report.nip", lang, nip=format_nip(sig.nip)) if sig.nip else ""
-        return [[para(head, s.sign, markup=True)], [para(sig.title, s.sign)], [""],
+        head = "<br/>".join(esc(clip(line, 120)) for line in heading if line)
+        name = f"<u>{esc(clip(sig.name, 120))}</u>" if sig.name.strip() else "(" + "." * 45 + ")"
+        nip = tr("report.nip", lang, nip=clip(format_nip(sig.nip), 60)) if sig.nip else ""
+        return [[para(head, s.sign, markup=True)], [para(clip(sig.title, 120), s.sign)], [""],
                 [para(name, s.sign_name, markup=True)], [para(nip, s.sign)]]
 
     left_col, right_col = column(left, list(left_heading)), column(right, list(right_heading))

@@ -10,6 +10,7 @@ from imp_desktop.reports.base import (
     DocumentInfo,
     HEADER_FILL,
     build_pdf,
+    clip,
     content_width,
     grid_table,
     letterhead_flowables,
@@ -60,11 +61,11 @@ def render_cadre_list(listing: CadreListing, settings: ReportSettings) -> bytes:
     rows, extra = [], []
     number = 0
     for group in listing.groups:
-        label = group.unit_name
+        label = clip(group.unit_name)
         if group.level and group.level not in group.unit_name:
-            label = f"{group.level}: {label}"
+            label = f"{clip(group.level, 60)}: {label}"
         if group.sk_number:
-            label += " · " + tr("report.cadres.sk", lang, number=group.sk_number)
+            label += " · " + tr("report.cadres.sk", lang, number=clip(group.sk_number, 60))
         label += " · " + tr("report.cadres.count", lang, count=format_number(len(group.rows)))
         row_index = len(rows) + 1   # the header is row 0
         rows.append([para(label, s.cell_bold)] + [""] * (len(_COLUMNS) - 1))
@@ -78,9 +79,10 @@ def render_cadre_list(listing: CadreListing, settings: ReportSettings) -> bytes:
             number += 1
             birth = ", ".join(part for part in (cadre.birth_place or "",
                                                 format_short_date(cadre.birth_date)) if part)
-            name = cadre.name if cadre.active else f"{cadre.name} ({tr('report.inactive', lang)})"
+            name = clip(cadre.name) if cadre.active else \
+                f"{clip(cadre.name)} ({tr('report.inactive', lang)})"
             rows.append([para(str(number), s.cell_right), name,
-                         cadre.nik if listing.full_nik else mask_nik(cadre.nik),
+                         clip(cadre.nik if listing.full_nik else mask_nik(cadre.nik), 40),
                          para(cadre.sex or "", s.cell_center), birth, cadre.position,
                          cadre.address, cadre.education or "", cadre.phone or ""])
     if rows:

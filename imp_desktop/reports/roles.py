@@ -11,6 +11,7 @@ from imp_desktop.reports.base import (
     HEADER_FILL,
     DocumentInfo,
     build_pdf,
+    clip,
     content_width,
     grid_table,
     info_table,
@@ -95,7 +96,7 @@ def _count_table(title: str, counts: list[ClassCount], total: ClassCount | None,
               tr("report.roles.not_assessed", lang)]
     rows = []
     for count in counts + ([total] if total else []):
-        rows.append([count.label] + [para(format_number(v), s.cell_right) for v in (
+        rows.append([clip(count.label)] + [para(format_number(v), s.cell_right) for v in (
             count.total, count.dasar, count.berkembang, count.mandiri, count.not_assessed)])
     number = 26 * mm
     extra = [("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL)] if total else []
@@ -126,7 +127,7 @@ def render_role_recap(recap: RoleRecap, settings: ReportSettings) -> bytes:
         nonlocal number
         number += 1
         story.append(CondPageBreak(35 * mm))
-        story.append(para(f"{number}. {tr(key, lang)}", loose_heading))
+        story.append(para(f"{number}. {tr(key, lang)}", loose_heading))  # our own words
 
     if recap.by_level:
         heading("report.roles.h.by_level")
@@ -217,7 +218,7 @@ def render_assessment_sheet(sheet: AssessmentSheet, settings: ReportSettings) ->
                   tr("report.sheet.yes", lang), tr("report.sheet.no", lang),
                   tr("report.sheet.remark", lang)]
         table = grid_table(header, rows, [10 * mm, text_width, 13 * mm, 13 * mm, 45 * mm])
-        block: list[Flowable] = [para(f"{role.number}. {role.name}", s.heading), table]
+        block: list[Flowable] = [para(f"{role.number}. {clip(role.name)}", s.heading), table]
         if not sheet.blank and role.score is not None:
             verdict = tr("report.sheet.role_fulfilled" if role.fulfilled
                          else "report.sheet.role_not_fulfilled", lang)
@@ -237,7 +238,8 @@ def render_assessment_sheet(sheet: AssessmentSheet, settings: ReportSettings) ->
         story.append(Spacer(1, 3 * mm))
         story.append(para(tr("report.sheet.result", lang,
                              fulfilled=sheet.roles_fulfilled if sheet.roles_fulfilled is not None
-                             else "–", classification=sheet.classification), s.heading))
+                             else "–", classification=clip(sheet.classification, 60)),
+                          s.heading))
     elif sheet.blank:
         story.append(Spacer(1, 3 * mm))
         story.append(para(tr("report.sheet.result_blank", lang), s.body_left))
