@@ -58,6 +58,10 @@ def noisy(rows, db=None):
 regions.upsert_regions = noisy
 regions.import_region_file(sys.argv[2])
 print("done", flush=True)
+# On an idle machine the import may finish before the kill: wait for it, so
+# the kill still lands (after the commit: the "all" case).
+import time
+time.sleep(60)
 """
 
 
