@@ -118,15 +118,21 @@ class RoleSettingsPage(QWidget):
         self.save_rule_button.setObjectName("saveRule")
         self.save_rule_button.clicked.connect(self.save_rule)
         self.rule_form = QFormLayout()
+        # Labels go above their fields when the page is narrow (125% scaling).
+        self.rule_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.rule_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.threshold_label, self.berkembang_label, self.mandiri_label, self.rule_note_label = (
             QLabel(), QLabel(), QLabel(), QLabel())
         self.rule_form.addRow(self.threshold_label, self.threshold)
         self.rule_form.addRow(self.berkembang_label, self.berkembang)
         self.rule_form.addRow(self.mandiri_label, self.mandiri)
-        self.rule_form.addRow(self.rule_note_label, self.rule_note)
         self.rule_box = QGroupBox()
         rule_layout = QVBoxLayout(self.rule_box)
         rule_layout.addLayout(self.rule_form)
+        note_row = QHBoxLayout()       # outside the form: the field gets the full width
+        note_row.addWidget(self.rule_note_label)
+        note_row.addWidget(self.rule_note, 1)
+        rule_layout.addLayout(note_row)
         rule_layout.addWidget(self.rule_preview)
         rule_layout.addWidget(self.save_rule_button, 0, Qt.AlignmentFlag.AlignRight)
 
@@ -164,8 +170,8 @@ class RoleSettingsPage(QWidget):
         right.addWidget(self.rule_box)
         right.addWidget(self.versions_box, 1)
         layout = QHBoxLayout(self)
-        layout.addWidget(self.catalogue_box, 3)
-        layout.addLayout(right, 2)
+        layout.addWidget(self.catalogue_box, 5)
+        layout.addLayout(right, 3)
 
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self.tree, activated=self.add_indicator)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.tree, activated=self.remove_indicator)
