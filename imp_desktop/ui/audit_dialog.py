@@ -6,7 +6,7 @@ call ``load(record_uuid)``.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,40 +19,25 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop.i18n import tr
+from imp_desktop.ui.list_model import RowListModel
 
 
-class AuditTrailModel(QAbstractTableModel):
+class AuditTrailModel(RowListModel):
     COLUMNS = ("audit.col.when", "audit.col.officer", "audit.col.action", "audit.col.field",
                "audit.col.old", "audit.col.new")
     ATTRIBUTES = ("when", "officer", "action", "field", "old", "new")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.lines = []
-
     def load(self, record_uuid: str | None) -> None:
         from imp_desktop.services.audit import record_history
 
-        self.beginResetModel()
-        self.lines = record_history(record_uuid) if record_uuid else []
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
+        self.set_rows(record_history(record_uuid) if record_uuid else [])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+        line = self.row_at(index)
+        if line is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return getattr(self.lines[index.row()], self.ATTRIBUTES[index.column()])
+            return getattr(line, self.ATTRIBUTES[index.column()])
         return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -30,6 +30,7 @@ from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import tr
+from imp_desktop.ui.list_model import RowListModel
 from imp_desktop.ui.tasks import task_runner
 
 BACKUP_FILTER = "IMP Desktop (*.zip);;*"
@@ -105,40 +106,24 @@ def _restored_text(result) -> str:
     return tr("backup.restored_new", when=result.restored.label)
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(RowListModel):
     """The automatic and safety backups next to the open database."""
 
     COLUMNS = ("backup.col.when", "backup.col.kind", "backup.col.size", "backup.col.photos")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows = []
-
     def reload(self) -> None:
         from imp_desktop.services.backup import list_backups
 
-        self.beginResetModel()
         try:
-            self.rows = list_backups()
+            rows = list_backups()
         except UserError:
-            self.rows = []
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
+            rows = []
+        self.set_rows(rows)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        info = self.row_at(index)
+        if info is None:
             return None
-        info = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == 0:
