@@ -5,6 +5,10 @@
   screen shows (30 rows, every column), as the table paints them.
 * ``cadre_search_raw_sql_100k``: the same searches as one bare SQL query.
 * ``import_xlsx_10k``: reading, checking and writing a 10,000-row XLSX.
+* ``cadre_save_100k``: saving one cadre through the service (a new phone and
+  unit), with its audit entries, as the cadre dialog does.
+* ``cadre_merge_100k``: merging one duplicate into another (re-pointing its
+  attendance, audit entries for both and for every record moved).
 """
 from __future__ import annotations
 
@@ -88,13 +92,43 @@ def _import_xlsx(ctx, rows: int) -> list[float]:
     return times
 
 
+def _save_and_merge(ctx, db) -> tuple[list[float], list[float]]:
+    from imp_desktop.data.db import close_database, open_database
+    from imp_desktop.data.models import Cadre, Participant, Unit
+    from imp_desktop.services.cadre_duplicates import merge_cadres
+    from imp_desktop.services.cadres import load_cadre, save_cadre
+
+    target = ctx.workdir / "save-100k.sqlite"
+    shutil.copy(db, target)
+    open_database(target)
+    runs = 20 if ctx.quick else 50
+    invited = Participant.select(Participant.cadre).where(Participant.cadre.is_null(False))
+    ids = [i for (i,) in Cadre.select(Cadre.id).where(Cadre.id.in_(invited))
+           .order_by(Cadre.id).limit(3 * runs).tuples()]
+    units = [i for (i,) in Unit.select(Unit.id).order_by(Unit.id).tuples()]
+    save_times = []
+    for n, cadre_id in enumerate(ids[:runs]):
+        data = load_cadre(cadre_id)
+        data.phone, data.unit_id = f"0812{n:08d}", units[n % len(units)]
+        save_times += ctx.measure(lambda: save_cadre(data, cadre_id), 1)
+    merge_times = []
+    for n in range(runs):
+        keep, other = ids[runs + 2 * n], ids[runs + 2 * n + 1]
+        merge_times += ctx.measure(lambda: merge_cadres(keep, other), 1)
+    close_database()
+    return save_times, merge_times
+
+
 def run(ctx) -> list[dict]:
     cadres = ctx.size(100_000, 20_000)
     db = ctx.demo_db(cadres)
     model_times = _search_through_model(ctx, db)
+    save_times, merge_times = _save_and_merge(ctx, db)
     return [
         ctx.result("cadre_search_100k", model_times, "s", 0.1),
         ctx.result("cadre_search_100k_slowest_keystroke", [max(model_times)], "s", 0.1),
         ctx.result("cadre_search_raw_sql_100k", _search_raw_sql(ctx, db), "s"),
+        ctx.result("cadre_save_100k", save_times, "s", 0.1),
+        ctx.result("cadre_merge_100k", merge_times, "s", 0.1),
         ctx.result("import_xlsx_10k", _import_xlsx(ctx, ctx.size(10_000, 2_000)), "s", 10),
     ]

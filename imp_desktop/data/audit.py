@@ -1,21 +1,29 @@
-"""The audit trail: every save of a record writes who changed which field,
+"""The audit trail: every change of a record writes who changed which field,
 when, from what to what.
 
 Registered as a save hook of ``BaseModel`` when this module is imported (the
-database module imports it), so every table of ``ALL_MODELS`` is covered
-without each service doing anything. Bulk inserts and ``Model.update()``
-queries bypass ``save()`` and are not recorded; merges write their own
-entries. "Who" is the officer profile of this installation.
+database module imports it), so every ``save()`` of a table in ``ALL_MODELS``
+is covered without each service doing anything. Writes that do not go through
+``save()`` use the functions below instead of bare peewee queries:
+
+* ``audited_update(model, values, where)`` instead of ``model.update(...)``;
+* ``audited_delete(model, where)`` instead of ``model.delete()``;
+* ``audited_insert(model, rows)`` instead of a bulk insert.
+
+Each reads the affected rows in one query, writes, bumps ``updated_at`` and
+writes the entries in one bulk insert. Merges of hand-over packages write
+their own ("merge") entries. "Who" is the officer profile of this installation.
 """
 from __future__ import annotations
 
+from peewee import Model
+
 from imp_desktop.data import models
-from imp_desktop.data.models import AuditEntry, utc_now
+from imp_desktop.data.models import AuditEntry, database, utc_now
 from imp_desktop.data.sync import (
     DERIVED_FIELDS,
     META_FIELDS,
     UNAUDITED_TABLES,
-    UuidMap,
     bulk_insert,
     dumps,
     installation_id,
@@ -25,28 +33,79 @@ from imp_desktop.data.sync import (
     table_of,
 )
 
+# Rows per ``IN (...)`` list: well under SQLite's limit of bound parameters.
+_CHUNK = 500
 
-def _value(field, raw, uuids: UuidMap):
-    if is_id_reference(field):
-        return uuids.uuid_of(field.rel_model, raw)
-    return plain(raw)
+Change = tuple[str, object, object]   # (field name, old, new)
 
 
-def changes_between(record, before: dict | None) -> list[tuple[str, object, object]]:
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _uuid_lookup(wanted: dict) -> dict:
+    """{(model, local id): uuid} for the given {model: {ids}}: one query per
+    referenced table (per 500 ids), only the rows asked for."""
+    found = {}
+    for model, ids in wanted.items():
+        ids = sorted(i for i in ids if i is not None)
+        for chunk in _chunks(ids):
+            query = model.select(model.id, model.uuid).where(model.id.in_(chunk)).tuples()
+            found.update(((model, i), u) for i, u in query)
+    return found
+
+
+def _id_of(value):
+    """A foreign key value as the local id (a model instance gives its id)."""
+    return value.id if isinstance(value, Model) else value
+
+
+class _References:
+    """Collects the foreign-key ids a batch of changes mentions, then turns
+    them into uuids with ``_uuid_lookup`` (instead of loading whole tables)."""
+
+    def __init__(self):
+        self.wanted: dict = {}
+        self.found: dict = {}
+
+    def want(self, field, raw) -> None:
+        if raw is not None and is_id_reference(field):
+            self.wanted.setdefault(field.rel_model, set()).add(_id_of(raw))
+
+    def resolve(self) -> None:
+        self.found = _uuid_lookup(self.wanted)
+
+    def value(self, field, raw):
+        if is_id_reference(field):
+            return None if raw is None else self.found.get((field.rel_model, _id_of(raw)))
+        return plain(raw)
+
+
+def _content_fields(model) -> list:
+    return [f for f in model._meta.sorted_fields
+            if f.name not in META_FIELDS and f.name not in DERIVED_FIELDS]
+
+
+def changes_between(record, before: dict | None) -> list[Change]:
     """(field, old, new) for every content field whose value differs."""
-    uuids = UuidMap()
-    result = []
-    for field in record._meta.sorted_fields:
-        if field.name in META_FIELDS or field.name in DERIVED_FIELDS:
-            continue
-        new = _value(field, record.__data__.get(field.name), uuids)
-        old = _value(field, (before or {}).get(field.name), uuids) if before else None
+    fields = _content_fields(type(record))
+    refs = _References()
+    pairs = []
+    for field in fields:
+        new = record.__data__.get(field.name)
+        old = (before or {}).get(field.name)
         if before is None:
-            if new not in (None, ""):
-                result.append((field.name, None, new))
-        elif _normal(old, field) != _normal(new, field):
-            result.append((field.name, old, new))
-    return result
+            if new in (None, ""):
+                continue
+        elif _normal(old, field) == _normal(new, field):
+            continue
+        refs.want(field, new)
+        refs.want(field, old)
+        pairs.append((field, old, new))
+    refs.resolve()
+    return [(field.name, None if before is None else refs.value(field, old),
+             refs.value(field, new)) for field, old, new in pairs]
 
 
 def _normal(value, field):
@@ -59,21 +118,128 @@ def _normal(value, field):
         return value
 
 
-def write_entries(table: str, record_uuid: str, action: str,
-                  changes: list[tuple[str, object, object]], officer: str | None = None) -> None:
-    changes = [c for c in changes if c[0] not in DERIVED_FIELDS]
-    if not changes and action != "delete":
-        return
+def _entry_rows(table: str, items: list[tuple[str, str, list[Change]]],
+                officer: str | None) -> list[dict]:
     who = officer_name() if officer is None else officer
     where = installation_id()
     now = utc_now()
-    rows = [{"uuid": models.new_uuid(), "created_at": now, "updated_at": now,
-             "record_table": table, "record_uuid": record_uuid, "action": action,
-             "field": name, "old_value": None if old is None else dumps(old),
-             "new_value": None if new is None else dumps(new),
-             "officer": who, "installation": where, "at": now}
-            for name, old, new in (changes or [(None, None, None)])]
-    bulk_insert(AuditEntry, rows)
+    rows = []
+    for record_uuid, action, changes in items:
+        changes = [c for c in changes if c[0] not in DERIVED_FIELDS]
+        if not changes and action != "delete":
+            continue
+        rows += [{"uuid": models.new_uuid(), "created_at": now, "updated_at": now,
+                  "record_table": table, "record_uuid": record_uuid, "action": action,
+                  "field": name, "old_value": None if old is None else dumps(old),
+                  "new_value": None if new is None else dumps(new),
+                  "officer": who, "installation": where, "at": now}
+                 for name, old, new in (changes or [(None, None, None)])]
+    return rows
+
+
+def write_entries(table: str, record_uuid: str, action: str,
+                  changes: list[Change], officer: str | None = None) -> None:
+    """The entries of one record's change (a "delete" has one without a field)."""
+    bulk_insert(AuditEntry, _entry_rows(table, [(record_uuid, action, changes)], officer))
+
+
+def write_many(table: str, items: list[tuple[str, str, list[Change]]],
+               officer: str | None = None) -> None:
+    """Entries of many records, ``(uuid, action, changes)`` each, in one insert."""
+    bulk_insert(AuditEntry, _entry_rows(table, items, officer))
+
+
+def _audited(model) -> bool:
+    return table_of(model) not in UNAUDITED_TABLES
+
+
+def _as_fields(model, values: dict) -> dict:
+    """{field: value} from a dict keyed by fields or field names."""
+    result = {}
+    for key, value in values.items():
+        field = model._meta.fields[key] if isinstance(key, str) else key
+        if field.name in META_FIELDS:
+            raise ValueError(f"{field.name} is kept by the audit trail itself")
+        result[field] = _id_of(value)
+    return result
+
+
+def audited_update(model, values: dict, where) -> int:
+    """``model.update(values).where(where)`` with the audit trail: only the rows
+    whose values really change are written (their ``updated_at`` bumped), each
+    change recorded as an "update" entry. ``values`` holds plain values (no
+    expressions such as ``field + 1``). Returns the number of rows changed."""
+    values = _as_fields(model, values)
+    fields = list(values)
+    with database.atomic():
+        rows = list(model.select(model.id, model.uuid, *fields).where(where).tuples())
+        refs = _References()
+        changed = []
+        for record_id, record_uuid, *old_values in rows:
+            diffs = [(field, old, values[field]) for field, old in zip(fields, old_values)
+                     if _normal(old, field) != _normal(values[field], field)]
+            if diffs:
+                changed.append((record_id, record_uuid, diffs))
+                for field, old, new in diffs:
+                    refs.want(field, old)
+                    refs.want(field, new)
+        if not changed:
+            return 0
+        now = utc_now()
+        for chunk in _chunks([record_id for record_id, _, _ in changed]):
+            model.update({**values, model.updated_at: now}).where(
+                model.id.in_(chunk)).execute()
+        if _audited(model):
+            refs.resolve()
+            write_many(table_of(model), [
+                (record_uuid, "update",
+                 [(f.name, refs.value(f, old), refs.value(f, new)) for f, old, new in diffs])
+                for _, record_uuid, diffs in changed])
+    return len(changed)
+
+
+def audited_delete(model, where) -> int:
+    """``model.delete().where(where)`` with a "delete" entry per record removed.
+    Returns the number of rows deleted."""
+    with database.atomic():
+        rows = list(model.select(model.id, model.uuid).where(where).tuples())
+        if not rows:
+            return 0
+        for chunk in _chunks([record_id for record_id, _ in rows]):
+            model.delete().where(model.id.in_(chunk)).execute()
+        if _audited(model):
+            write_many(table_of(model), [(record_uuid, "delete", []) for _, record_uuid in rows])
+    return len(rows)
+
+
+def audited_insert(model, rows: list[dict], source: str | None = None) -> None:
+    """Insert many new records (dicts keyed by field name, each with its own
+    ``uuid``; timestamps are filled in) in one prepared statement, with "create"
+    entries: one per field set, as ``save()`` writes them, or, when ``source``
+    names where the records came from (an imported file), one per record
+    saying so (the values themselves are the record's own)."""
+    if not rows:
+        return
+    now = utc_now()
+    rows = [{**row, "created_at": now, "updated_at": now} for row in rows]
+    with database.atomic():
+        bulk_insert(model, rows)
+        if not _audited(model):
+            return
+        if source is not None:
+            write_many(table_of(model), [(row["uuid"], "create", [("imported_from", None, source)])
+                                         for row in rows])
+            return
+        fields = [f for f in _content_fields(model) if f.name in rows[0]]
+        refs = _References()
+        for row in rows:
+            for field in fields:
+                refs.want(field, row[field.name])
+        refs.resolve()
+        write_many(table_of(model), [
+            (row["uuid"], "create", [(f.name, None, refs.value(f, row[f.name])) for f in fields
+                                     if row[f.name] not in (None, "")])
+            for row in rows])
 
 
 def _after_save(record, created: bool, before: dict | None) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from peewee import JOIN, Case, fn
 
+from imp_desktop.data.audit import audited_delete, audited_insert, audited_update
 from imp_desktop.data.models import (
     ATTENDANCE_STATUSES,
     LEVELS,
@@ -28,7 +29,6 @@ from imp_desktop.data.models import (
     Unit,
     database,
     new_uuid,
-    utc_now,
 )
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_time
@@ -319,7 +319,7 @@ def save_activity_type(name: str, type_id: int | None = None) -> int:
 
 def set_activity_type_active(type_id: int, active: bool) -> None:
     with database.atomic():
-        ActivityType.update(active=active).where(ActivityType.id == type_id).execute()
+        audited_update(ActivityType, {ActivityType.active: active}, ActivityType.id == type_id)
 
 
 def move_activity_type(type_id: int, step: int) -> None:
@@ -331,7 +331,8 @@ def move_activity_type(type_id: int, step: int) -> None:
         target = max(0, min(len(order) - 1, index + step))
         order.insert(target, order.pop(index))
         for position, ident in enumerate(order):
-            ActivityType.update(sort_order=position).where(ActivityType.id == ident).execute()
+            audited_update(ActivityType, {ActivityType.sort_order: position},
+                           ActivityType.id == ident)
 
 
 def delete_activity_type(type_id: int) -> None:
@@ -339,7 +340,7 @@ def delete_activity_type(type_id: int) -> None:
     if Activity.select().where(Activity.activity_type == type_id).exists():
         raise UserError(tr("activity.type.error.in_use"))
     with database.atomic():
-        ActivityType.delete().where(ActivityType.id == type_id).execute()
+        audited_delete(ActivityType, ActivityType.id == type_id)
 
 
 # --- reading -----------------------------------------------------------------
@@ -699,9 +700,8 @@ def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
     keep = {row.id for row in rows if row.id in existing}
     gone = [ident for ident in existing if ident not in keep]
     for start in range(0, len(gone), 500):
-        Participant.delete().where(Participant.id.in_(gone[start:start + 500])).execute()
-    new: list[tuple] = []
-    now = utc_now()
+        audited_delete(Participant, Participant.id.in_(gone[start:start + 500]))
+    new: list[dict] = []
     for order, row in enumerate(rows):
         values = dict(cadre=row.cadre_id,
                       guest_name=None if row.cadre_id else clean_spaces(row.name),
@@ -710,19 +710,14 @@ def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
                       note=clean_spaces(row.note) or None, sort_order=order)
         record = existing.get(row.id)
         if record is None:
-            new.append((new_uuid(), now, now, activity_id, *values.values()))
+            new.append({"uuid": new_uuid(), "activity": activity_id, **values})
             continue
         for key, value in values.items():
             setattr(record, key if key != "cadre" else "cadre_id", value)
         if record.is_dirty():
             record.save()
-    if new:
-        # One prepared statement for every new row: inviting 300 people saves at once.
-        columns = ["uuid", "created_at", "updated_at", "activity_id", "cadre_id", "guest_name",
-                   "guest_position", "status", "pre_score", "post_score", "note", "sort_order"]
-        sql = (f'INSERT INTO "participant" ({", ".join(columns)}) '
-               f'VALUES ({", ".join([database.param] * len(columns))})')
-        database.cursor().executemany(sql, new)
+    # One prepared statement for every new row: inviting 300 people saves at once.
+    audited_insert(Participant, new)
 
 
 def _save_photos(activity_id: int, photos: list[PhotoInfo]) -> set[str]:
@@ -730,8 +725,7 @@ def _save_photos(activity_id: int, photos: list[PhotoInfo]) -> set[str]:
     existing = {p.id: p for p in ActivityPhoto.select().where(ActivityPhoto.activity == activity_id)}
     keep = {photo.id for photo in photos if photo.id in existing}
     removed = {existing[i].file_name for i in existing if i not in keep}
-    ActivityPhoto.delete().where(ActivityPhoto.id.in_([i for i in existing if i not in keep])
-                                 ).execute()
+    audited_delete(ActivityPhoto, ActivityPhoto.id.in_([i for i in existing if i not in keep]))
     for order, photo in enumerate(photos):
         record = existing.get(photo.id) or ActivityPhoto(activity=activity_id)
         record.file_name = photo.file_name
@@ -789,7 +783,7 @@ def duplicate_activity(activity_id: int, new_date: dt.date | None = None) -> int
                for row in source.participants]
     with database.atomic():
         new_id = save_activity(data, invited, [])
-        Activity.update(copied_from=activity_id).where(Activity.id == new_id).execute()
+        audited_update(Activity, {Activity.copied_from: activity_id}, Activity.id == new_id)
     return new_id
 
 
@@ -798,10 +792,10 @@ def delete_activity(activity_id: int) -> None:
     files = {p.file_name for p in ActivityPhoto.select(ActivityPhoto.file_name)
              .where(ActivityPhoto.activity == activity_id)}
     with database.atomic():
-        Participant.delete().where(Participant.activity == activity_id).execute()
-        ActivityPhoto.delete().where(ActivityPhoto.activity == activity_id).execute()
-        Activity.update(copied_from=None).where(Activity.copied_from == activity_id).execute()
-        Activity.delete().where(Activity.id == activity_id).execute()
+        audited_delete(Participant, Participant.activity == activity_id)
+        audited_delete(ActivityPhoto, ActivityPhoto.activity == activity_id)
+        audited_update(Activity, {Activity.copied_from: None}, Activity.copied_from == activity_id)
+        audited_delete(Activity, Activity.id == activity_id)
     if files:
         from imp_desktop.services.photos import remove_unreferenced
 

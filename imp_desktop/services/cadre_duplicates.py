@@ -14,6 +14,7 @@ import re
 
 from peewee import ForeignKeyField, IntegrityError
 
+from imp_desktop.data.audit import audited_update, write_entries
 from imp_desktop.data.models import ALL_MODELS, Cadre, database
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
@@ -103,8 +104,8 @@ def merge_cadres(keep_id: int, other_id: int, today: dt.date | None = None) -> d
         for field in cadre_references():
             model = field.model
             if model is Cadre and field.name == "merged_into":
-                rows = (Cadre.update(merged_into=keep_id)
-                        .where(Cadre.merged_into == other_id).execute())
+                rows = audited_update(Cadre, {Cadre.merged_into: keep_id},
+                                      Cadre.merged_into == other_id)
             else:
                 rows = _repoint(model, field, other_id, keep_id)
             if rows:
@@ -125,6 +126,9 @@ def merge_cadres(keep_id: int, other_id: int, today: dt.date | None = None) -> d
 
         refresh_search_text(keep)
         keep.save()
+        # The kept record's history says what was merged into it, even when
+        # it took no field from the other one.
+        write_entries("cadre", keep.uuid, "update", [("merged_from", None, other.uuid)])
         other.merged_into = keep_id
         other.active = False
         other.inactive_reason = tr("cadre.merge.reason", name=keep.name, id=keep_id)
@@ -144,15 +148,15 @@ def _repoint(model, field, old_id: int, new_id: int) -> int:
     """Move references in one statement; row by row when a unique rule objects."""
     try:
         with database.atomic():
-            return model.update({field: new_id}).where(field == old_id).execute()
+            return audited_update(model, {field: new_id}, field == old_id)
     except IntegrityError:
         pass
     moved = 0
     for (pk,) in model.select(model._meta.primary_key).where(field == old_id).tuples():
         try:
             with database.atomic():
-                moved += model.update({field: new_id}).where(
-                    model._meta.primary_key == pk).execute()
+                moved += audited_update(model, {field: new_id},
+                                        model._meta.primary_key == pk)
         except IntegrityError:
             continue
     return moved

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from imp_desktop.data.audit import audited_insert
 from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVELS, POSITIONS
 from imp_desktop.data.models import Cadre, Hamlet, Neighbourhood, Region, Unit, database, new_uuid
-from imp_desktop.data.models import utc_now
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
@@ -742,22 +742,22 @@ def _check_existing_niks(report: ImportReport) -> None:
 
 # --- writing ------------------------------------------------------------------------------------
 
-_COLUMNS = ["uuid", "created_at", "updated_at", "nik", "name", "sex", "birth_place",
-            "birth_date", "address", "rt", "rw", "desa_code", "hamlet_id", "neighbourhood_id",
-            "phone", "education", "occupation", "unit_id", "position", "sk_number", "sk_date",
-            "start_date", "active", "inactive_reason", "inactive_date", "search_text"]
+_FIELDS = ["uuid", "nik", "name", "sex", "birth_place", "birth_date", "address", "rt", "rw",
+           "desa", "hamlet", "neighbourhood", "phone", "education", "occupation", "unit",
+           "position", "sk_number", "sk_date", "start_date", "active", "inactive_reason",
+           "inactive_date", "search_text"]
 
 
 def write_import(report: ImportReport, progress: Callable[[int, int], None] | None = None) -> int:
-    """Write every row of a clean report in one transaction; returns the count."""
+    """Write every row of a clean report in one transaction; returns the count.
+
+    Each new cadre gets one "create" entry in the audit trail naming the file
+    it was imported from (its values are the record's own).
+    """
     if report.errors or not report.rows:
         raise ValidationError(tr("import.error.not_written", errors=len(report.errors)),
                               [(str(p.row), p.message) for p in report.errors])
     desa_names = dict(Region.select(Region.code, Region.name).where(Region.level == 4).tuples())
-    now = utc_now()
-    p = database.param
-    sql = (f'INSERT INTO "cadre" ({", ".join(_COLUMNS)}) '
-           f'VALUES ({", ".join([p] * len(_COLUMNS))})')
 
     def iso(value):
         return value.isoformat() if value else None
@@ -765,17 +765,17 @@ def write_import(report: ImportReport, progress: Callable[[int, int], None] | No
     values = []
     for row in report.rows:
         d = row.data
-        values.append((new_uuid(), now, now, d.nik, d.name, d.sex, d.birth_place,
-                       iso(d.birth_date), d.address, d.rt, d.rw, d.desa_code, d.hamlet_id,
-                       d.neighbourhood_id, d.phone, d.education, d.occupation, d.unit_id,
-                       d.position, d.sk_number, iso(d.sk_date), iso(d.start_date), row.active,
-                       row.inactive_reason, iso(row.inactive_date or (None if row.active
-                                                                      else dt.date.today())),
-                       search_key(d.name, d.nik, d.phone, desa_names.get(d.desa_code))))
+        values.append(dict(zip(_FIELDS, (
+            new_uuid(), d.nik, d.name, d.sex, d.birth_place, iso(d.birth_date), d.address, d.rt,
+            d.rw, d.desa_code, d.hamlet_id, d.neighbourhood_id, d.phone, d.education,
+            d.occupation, d.unit_id, d.position, d.sk_number, iso(d.sk_date),
+            iso(d.start_date), row.active, row.inactive_reason,
+            iso(row.inactive_date or (None if row.active else dt.date.today())),
+            search_key(d.name, d.nik, d.phone, desa_names.get(d.desa_code))))))
+    source = Path(report.path).name if report.path else ""
     with database.atomic():
-        cursor = database.cursor()
         for start in range(0, len(values), 1000):
-            cursor.executemany(sql, values[start:start + 1000])
+            audited_insert(Cadre, values[start:start + 1000], source=source)
             if progress:
                 progress(min(start + 1000, len(values)), len(values))
     return len(values)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
+from imp_desktop.data.audit import audited_delete
 from imp_desktop.data.models import (
     LEVELS,
     Assessment,
@@ -764,8 +765,8 @@ def delete_assessment(assessment_id: int) -> None:
         AssessmentAnswer.evidence_photo).where((AssessmentAnswer.assessment == assessment_id)
                                                & AssessmentAnswer.evidence_photo.is_null(False))}
     with database.atomic():
-        AssessmentAnswer.delete().where(AssessmentAnswer.assessment == assessment_id).execute()
-        Assessment.delete().where(Assessment.id == assessment_id).execute()
+        audited_delete(AssessmentAnswer, AssessmentAnswer.assessment == assessment_id)
+        audited_delete(Assessment, Assessment.id == assessment_id)
     _forget_photos(photos)
 
 
