@@ -113,6 +113,10 @@ def test_deleting_an_activity_leaves_delete_entries_for_it_its_list_and_photos(d
         assert entries[0].officer == get_officer().name
     assert _changes(copy_uuid)["copied_from"] == (doomed[0], None)
     assert record_history(doomed[0])[0].action == "Dihapus"
+    # a deleted record is still named by its own history in its children's
+    lines = record_history(doomed[1])
+    assert lines[0].action == "Dihapus"
+    assert [line.new for line in lines if line.field == "Kegiatan"] == [ActivityInput().title]
 
 
 def test_removed_and_added_participants_and_photos_are_in_the_trail(demo_db):
@@ -186,6 +190,9 @@ def test_imported_cadres_have_one_create_entry_naming_the_file(demo_db, tmp_path
         assert [(e.action, e.field, json.loads(e.new_value)) for e in entries] == \
             [("create", "imported_from", "kader-duren.csv")]
         assert entries[0].officer == get_officer().name
+    line, = record_history(entries[0].record_uuid)
+    assert (line.action, line.field, line.new) == ("Dibuat", "Diimpor dari berkas",
+                                                    "kader-duren.csv")
 
 
 def test_audited_update_writes_only_rows_that_change_and_returns_their_count(demo_db):

@@ -51,3 +51,34 @@ def test_backup_is_refused_with_a_clear_message_on_postgresql(pg, tmp_path):
     assert auto_backup_if_due().made is None
     with pytest.raises(UserError, match="pg_dump"):
         backup_to_folder(tmp_path)
+
+
+def test_bulk_writes_write_the_audit_trail_on_postgresql(pg, tmp_path):
+    import datetime as dt
+
+    from imp_desktop.data.models import Activity, Participant
+    from imp_desktop.services import activities as svc
+    from imp_desktop.services.cadre_duplicates import merge_cadres
+    from imp_desktop.services.cadre_import import import_cadres
+    from imp_desktop.services.cadres import CadreInput, save_cadre
+
+    keep = save_cadre(CadreInput(name="Siti Aminah"))
+    other = save_cadre(CadreInput(name="St. Aminah", phone="081234567890"))
+    activity = svc.save_activity(svc.ActivityInput(date=dt.date(2026, 10, 12)),
+                                 [svc.ParticipantRow(cadre_id=other, name="St. Aminah")])
+    participant = Participant.get(Participant.activity == activity)
+    merge_cadres(keep, other)
+    moved = AuditEntry.get((AuditEntry.record_uuid == participant.uuid)
+                           & (AuditEntry.action == "update"))
+    assert moved.field == "cadre" and Cadre.get_by_id(keep).uuid in moved.new_value
+    activity_uuid = Activity.get_by_id(activity).uuid
+    svc.delete_activity(activity)
+    for record_uuid in (activity_uuid, participant.uuid):
+        assert AuditEntry.select().where((AuditEntry.record_uuid == record_uuid)
+                                         & (AuditEntry.action == "delete")).count() == 1
+    path = tmp_path / "kader.csv"
+    path.write_text("Nama;NIK\nSri Wahyuni;3322024512900003\n", encoding="utf-8")
+    report, written = import_cadres(path)
+    assert written == 1, report.lines()
+    entry = AuditEntry.get(AuditEntry.record_uuid == Cadre.get(Cadre.nik == "3322024512900003").uuid)
+    assert (entry.action, entry.field) == ("create", "imported_from")

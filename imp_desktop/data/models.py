@@ -329,8 +329,9 @@ ALL_MODELS += [ActivityType, Activity, Participant, ActivityPhoto]
 class AuditEntry(BaseModel):
     """Who changed which field of which record, when, from what to what.
 
-    Written by ``imp_desktop.data.audit`` after each save and by merges;
-    carried in hand-over packages (matched by uuid, never changed).
+    Written by ``imp_desktop.data.audit`` (each save, audited bulk writes) and
+    by package merges; carried in hand-over packages (matched by uuid, never
+    changed).
     """
 
     record_table = CharField()

@@ -28,10 +28,14 @@ def field_label(name: str | None) -> str:
     return tr(key) if key in catalog() else name.replace("_", " ")
 
 
+_LABEL_FIELDS = ("name", "title", "guest_name", "file_name")
+
+
 def _record_label(record_uuid: str) -> str | None:
-    """The name of the record a foreign-key uuid points at, if there is one here."""
+    """The name of the record a foreign-key uuid points at, if there is one here;
+    for a record deleted since, the last name its own history gave it."""
     for model in travelling_models():
-        for attribute in ("name", "title", "guest_name", "file_name"):
+        for attribute in _LABEL_FIELDS:
             fld = model._meta.fields.get(attribute)
             if fld is None:
                 continue
@@ -39,6 +43,17 @@ def _record_label(record_uuid: str) -> str | None:
             if found is not None:
                 return str(found)
             break
+    last = (AuditEntry.select(AuditEntry.new_value)
+            .where((AuditEntry.record_uuid == record_uuid)
+                   & AuditEntry.field.in_(_LABEL_FIELDS) & AuditEntry.new_value.is_null(False))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1).scalar())
+    if last is not None:
+        try:
+            value = json.loads(last)
+        except ValueError:
+            return None
+        if isinstance(value, str) and value:
+            return value
     return None
 
 
