@@ -1,6 +1,6 @@
 """A district hand-over: export a package, then merge it into an empty installation.
 
-``package_roundtrip_10k``: 10,000 cadres with their units, activities,
+``package_roundtrip_10k``: 10,000 cadres and 200 activities with their units,
 attendance, photos and assessments (the demo data), written as a package by
 one installation and merged by a fresh one (target 15 s). The two halves are
 reported too, and a second merge of the same package (which must change
@@ -20,7 +20,8 @@ def run(ctx) -> list[dict]:
     from imp_desktop.services.package import export_package, merge_package
 
     cadres = ctx.size(10_000, 2_000)
-    source = ctx.demo_db(cadres)
+    wanted_activities = ctx.size(200, 40)
+    source = ctx.demo_db(cadres, activities=wanted_activities)
     exports, merges, totals, again = [], [], [], []
     for run_number in range(ctx.size(2, 1)):
         laptop = ctx.workdir / f"package-laptop-{run_number}.sqlite"
@@ -43,6 +44,7 @@ def run(ctx) -> list[dict]:
         totals.append(merged - started)
         assert Cadre.select().count() == cadres
         activities = Activity.select().count()
+        assert activities == wanted_activities
         started = time.perf_counter()
         result = merge_package(out)
         again.append(time.perf_counter() - started)

@@ -33,16 +33,18 @@ class Context:
     def size(self, full: int, quick: int) -> int:
         return quick if self.quick else full
 
-    def demo_db(self, cadres: int, desa: int = 15, seed: int = 1) -> Path:
-        """A demo database with ``cadres`` cadres, made once per run and reused."""
-        key = (cadres, desa, seed)
+    def demo_db(self, cadres: int, desa: int = 15, seed: int = 1,
+                activities: int | None = None) -> Path:
+        """A demo database with ``cadres`` cadres (and ``activities`` activities,
+        else the demo's default), made once per run and reused."""
+        key = (cadres, desa, seed, activities)
         if key not in self._demo:
             from imp_desktop.data.db import close_database, open_database
             from imp_desktop.services.demo import generate_demo
 
-            path = self.workdir / f"demo-{cadres}-{desa}-{seed}.sqlite"
+            path = self.workdir / f"demo-{cadres}-{desa}-{seed}-{activities}.sqlite"
             open_database(path)
-            generate_demo(desa=desa, cadres=cadres, seed=seed)
+            generate_demo(desa=desa, cadres=cadres, seed=seed, activities=activities)
             close_database()
             self._demo[key] = path
         return self._demo[key]

@@ -37,3 +37,18 @@ def test_demo_is_deterministic(tmp_path):
 def test_demo_refuses_a_database_with_cadres(demo_db):
     with pytest.raises(UserError, match="sudah berisi kader"):
         generate_demo()
+
+
+def test_demo_makes_the_number_of_activities_asked_for(db):
+    from imp_desktop.data.models import Activity
+
+    summary = generate_demo(desa=2, cadres=60, seed=4, activities=7)
+    assert Activity.select().count() == summary.extra["kegiatan"] == 7
+    # spread over the desa and over more than the default four months
+    assert len({a.desa_code for a in Activity.select()}) == 2
+    assert len({(a.date.year, a.date.month) for a in Activity.select()}) == 4
+
+
+def test_demo_refuses_a_negative_number_of_activities(db):
+    with pytest.raises(UserError, match="tidak boleh negatif"):
+        generate_demo(desa=1, cadres=10, activities=-1)

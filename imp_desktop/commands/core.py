@@ -12,6 +12,8 @@ def register(cli) -> None:
     demo.add_argument("--desa", type=int, default=4, help="number of desa (1-15, default 4)")
     demo.add_argument("--cadres", type=int, default=600, help="number of cadres (default 600)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument("--activities", type=int, default=None,
+                      help="number of activities (default: one a month per desa for four months)")
 
     cli.command("check", run_check, "integrity check, schema version and record counts")
 
@@ -30,7 +32,8 @@ def run_demo(args) -> int:
     from imp_desktop.services.demo import generate_demo
 
     open_db(args)
-    summary = generate_demo(desa=args.desa, cadres=args.cadres, seed=args.seed)
+    summary = generate_demo(desa=args.desa, cadres=args.cadres, seed=args.seed,
+                            activities=args.activities)
     print(tr("demo.done", desa=summary.desa, units=summary.units, cadres=summary.cadres))
     for name, count in summary.extra.items():
         print(f"  {name}: {count}")

@@ -156,13 +156,19 @@ def demo_activities(rng: random.Random, summary) -> None:
     pool = _photo_pool(rng)
     today = dt.date.today()
     first_of_month = today.replace(day=1)
+    wanted = getattr(summary, "activities", None)
+    if wanted is None:
+        wanted = MONTHS_BACK * len(desa_list)
+    months = -(-wanted // len(desa_list))      # one per desa and month, newest last
     made = 0
     seed_used = False
-    for back in range(MONTHS_BACK, 0, -1):
+    for back in range(months, 0, -1):
         month_start = first_of_month
         for _ in range(back):
             month_start = (month_start - dt.timedelta(days=1)).replace(day=1)
         for index, (desa_code, desa_name) in enumerate(desa_list):
+            if made == wanted:
+                break
             coaching = (back + index) % 2 == 0
             day = month_start + dt.timedelta(days=rng.randint(2, 24))
             data = ActivityInput(

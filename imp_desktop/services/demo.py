@@ -67,6 +67,8 @@ class DemoSummary:
     units: int = 0
     cadres: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    # How many activities the demo should hold (None: a few months per desa).
+    activities: int | None = None
 
 
 def _person(rng: random.Random, female: bool) -> str:
@@ -96,17 +98,23 @@ def _ids(table: str, uuids: list[str]) -> dict[str, int]:
 
 
 def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
-                  progress=None) -> DemoSummary:
-    """Fill an empty database with demo data; ``progress(done, total)`` is optional."""
+                  progress=None, activities: int | None = None) -> DemoSummary:
+    """Fill an empty database with demo data; ``progress(done, total)`` is optional.
+
+    ``activities`` sets how many activities (kegiatan) are made, spread month by
+    month over the desa; by default each desa gets one a month for four months.
+    """
     if not 1 <= desa <= len(DESA):
         raise UserError(tr("demo.error.desa", max=len(DESA)))
     if cadres < 1:
         raise UserError(tr("demo.error.cadres"))
+    if activities is not None and activities < 0:
+        raise UserError(tr("demo.error.activities"))
     if Cadre.select().exists():
         raise UserError(tr("demo.error.not_empty"))
     rng = random.Random(seed)
     now = utc_now()
-    summary = DemoSummary(desa=desa)
+    summary = DemoSummary(desa=desa, activities=activities)
     with database.atomic():
         upsert_regions([(f"{KECAMATAN_CODE}.{code}", name) for code, name in DESA[:desa]])
         save_officer(OfficerProfile(name="Sri Wahyuningsih, S.Sos.", nip="198609262015052001",

@@ -42,10 +42,12 @@ from imp_desktop.data.backup import media_dir
 from imp_desktop.data.db import database_file, schema_version
 from imp_desktop.data.models import AuditEntry, Handover, Region, SyncState, database, new_uuid, utc_now
 from imp_desktop.data.sync import (
+    COMPACT,
     DERIVED_FIELDS,
     META_FIELDS,
     NATURAL_KEYS,
     UuidMap,
+    bookkeeping_uuids,
     bulk_insert,
     data_fields,
     dumps,
@@ -261,7 +263,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
 
 def _content(row: dict) -> str:
     """A record as stored for the common version: its fields without the times."""
-    return json.dumps({**row, **_NO_TIMES}, ensure_ascii=False, separators=(",", ":"))
+    return COMPACT.encode({**row, **_NO_TIMES})
 
 
 def _bases() -> dict[str, dict[str, str]]:
@@ -283,11 +285,13 @@ def _store_bases(tables: dict[str, list[dict]], deleted: dict[str, list[str]],
         for row in rows:
             content = _content(row)
             if row["uuid"] not in known:
-                fresh.append({"uuid": new_uuid(), "created_at": now, "updated_at": now,
+                fresh.append({"created_at": now, "updated_at": now,
                               "record_table": table, "record_uuid": row["uuid"],
                               "data": content})
             elif known[row["uuid"]] != content:
                 changed.append((row["uuid"], content))
+        for item, row_uuid in zip(fresh, bookkeeping_uuids(len(fresh))):
+            item["uuid"] = row_uuid
         bulk_insert(SyncState, fresh)
         for record_uuid, content in changed:
             SyncState.update(data=content, updated_at=now).where(
@@ -522,6 +526,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                     continue
             if mine is None:
                 for key, index in unique_index.items():
+                    if not index:
+                        continue    # nothing here to match (a fresh installation)
                     values = tuple(_translate_alias(model, k, theirs.get(k), aliases, uuids)
                                    for k in key)
                     if None not in values and values in index:
@@ -603,16 +609,24 @@ def _translate_alias(model, name, value, aliases, uuids: UuidMap):
     return uuids.uuid_of(fld.rel_model, local)
 
 
+_REFERENCES: dict = {}
+
+
+def _references(model) -> list:
+    """(field, target table, by local id?) of each foreign key of ``model``."""
+    if model not in _REFERENCES:
+        _REFERENCES[model] = [(f, table_of(f.rel_model), is_id_reference(f))
+                              for f in data_fields(model) if isinstance(f, ForeignKeyField)]
+    return _REFERENCES[model]
+
+
 def _check_references(model, row, uuids: UuidMap, in_package, package, seen: set) -> None:
     """Every record a package's record points at must be in the package or here."""
-    for fld in data_fields(model):
+    for fld, target, by_id in _references(model):
         value = row.get(fld.name)
-        if value is None or not isinstance(fld, ForeignKeyField):
+        if value is None or (target, value) in seen:
             continue
-        target = table_of(fld.rel_model)
-        if (target, value) in seen:
-            continue
-        if is_id_reference(fld):
+        if by_id:
             found = value in in_package.get(target, ()) or \
                 uuids.id_of(fld.rel_model, value) is not None
         else:
