@@ -93,6 +93,16 @@ def auto_backup_if_due(now: dt.datetime | None = None, progress=None) -> AutoBac
     return AutoBackupResult(made, len(removed), made)
 
 
+def is_automatic(info: store.BackupInfo) -> bool:
+    """Made by the program at start (not a safety copy before a restore)."""
+    return info.path.name.startswith(store.AUTO_PREFIX)
+
+
+def read_backup_info(path: str | Path) -> store.BackupInfo:
+    """What a backup file holds (UserError when it is not a backup)."""
+    return store.read_backup_info(Path(path))
+
+
 def list_backups() -> list[store.BackupInfo]:
     path = database_file()
     return store.list_backups(path) if path else []

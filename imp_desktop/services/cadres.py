@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 
 from imp_desktop.data.models import POSITIONS, SEXES, Cadre, Region, database
+
+# POSITIONS and SEXES are the vocabularies the screens offer (imported from here).
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik

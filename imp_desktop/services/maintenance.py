@@ -21,6 +21,22 @@ class CheckReport:
         return not self.problems
 
 
+def open_for_window(path: str) -> None:
+    """Open a file for the window: locked against a second instance, migrated;
+    the quick check runs afterwards (``verify_database_file``) so a large file
+    opens at once."""
+    from imp_desktop.data.db import open_database
+
+    open_database(path, lock=True, check=False)
+
+
+def close_current() -> None:
+    """Close the open file (and release its lock)."""
+    from imp_desktop.data.db import close_database
+
+    close_database()
+
+
 def check_database() -> CheckReport:
     db = database.obj
     report = CheckReport(str(db.database), schema_version(db), migrations.latest_version())

@@ -15,9 +15,9 @@ from imp_desktop.paths import default_db_path
 def open_database(path: str) -> None:
     """Open a file for the window. The quick check runs right after, in the
     background (``start_integrity_check``), so a large file opens at once."""
-    from imp_desktop.data.db import open_database as open_db
+    from imp_desktop.services.maintenance import open_for_window
 
-    open_db(path, lock=True, check=False)
+    open_for_window(path)
 
 
 def start_integrity_check(window, on_sound=None) -> None:
@@ -38,9 +38,9 @@ def start_integrity_check(window, on_sound=None) -> None:
             raise exc
         if window.db_path != path:
             return
-        from imp_desktop.data.db import close_database
+        from imp_desktop.services.maintenance import close_current
 
-        close_database()
+        close_current()
         replacement = ask_about_refused_file(exc, path)
         if replacement is None:
             window.close()

@@ -129,9 +129,9 @@ class BackupListModel(RowListModel):
             if column == 0:
                 return info.label
             if column == 1:
-                from imp_desktop.data.backup import AUTO_PREFIX
+                from imp_desktop.services.backup import is_automatic
 
-                key = "auto" if info.path.name.startswith(AUTO_PREFIX) else "safety"
+                key = "auto" if is_automatic(info) else "safety"
                 return tr(f"backup.kind.{key}")
             if column == 2:
                 return f"{format_number(info.database_bytes / 1_048_576, 1)} MB"
@@ -257,8 +257,7 @@ class BackupPage(QWidget):
         self.restore(self.model.rows[rows[0].row()].path)
 
     def restore(self, backup: Path) -> None:
-        from imp_desktop.data.backup import read_backup_info
-        from imp_desktop.services.backup import current_file, restore
+        from imp_desktop.services.backup import current_file, read_backup_info, restore
 
         try:
             info = read_backup_info(backup)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.data.models import POSITIONS
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import format_date
 from imp_desktop.i18n import tr
@@ -38,6 +37,7 @@ from imp_desktop.services import regions
 from imp_desktop.services.cadre_duplicates import merge_cadres, similar_cadres
 from imp_desktop.services.cadre_search import cadre_rows
 from imp_desktop.services.cadres import (
+    POSITIONS,
     CadreInput,
     cadre_state,
     check_cadre,

@@ -20,13 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVELS
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.services import regions
 from imp_desktop.services.cadres import desa_choices
 from imp_desktop.services.settings import level_label
-from imp_desktop.services.units import PARENT_LEVEL, UnitInput, get_unit, save_unit, units
+from imp_desktop.services.units import (
+    LEVEL_KELOMPOK,
+    LEVEL_PPKBD,
+    LEVEL_SUB_PPKBD,
+    LEVELS,
+    PARENT_LEVEL,
+    UnitInput,
+    get_unit,
+    save_unit,
+    units,
+)
 from imp_desktop.ui.cadre_dialog import ERROR_STYLE, INVALID_FIELD, OptionalDateEdit
 
 
