@@ -28,7 +28,6 @@ from imp_desktop.formatting import format_date, format_money, format_number, for
 from imp_desktop.i18n import tr
 from imp_desktop.reports.attendance import attendance_table, status_text, time_range
 from imp_desktop.reports.base import (
-    GRID,
     HEADER_FILL,
     DocumentInfo,
     build_pdf,
@@ -41,7 +40,6 @@ from imp_desktop.reports.base import (
     letterhead_flowables,
     para,
     signature_blocks,
-    split_paragraphs,
     styles,
     text_block,
     title_block,

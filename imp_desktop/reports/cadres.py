@@ -1,7 +1,6 @@
 """Daftar Kader: the cadres of a desa (grouped by unit) or of one unit."""
 from __future__ import annotations
 
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from imp_desktop.formatting import format_date, format_number, format_short_date

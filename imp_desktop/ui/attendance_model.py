@@ -21,6 +21,7 @@ from imp_desktop.services.activities import (
     status_label,
     summarize_scores,
 )
+from imp_desktop.ui.list_model import RowListModel
 
 ROLE_ID = Qt.ItemDataRole.UserRole
 STATUS_COLOURS = {
@@ -47,52 +48,18 @@ def parse_score(text: str) -> float | None:
     return value
 
 
-class ActivityListModel(QAbstractTableModel):
+class ActivityListModel(RowListModel):
     """The activities of the current filter (at most a few thousand: held as rows)."""
 
     COLUMNS = ("date", "title", "type", "desa", "attendance", "photos")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[ActivitySummary] = []
-
-    def set_rows(self, rows: list[ActivitySummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    HEADER = "activity.column.{}"
 
     def summary(self, row: int) -> ActivitySummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, activity_id: int) -> int | None:
-        for number, row in enumerate(self._rows):
-            if row.id == activity_id:
-                return number
-        return None
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return tr(f"activity.column.{self.COLUMNS[section]}")
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self.row_at(row)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()] if 0 <= index.column() < len(self.COLUMNS) else None
-        if column is None:
+        row, column = self.row_at(index), self.column_name(index)
+        if row is None or column is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == "date":

@@ -10,7 +10,6 @@ from typing import Callable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QRect,
     QSize,
@@ -24,6 +23,7 @@ from imp_desktop.formatting import format_number, format_percent
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
 from imp_desktop.services.settings import level_label
+from imp_desktop.ui.list_model import RowListModel
 
 CLASS_COLOURS = {roles.DASAR: "#c0392b", roles.BERKEMBANG: "#d68910", roles.MANDIRI: "#1f7a4d"}
 CLASS_TINTS = {roles.DASAR: "#f9e1de", roles.BERKEMBANG: "#fbeed5", roles.MANDIRI: "#dcefe4"}
@@ -73,34 +73,20 @@ class Column:
     tooltip: Callable[[object], str] | None = None
 
 
-class PlainTableModel(QAbstractTableModel):
+class PlainTableModel(RowListModel):
     """Read-only rows of plain dataclasses, one ``Column`` per column."""
 
     def __init__(self, columns: list[Column], parent=None):
         super().__init__(parent)
         self.columns = columns
-        self.rows: list = []
+        self.COLUMNS = tuple(c.title_key for c in columns)
         self.bold_last = False
 
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int):
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent=NONE) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=NONE) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows):
+        item = self.row_at(index)
+        if item is None or not 0 <= index.column() < len(self.columns):
             return None
         column = self.columns[index.column()]
-        item = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             value = column.value(item)
             if isinstance(value, int) and not isinstance(value, bool):
@@ -120,13 +106,9 @@ class PlainTableModel(QAbstractTableModel):
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return tr(self.columns[section].title_key)
-        if orientation == Qt.Orientation.Vertical:
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
-        return None
+        return super().headerData(section, orientation, role)
 
 
 def unit_status_model(parent=None) -> PlainTableModel:

@@ -6,7 +6,7 @@ Bendahara) and members; "Show in cadre list" filters the cadre tab on it.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,47 +31,30 @@ from imp_desktop.i18n import tr
 from imp_desktop.services.cadre_search import cadre_desa_choices
 from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import UnitRow, set_unit_active, unit_board, unit_rows
+from imp_desktop.ui.list_model import RowListModel
 
 UNIT_COLUMNS = ("name", "level", "desa", "hamlet", "rt", "parent", "sk", "members", "status")
 
 
-class UnitTableModel(QAbstractTableModel):
+class UnitTableModel(RowListModel):
+    COLUMNS = UNIT_COLUMNS
+    HEADER = "unit.column.{}"
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[UnitRow] = []
         self._labels: dict[str, str] = {}
 
     def load(self, desa_code: str | None = None, level: str | None = None) -> None:
-        self.beginResetModel()
         self._labels = level_labels()
-        self._rows = unit_rows(desa_code, level)
-        self.endResetModel()
+        self.set_rows(unit_rows(desa_code, level))
 
     def unit(self, row: int) -> UnitRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, unit_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == unit_id), None)
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(UNIT_COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(UNIT_COLUMNS):
-            return tr(f"unit.column.{UNIT_COLUMNS[section]}")
-        return None
+        return self.row_at(row)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        row, column = self.row_at(index), self.column_name(index)
+        if row is None or column is None:
             return None
-        row = self.unit(index.row())
-        if row is None or not 0 <= index.column() < len(UNIT_COLUMNS):
-            return None
-        column = UNIT_COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "name": row.name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,44 +41,38 @@ from imp_desktop.services.settings import (
     LetterheadSettings,
     VillageHead,
 )
+from imp_desktop.ui.list_model import RowListModel
 
 
-class VillageHeadModel(QAbstractTableModel):
+class VillageHeadModel(RowListModel):
     """Desa, title, name and NIP of each village head; the last three editable."""
 
     COLUMNS = ("report.settings.col.desa", "report.settings.col.title",
                "report.settings.col.name", "report.settings.col.nip")
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[tuple[str, VillageHead]] = []    # (desa name, head)
+        super().__init__(parent)   # rows: (desa name, head)
         self.saved: dict[str, VillageHead] = {}
 
     def load(self) -> None:
-        self.beginResetModel()
         heads = settings_service.get_village_heads()
-        self.rows = []
+        rows = []
         for code, name in reporting.desa_choices():
             head = heads.get(code) or VillageHead(code)
             if not head.title:
                 head = replace(head, title=settings_service.default_head_title(code))
-            self.rows.append((name, head))
-        self.saved = {head.desa_code: head for _, head in self.rows}
-        self.endResetModel()
+            rows.append((name, head))
+        self.saved = {head.desa_code: head for _, head in rows}
+        self.set_rows(rows)
 
     def changed(self) -> list[VillageHead]:
         return [head for _, head in self.rows if head != self.saved.get(head.desa_code)]
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        item = self.row_at(index)
+        if item is None:
             return None
-        name, head = self.rows[index.row()]
+        name, head = item
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if column == 0:
@@ -118,12 +112,6 @@ class VillageHeadModel(QAbstractTableModel):
         self.rows[index.row()] = (name, replace(head, **{field: text}))
         self.dataChanged.emit(index, index)
         return True
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
 
 
 class DocumentSettingsPage(QWidget):

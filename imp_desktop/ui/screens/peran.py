@@ -45,7 +45,6 @@ from imp_desktop.ui.role_models import (
     CLASS_COLOURS,
     CLASS_TINTS,
     ChecklistModel,
-    PlainTableModel,
     WrappingDelegate,
     history_model,
     recap_count_model,
