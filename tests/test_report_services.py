@@ -142,3 +142,19 @@ def test_builders_for_the_peran_screen(demo_db, tmp_path):
     assert "(lembar isian)" in pdf_text((tmp_path / "blank.pdf").read_bytes())
     build_role_recap(roles.recap(DUREN, roles.latest_period()), tmp_path / "recap.pdf")
     assert "Desa Duren" in pdf_text((tmp_path / "recap.pdf").read_bytes())
+
+
+def test_cli_roles_recap_takes_a_month_or_a_quarter(demo_db, db_path, tmp_path, capsys):
+    from imp_desktop.data.db import close_database
+    from imp_desktop.data.models import Assessment
+
+    period = roles.parse_period(Assessment.select().first().period)
+    quarter = f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+    close_database()
+    for text in (period.key, quarter):
+        out = tmp_path / f"rekap-{text}.pdf"
+        assert main(["report", "roles", "--db", str(db_path), "--desa", DUREN,
+                     "--period", text, "--out", str(out)]) == 0, text
+        assert "REKAP ENAM PERAN BAKTI" in pdf_text(out.read_bytes())
+    assert main(["report", "roles", "--db", str(db_path), "--period", "2026-Q5"]) == 1
+    assert "2026-Q4" in capsys.readouterr().err   # the message shows how to write one

@@ -1,7 +1,6 @@
 """``imp-desktop report KIND``: the signed PDF documents, written to ``--out``."""
 from __future__ import annotations
 
-import re
 
 from imp_desktop.commands import open_db
 from imp_desktop.errors import UserError
@@ -31,7 +30,8 @@ def register(cli) -> None:
     roles = cli.kind("report", "roles", run_roles,
                      "Rekap Peran Bakti of a desa or the kecamatan (PDF)")
     roles.add_argument("--desa", metavar="CODE", help="desa code (default: whole kecamatan)")
-    roles.add_argument("--period", metavar="YYYY-MM", help="month (default: latest assessments)")
+    roles.add_argument("--period", metavar="YYYY-MM|YYYY-Qn",
+                       help="month (2026-11) or quarter (2026-Q4); default: latest assessments")
     _out(roles)
 
     sheet = cli.kind("report", "assessment", run_assessment,
@@ -55,13 +55,16 @@ def _write(args, data: bytes, default_name: str) -> int:
     return 0
 
 
-def _period(text: str | None) -> tuple[int, int] | None:
+def _period(text: str | None) -> str | None:
+    """A month or quarter as the checklists use it (``2026-11``, ``2026-Q4``)."""
     if not text:
         return None
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UserError(tr("report.error.period", value=text))
-    return int(match.group(1)), int(match.group(2))
+    from imp_desktop.services.roles import parse_period
+
+    try:
+        return parse_period(text).key
+    except UserError:
+        raise UserError(tr("report.error.period", value=text)) from None
 
 
 def run_cadres(args) -> int:
@@ -96,7 +99,7 @@ def run_roles(args) -> int:
     data = role_recap_pdf(desa_code=args.desa, period=period)
     suffix = (args.desa or "kecamatan").replace(".", "")
     if period:
-        suffix += f"-{period[0]}-{period[1]:02d}"
+        suffix += f"-{period}"
     return _write(args, data, f"rekap-peran-bakti-{suffix}.pdf")
 
 
