@@ -73,10 +73,9 @@ def run_list(args) -> int:
 
 
 def run_import_regions(args) -> int:
-    from imp_desktop.services.regions import import_region_file
+    from imp_desktop.services.regions import import_region_file, import_summary_text
 
     open_db(args)
     summary = import_region_file(args.file)
-    print(tr("regions.imported", read=summary.read, added=summary.added,
-             updated=summary.updated, unchanged=summary.unchanged))
+    print(import_summary_text(summary))
     return 0

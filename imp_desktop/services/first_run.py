@@ -32,7 +32,6 @@ MAX_LETTERHEAD_LINES = 4
 NIP_LENGTH = 18
 # Desa typed without a code get a local code 9001, 9002… under the kecamatan:
 # official desa codes start with 1 (kelurahan) or 2 (desa), so these never collide.
-LOCAL_CODE_FIRST = 9001
 _DESA_SUFFIX = re.compile(r"^\d{4}$")
 
 
@@ -177,7 +176,7 @@ def check_setup(data: SetupInput) -> list[tuple[str, str]]:
 
 
 def _next_local_code(kecamatan_code: str, taken: set[str]) -> str:
-    number = LOCAL_CODE_FIRST
+    number = regions.LOCAL_CODE_FIRST
     while f"{kecamatan_code}.{number}" in taken:
         number += 1
     code = f"{kecamatan_code}.{number}"

@@ -5,10 +5,12 @@ import csv
 import io
 import re
 import uuid as uuid_module
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from imp_desktop.data.audit import audited_update
 from imp_desktop.data.models import (
+    ALL_MODELS,
     REGION_DESA,
     REGION_KABUPATEN,
     REGION_KECAMATAN,
@@ -27,6 +29,9 @@ _SQL_ROW = re.compile(r"\(\s*'([^']*)'\s*,\s*'((?:[^']|'')*)'\s*\)")
 # Region UUIDs derive from the code, so every installation gives a region the same one.
 REGION_NAMESPACE = uuid_module.UUID("6f1c3a52-3a5e-4a8e-9a55-2f1b4d7c9e10")
 BATCH = 500
+# A desa typed without its code gets a local one in its kecamatan from this number
+# up (official desa numbers are 1xxx for kelurahan and 2xxx for desa).
+LOCAL_CODE_FIRST = 9001
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class ImportSummary:
     added: int
     updated: int
     unchanged: int
+    merged: int = 0     # desa typed without a code, now moved to their official code
 
 
 def region_level(code: str) -> int:
@@ -156,8 +162,101 @@ def _read_region_csv(text: str):
 
 
 def import_region_file(path: str | Path) -> ImportSummary:
-    """Import the official region list (all or nothing; importing twice changes nothing)."""
-    return upsert_regions(read_region_file(path))
+    """Import the official region list (all or nothing; importing twice changes nothing).
+
+    Desa the officer typed earlier without a code move to their official code
+    in the same transaction (``merge_local_desa``).
+    """
+    rows = read_region_file(path)
+    with database.atomic():
+        summary = upsert_regions(rows)
+        merged = merge_local_desa()
+    return replace(summary, merged=len(merged))
+
+
+def import_summary_text(summary: ImportSummary) -> str:
+    text = tr("regions.imported", read=summary.read, added=summary.added,
+              updated=summary.updated, unchanged=summary.unchanged)
+    if summary.merged:
+        text += " " + tr("regions.merged_local", count=summary.merged)
+    return text
+
+
+def is_local_code(code: str) -> bool:
+    """A desa code made by this program for a desa typed without its code."""
+    parts = code.split(".")
+    return len(parts) == 4 and parts[3].isdigit() and int(parts[3]) >= LOCAL_CODE_FIRST
+
+
+_NAME_PREFIXES = ("desa ", "kelurahan ", "kel. ", "ds. ")
+
+
+def _name_key(name: str) -> str:
+    """A desa name as compared: case, spacing and a leading "Desa"/"Kelurahan" ignored."""
+    text = " ".join(name.lower().replace("-", " ").split())
+    for prefix in _NAME_PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    return text
+
+
+@dataclass(frozen=True)
+class DesaMerge:
+    local_code: str
+    official_code: str
+    name: str
+
+
+def merge_local_desa() -> list[DesaMerge]:
+    """Move desa typed without a code to the official list once it has them.
+
+    A local desa (code from ``LOCAL_CODE_FIRST``) whose kecamatan now holds
+    exactly one official desa of the same name: every record pointing at the
+    local code (cadres, units, dusun, activities...) points at the official
+    one, with the change in each record's history, the officer's desa list and
+    village heads follow, and the local entry goes. A name that matches no
+    official desa, or more than one, is left as it is.
+    """
+    from imp_desktop.services.first_run import WORK_DESA_KEY
+    from imp_desktop.services.settings import get_setting, set_setting
+
+    local = [r for r in Region.select().where(Region.level == REGION_DESA) if is_local_code(r.code)]
+    if not local:
+        return []
+    merges = []
+    for region in local:
+        matches = [r for r in Region.select().where(
+            (Region.parent_code == region.parent_code) & (Region.level == REGION_DESA))
+            if not is_local_code(r.code) and _name_key(r.name) == _name_key(region.name)]
+        if len(matches) == 1:
+            merges.append(DesaMerge(region.code, matches[0].code, matches[0].name))
+    if not merges:
+        return []
+    references = [(model, field) for model in ALL_MODELS for field in model._meta.sorted_fields
+                  if getattr(field, "rel_model", None) is Region and model is not Region]
+    moved = {m.local_code: m.official_code for m in merges}
+    with database.atomic():
+        for merge in merges:
+            for model, field in references:
+                audited_update(model, {field: merge.official_code}, field == merge.local_code)
+        work = get_setting(WORK_DESA_KEY, None)
+        if work:
+            updated = []
+            for code in work:
+                code = moved.get(code, code)
+                if code not in updated:
+                    updated.append(code)
+            set_setting(WORK_DESA_KEY, updated)
+        heads = get_setting("village_heads", None)
+        if heads and any(code in heads for code in moved):
+            for old, new in moved.items():
+                if old in heads:
+                    head = heads.pop(old)
+                    heads.setdefault(new, head)   # one already set for the official code stays
+            set_setting("village_heads", heads)
+        Region.delete().where(Region.code.in_(list(moved))).execute()
+    return merges
 
 
 def _info(region: Region) -> RegionInfo:

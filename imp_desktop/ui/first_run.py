@@ -306,9 +306,7 @@ class AreaPage(QWizardPage):
         self.retranslate()
         self.import_button.setEnabled(True)
         self._kecamatan_chosen(self.picker.kecamatan_code() or "")
-        QMessageBox.information(self, APP_NAME, tr("regions.imported", read=summary.read,
-                                                   added=summary.added, updated=summary.updated,
-                                                   unchanged=summary.unchanged))
+        QMessageBox.information(self, APP_NAME, regions.import_summary_text(summary))
 
     def _import_failed(self, exc: BaseException) -> None:
         self.retranslate()
