@@ -30,35 +30,79 @@ def field_label(name: str | None) -> str:
 
 _LABEL_FIELDS = ("name", "title", "guest_name", "file_name")
 
+# Rows per ``IN (...)`` list: well under SQLite's limit of bound parameters.
+_CHUNK = 500
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _looks_like_uuid(value) -> bool:
+    return isinstance(value, str) and len(value) == 36 and value.count("-") == 4
+
+
+def _record_labels(record_uuids) -> dict[str, str]:
+    """{uuid: name} of the records the uuids point at, in a few queries (one per
+    table with a name field, per 500 uuids); for a record deleted since, the last
+    name its own history gave it. Uuids with no name are left out."""
+    from imp_desktop.data.models import RoleIndicator
+    from imp_desktop.i18n import language
+
+    wanted = sorted(set(record_uuids))
+    found: dict[str, str] = {}
+    for model in travelling_models():
+        if model is RoleIndicator:     # an indicator is named by its text
+            text = RoleIndicator.text_en if language() == "en" else RoleIndicator.text_id
+            columns = (RoleIndicator.uuid, text, RoleIndicator.key)
+        else:
+            attribute = next((a for a in _LABEL_FIELDS + ("version",)
+                              if a in model._meta.fields), None)
+            if attribute is None:
+                continue
+            columns = (model.uuid, model._meta.fields[attribute])
+        for chunk in _chunks([u for u in wanted if u not in found]):
+            for record_uuid, *names in model.select(*columns).where(
+                    model.uuid.in_(chunk)).tuples():
+                name = next((str(n) for n in names if n not in (None, "")), None)
+                if name is not None:
+                    found[record_uuid] = name
+    missing = [u for u in wanted if u not in found]
+    for chunk in _chunks(missing):
+        query = (AuditEntry.select(AuditEntry.record_uuid, AuditEntry.new_value)
+                 .where(AuditEntry.record_uuid.in_(chunk)
+                        & AuditEntry.field.in_(_LABEL_FIELDS + ("text_id", "key"))
+                        & AuditEntry.new_value.is_null(False))
+                 .order_by(AuditEntry.at, AuditEntry.id).tuples())
+        for record_uuid, text in query:   # the newest name wins
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(value, str) and value:
+                found[record_uuid] = value
+    return found
+
 
 def _record_label(record_uuid: str) -> str | None:
     """The name of the record a foreign-key uuid points at, if there is one here;
     for a record deleted since, the last name its own history gave it."""
-    for model in travelling_models():
-        for attribute in _LABEL_FIELDS:
-            fld = model._meta.fields.get(attribute)
-            if fld is None:
-                continue
-            found = model.select(fld).where(model.uuid == record_uuid).scalar()
-            if found is not None:
-                return str(found)
-            break
-    last = (AuditEntry.select(AuditEntry.new_value)
-            .where((AuditEntry.record_uuid == record_uuid)
-                   & AuditEntry.field.in_(_LABEL_FIELDS) & AuditEntry.new_value.is_null(False))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1).scalar())
-    if last is not None:
-        try:
-            value = json.loads(last)
-        except ValueError:
-            return None
-        if isinstance(value, str) and value:
-            return value
-    return None
+    return _record_labels([record_uuid]).get(record_uuid)
 
 
-def show_value(text: str | None) -> str:
-    """A stored JSON value as the officer reads it."""
+def _loaded(text: str | None):
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def show_value(text: str | None, labels: dict[str, str] | None = None) -> str:
+    """A stored JSON value as the officer reads it (``labels``: names of the
+    records uuids point at, from ``_record_labels``; looked up one by one without)."""
     if text is None:
         return "—"
     try:
@@ -71,8 +115,9 @@ def show_value(text: str | None) -> str:
         return tr("audit.yes")
     if value is False:
         return tr("audit.no")
-    if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
-        return _record_label(value) or value
+    if _looks_like_uuid(value):
+        name = labels.get(value) if labels is not None else _record_label(value)
+        return name or value
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         import datetime as dt
 
@@ -85,14 +130,103 @@ def show_value(text: str | None) -> str:
     return str(value)
 
 
-def record_history(record_uuid: str) -> list[AuditLine]:
-    """Every audit entry of one record (this installation's and those merged in)."""
-    query = (AuditEntry.select().where(AuditEntry.record_uuid == record_uuid)
-             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
-    return [AuditLine(entry.at, describe_time(entry.at), entry.officer or "?",
-                      tr(f"audit.action.{entry.action}"), field_label(entry.field),
-                      show_value(entry.old_value), show_value(entry.new_value))
-            for entry in query]
+def _child_links() -> dict[str, tuple[str, str]]:
+    """{child table: (link field, its model's table)} for every record that belongs
+    to another (a foreign key that deletes it with its parent: participants and
+    photos of an activity, answers of an assessment)."""
+    from imp_desktop.data.sync import is_id_reference, table_of
+
+    links = {}
+    for model in travelling_models():
+        for fld in model._meta.sorted_fields:
+            if is_id_reference(fld) and (fld.on_delete or "").upper() == "CASCADE":
+                links[table_of(model)] = (fld.name, table_of(fld.rel_model))
+    return links
+
+
+def _children(record_uuid: str) -> list[tuple[str, str, str]]:
+    """(table, uuid, link field) of the records whose "create" entry links them to
+    ``record_uuid``, deleted ones included: found in the audit trail itself."""
+    from imp_desktop.data.sync import dumps
+
+    links = _child_links()
+    if not links:
+        return []
+    query = (AuditEntry.select(AuditEntry.record_table, AuditEntry.record_uuid,
+                               AuditEntry.field)
+             .where((AuditEntry.new_value == dumps(record_uuid))
+                    & (AuditEntry.action == "create")
+                    & AuditEntry.record_table.in_(list(links))
+                    & AuditEntry.field.in_(sorted({f for f, _ in links.values()})))
+             .distinct().tuples())
+    return [(table, child, fld) for table, child, fld in query
+            if links[table][0] == fld]
+
+
+_NAMING_FIELDS = ("cadre", "indicator", "guest_name", "caption", "original_name", "file_name")
+
+
+def _child_name(entries: list, labels: dict[str, str]) -> tuple[str, str | None]:
+    """What one child is called and the field that names it, from its own entries
+    (oldest first): the record a foreign key of it points at (a participant's
+    cadre, an answer's indicator), else its own name (a guest's, a photo's)."""
+    latest: dict[str, object] = {}
+    for entry in entries:
+        if entry.field and entry.action != "delete":
+            latest[entry.field] = _loaded(entry.new_value)
+    for name in _NAMING_FIELDS:
+        value = latest.get(name)
+        if _looks_like_uuid(value):
+            value = labels.get(value)
+        if value:
+            return str(value), name
+    return "", None
+
+
+def _line(entry, labels: dict[str, str], prefix: str = "") -> AuditLine:
+    field = field_label(entry.field)
+    if prefix:
+        field = f"{prefix} · {field}" if field else prefix
+    return AuditLine(entry.at, describe_time(entry.at), entry.officer or "?",
+                     tr(f"audit.action.{entry.action}"), field,
+                     show_value(entry.old_value, labels), show_value(entry.new_value, labels))
+
+
+def _value_uuids(entries) -> set[str]:
+    found = set()
+    for entry in entries:
+        for text in (entry.old_value, entry.new_value):
+            value = _loaded(text)
+            if _looks_like_uuid(value):
+                found.add(value)
+    return found
+
+
+def record_history(record_uuid: str, children: bool = False) -> list[AuditLine]:
+    """Every audit entry of one record (this installation's and those merged in),
+    newest first; with ``children``, those of the records that belong to it as
+    well (see ``_children``), each line saying which child it is
+    ("Peserta Siti Aminah · Status"). A handful of queries whatever the count."""
+    own = list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid))
+    kids = _children(record_uuid) if children else []
+    theirs: dict[str, list] = {}
+    for chunk in _chunks([child for _, child, _ in kids]):
+        for entry in (AuditEntry.select().where(AuditEntry.record_uuid.in_(chunk))
+                      .order_by(AuditEntry.at, AuditEntry.id)):
+            theirs.setdefault(entry.record_uuid, []).append(entry)
+    everything = own + [e for entries in theirs.values() for e in entries]
+    labels = _record_labels(_value_uuids(everything))
+    lines = [(entry.at, entry.id, _line(entry, labels)) for entry in own]
+    for table, child, link in kids:
+        kind = tr(f"audit.child.{table}") if f"audit.child.{table}" in catalog() else table
+        name, naming = _child_name(theirs.get(child, []), labels)
+        prefix = f"{kind} {name}".strip()
+        # the link to the parent and the name already in the prefix: not repeated
+        lines += [(entry.at, entry.id, _line(entry, labels, prefix))
+                  for entry in theirs.get(child, [])
+                  if not (entry.action == "create" and entry.field in (link, naming))]
+    lines.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [line for _, _, line in lines]
 
 
 def uuid_of(table: str, record_id: int) -> str | None:
