@@ -171,6 +171,8 @@ class ActivityEditor(QWidget):
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
         self.counts_label.setWordWrap(True)   # a long summary wraps instead of widening the window
         self.duplicate_button = QPushButton()
+        self.history_button = QPushButton()   # who changed what, from the audit trail
+        self.history_button.setVisible(False)
         self.print_button = QPushButton()
         self.print_button.setObjectName("printButton")
         self.print_menu = QMenu(self)
@@ -183,12 +185,14 @@ class ActivityEditor(QWidget):
         self.save_button.setDefault(True)
         self.close_button = QPushButton()
         self.duplicate_button.clicked.connect(self.duplicate)
+        self.history_button.clicked.connect(self.show_history)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.request_close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.counts_label, 1)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.duplicate_button)
+        bottom.addWidget(self.history_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
 
@@ -396,6 +400,7 @@ class ActivityEditor(QWidget):
         self.scores_box.setText(tr("activity.field.scores_enabled"))
         self.keys_hint.setText(tr("attendance.keys_hint"))
         self.duplicate_button.setText(tr("activity.duplicate"))
+        self.history_button.setText(tr("audit.button"))
         self.print_button.setText(tr("activity.print"))
         for action in self.print_menu.actions():
             action.setText(tr(f"activity.print.{action.data()}"))
@@ -481,6 +486,7 @@ class ActivityEditor(QWidget):
             self.photos.set_photos(photos)
             self.error.clear()
             self.duplicate_button.setEnabled(activity_id is not None)
+            self.history_button.setVisible(activity_id is not None)
             self.tabs.setCurrentIndex(0)
         finally:
             self._loading = False
@@ -701,6 +707,15 @@ class ActivityEditor(QWidget):
                                     ) != QMessageBox.StandardButton.Save or not self.save():
                 return
         make_activity_pdf(self, self.activity_id, kind)
+
+    def show_history(self) -> None:
+        """The activity's history with its participants' and photos'."""
+        from imp_desktop.services.audit import uuid_of
+        from imp_desktop.ui.audit_dialog import AuditTrailDialog
+
+        if self.activity_id is not None:
+            AuditTrailDialog.show_for(self, uuid_of("activity", self.activity_id),
+                                      self.title.text(), children=True)
 
     def duplicate(self) -> None:
         if self.activity_id is None or not self.confirm_leave():

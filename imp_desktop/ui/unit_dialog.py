@@ -92,6 +92,10 @@ class UnitDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("cadre.dialog.cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        if unit_id is not None:   # who changed what, from the audit trail
+            self.history_button = buttons.addButton(
+                tr("audit.button"), QDialogButtonBox.ButtonRole.HelpRole)
+            self.history_button.clicked.connect(self.show_history)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         note = QLabel(tr("cadre.dialog.required_note"))
@@ -259,6 +263,13 @@ class UnitDialog(QDialog):
                          parent_id=self.parent_unit.currentData(),
                          sk_number=self.sk_number.text().strip() or None,
                          sk_date=self.sk_date.value())
+
+    def show_history(self) -> None:
+        from imp_desktop.services.audit import uuid_of
+        from imp_desktop.ui.audit_dialog import AuditTrailDialog
+
+        AuditTrailDialog.show_for(self, uuid_of("unit", self.unit_id), self.name.text(),
+                                  children=True)
 
     def save(self) -> bool:
         for widget in self._fields.values():

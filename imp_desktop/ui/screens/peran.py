@@ -193,11 +193,14 @@ class ChecklistPanel(QWidget):
         self.delete_button.clicked.connect(self.delete)
         self.gap_button.clicked.connect(self.gap_to_action)
         self.print_button.clicked.connect(self.print_sheet)
+        self.history_button = QPushButton()   # who changed what, from the audit trail
+        self.history_button.clicked.connect(self.show_history)
         buttons = QHBoxLayout()
         buttons.addWidget(self.evidence_button)
         buttons.addWidget(self.gap_button)
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.history_button)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -324,6 +327,7 @@ class ChecklistPanel(QWidget):
             self.copy_button.setText(tr("role.action.copy", period=self.previous.period_label))
         self.revert_button.setEnabled(loaded and self.dirty)
         self.delete_button.setVisible(saved)   # nothing to delete on a new sheet
+        self.history_button.setVisible(saved)
         self.evidence_button.setEnabled(self.model.line_at(self.tree.currentIndex()) is not None)
         result = self.model.score()
         self.gap_button.setEnabled(bool(saved and not self.dirty and result
@@ -384,6 +388,16 @@ class ChecklistPanel(QWidget):
         roles.delete_assessment(sheet.id)
         self.open(self.unit_id, self.period)
         self.owner.after_save(None)
+
+    def show_history(self) -> None:
+        """The saved assessment's history with its answers'."""
+        from imp_desktop.services.audit import uuid_of
+        from imp_desktop.ui.audit_dialog import AuditTrailDialog
+
+        sheet = self.model.sheet
+        if sheet is not None and sheet.id is not None:
+            AuditTrailDialog.show_for(self, uuid_of("assessment", sheet.id), self.title.text(),
+                                      children=True)
 
     def confirm_leave(self) -> bool:
         """Before showing another unit or period: save, discard or stay."""
@@ -525,6 +539,7 @@ class ChecklistPanel(QWidget):
         self.gap_button.setText(tr("role.action.gap"))
         self.gap_button.setToolTip(tr("role.action.gap_tip"))
         self.print_button.setText(tr("role.action.print"))
+        self.history_button.setText(tr("audit.button"))
         self.copy_button.setToolTip(tr("role.action.copy_tip"))
         self.tree.setToolTip(tr("role.checklist.tooltip"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
