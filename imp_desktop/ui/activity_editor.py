@@ -400,7 +400,8 @@ class ActivityEditor(QWidget):
         self.scores_box.setText(tr("activity.field.scores_enabled"))
         self.keys_hint.setText(tr("attendance.keys_hint"))
         self.duplicate_button.setText(tr("activity.duplicate"))
-        self.history_button.setText(tr("audit.button"))
+        self.history_button.setText(tr("activity.history"))   # short: the row is full
+        self.history_button.setToolTip(tr("activity.history_tip"))
         self.print_button.setText(tr("activity.print"))
         for action in self.print_menu.actions():
             action.setText(tr(f"activity.print.{action.data()}"))

@@ -200,7 +200,6 @@ class ChecklistPanel(QWidget):
         buttons.addWidget(self.gap_button)
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.history_button)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -208,6 +207,9 @@ class ChecklistPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        # in the copy button's place (that one is for new sheets only): the row of
+        # buttons below is full at 1366x768, 125%
+        top.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
