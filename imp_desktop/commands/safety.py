@@ -36,6 +36,9 @@ def register(cli) -> None:
                       help="in a conflict keep the package's value")
     side.add_argument("--mine", action="store_true",
                       help="in a conflict keep this database's value (the default)")
+    merge.add_argument("--trust-new-key", action="store_true",
+                       help="accept a new signing key for the sending laptop (only after "
+                            "comparing its fingerprint with the sender by phone)")
 
 
 def _db_path(args) -> str:
@@ -91,22 +94,28 @@ def run_package_export(args) -> int:
                              passphrase=read_passphrase(args.passphrase_file))
     print(tr("package.exported", path=str(summary.path), records=summary.records,
              deleted=summary.deleted, photos=summary.photos))
+    print(tr("package.key.own_short", fingerprint=summary.fingerprint))
     return 0
 
 
 def run_package_merge(args) -> int:
-    from imp_desktop.services.package import merge_package
+    from imp_desktop.services.package import KeyChangedError, merge_package
 
     target = _db_path(args)
     from imp_desktop.data.db import open_database
 
     open_database(target, lock="://" not in target)
     policy = "theirs" if args.theirs else "mine"
-    result = merge_package(args.file, passphrase=read_passphrase(args.passphrase_file),
-                           policy=policy)
+    try:
+        result = merge_package(args.file, passphrase=read_passphrase(args.passphrase_file),
+                               policy=policy, trust_new_key=args.trust_new_key)
+    except KeyChangedError as exc:
+        raise UserError(f"{exc} {tr('package.hint.trust_cli')}") from exc
     print(tr("package.merged", added=result.added, updated=result.updated,
              deleted=result.deleted, unchanged=result.unchanged,
              conflicts=len(result.conflicts), policy=tr(f"package.policy.{policy}")))
+    print(tr("package.key.sender", fingerprint=result.fingerprint) + " "
+          + tr(f"package.key.{result.key_status}", officer=result.officer or "?"))
     for conflict in result.conflicts[:20]:
         print("  " + conflict.describe())
     if len(result.conflicts) > 20:

@@ -5,6 +5,10 @@ A package is a zip file (optionally encrypted, see ``encrypt``):
 - ``manifest.json``: format, package id, source installation, officer,
   kecamatan, program and schema version, export time, counts, and the
   SHA-256 and size of every other entry;
+- ``signature.json``: the sending installation's Ed25519 public key and its
+  signature of the exact ``manifest.json`` bytes (``services/signing.py``);
+  the first package merged from an installation pins its key, a later one
+  signed by another key is refused unless the officer trusts it deliberately;
 - ``records/<table>.json``: the records of every travelling table (see
   ``imp_desktop.data.sync``), foreign keys as UUIDs;
 - ``deleted.json``: records exchanged before and since deleted here;
@@ -61,10 +65,12 @@ from imp_desktop.data.sync import (
 )
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
+from imp_desktop.services import signing
 
 FORMAT = "imp-desktop-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2          # 2: signed (signature.json); unsigned packages are refused
 MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"
 ENCRYPTED_MAGIC = b"IMPDPKG-AESGCM1\n"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
 MAX_ENTRY_BYTES = 2 * 1024 ** 3
@@ -120,6 +126,7 @@ class ExportSummary:
     photos: int
     audit: int
     since: str | None
+    fingerprint: str = ""       # of the key that signed the package
 
 
 def default_office() -> str:
@@ -207,6 +214,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
         photos = sorted(p for p in media_dir(db_file).iterdir() if p.is_file()
                         and (since_ts is None or p.stat().st_mtime > since_ts))
     officer, kecamatan = _officer_block()
+    own_key = signing.own_public_key()      # made on first need, before the file
     package_id = new_uuid()
     entries: dict[str, dict] = {}
     buffer = io.BytesIO()
@@ -229,7 +237,10 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             "since": since, "encrypted": bool(passphrase),
             "counts": {t: len(r) for t, r in tables.items()}, "entries": entries,
         }
-        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        zf.writestr(MANIFEST, manifest_bytes)
+        # The manifest hashes every other entry: signing it signs the package.
+        zf.writestr(SIGNATURE, json.dumps(signing.sign(manifest_bytes), indent=1))
     data = buffer.getvalue()
     if passphrase:
         data = encrypt(data, passphrase)
@@ -253,12 +264,13 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
                         installation=manifest["installation"], officer=officer["name"],
                         at=manifest["exported_at"],
                         summary=dumps({"records": sum(map(len, tables.values())),
-                                       "photos": len(photos)}))
+                                       "photos": len(photos),
+                                       "key": signing.fingerprint(own_key)}))
     if progress:
         progress(len(models) + 3, len(models) + 3)
     records = sum(len(rows) for table, rows in tables.items() if table != "region")
     return ExportSummary(out, records, sum(map(len, deleted.values())), len(photos),
-                         len(audit), since)
+                         len(audit), since, signing.fingerprint(own_key))
 
 
 def _content(row: dict) -> str:
@@ -304,6 +316,22 @@ def _store_bases(tables: dict[str, list[dict]], deleted: dict[str, list[str]],
 
 
 # --- reading and checking a package ---------------------------------------------------
+# Where the key that signed a package stands with this installation.
+KEY_NEW = "new"           # the first package from that installation: its key gets pinned
+KEY_KNOWN = "known"       # the key pinned for that installation
+KEY_TRUSTED = "trusted"   # another key, accepted deliberately (trust_new_key)
+KEY_OWN = "own"           # a package of this installation itself
+
+
+class KeyChangedError(UserError):
+    """A package names an installation whose pinned key is another one."""
+
+    def __init__(self, where: str, officer: str, fingerprint: str, pinned: str):
+        self.path, self.officer, self.fingerprint, self.pinned = where, officer, fingerprint, pinned
+        super().__init__(tr("package.error.key_changed", path=where, officer=officer,
+                            fingerprint=fingerprint, pinned=pinned))
+
+
 @dataclass
 class Package:
     manifest: dict
@@ -311,17 +339,37 @@ class Package:
     deleted: dict[str, list[str]]
     audit: list[dict]
     media: dict[str, bytes]
+    signing_key: str = ""          # base64 Ed25519 public key that signed the manifest
+    key_status: str = KEY_NEW
 
     @property
     def officer_name(self) -> str:
-        return (self.manifest.get("officer") or {}).get("name") or ""
+        officer = self.manifest.get("officer")
+        return (officer.get("name") if isinstance(officer, dict) else "") or ""
+
+    @property
+    def installation(self) -> str:
+        return self.manifest.get("installation") or ""
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.signing_key) if self.signing_key else ""
+
+    def key_note(self) -> str:
+        """One sentence for the preview: the sender's key and what it means here."""
+        officer = self.officer_name or "?"
+        return tr("package.key.sender", fingerprint=self.fingerprint) + " " + \
+            tr(f"package.key.{self.key_status}", officer=officer)
 
 
-def read_package(path: str | Path, passphrase: str | None = None) -> Package:
+def read_package(path: str | Path, passphrase: str | None = None, *,
+                 trust_new_key: bool = False) -> Package:
     """Read and verify a package completely; UserError when anything is off.
 
-    Nothing is written anywhere: a damaged, truncated or altered package is
-    refused here, before a merge starts.
+    Nothing is written anywhere: a damaged, truncated, altered or unsigned
+    package is refused here, before a merge starts, and so is one that names
+    an installation whose pinned key is another one (``KeyChangedError``)
+    unless ``trust_new_key`` (the officer compared the fingerprint by phone).
     """
     path = Path(path)
     where = str(path)
@@ -333,16 +381,29 @@ def read_package(path: str | Path, passphrase: str | None = None) -> Package:
         blob = decrypt(blob, passphrase, where)
     try:
         zf = zipfile.ZipFile(io.BytesIO(blob))
-        manifest = json.loads(zf.read(MANIFEST))
+        manifest_bytes = zf.read(MANIFEST)
+        manifest = json.loads(manifest_bytes)
     except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise UserError(tr("package.error.not_package", path=where)) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise UserError(tr("package.error.not_package", path=where))
-    if int(manifest.get("format_version", 0)) > FORMAT_VERSION or \
-            int(manifest.get("schema_version", 0)) > migrations.latest_version():
+    try:
+        format_version = int(manifest.get("format_version", 0))
+        too_new = format_version > FORMAT_VERSION or \
+            int(manifest.get("schema_version", 0)) > migrations.latest_version()
+    except (TypeError, ValueError) as exc:
+        raise UserError(tr("package.error.not_package", path=where)) from exc
+    if too_new:
         raise UserError(tr("package.error.too_new", path=where))
+    signing_key = _verify_signature(zf, manifest_bytes, format_version, where)
+    installation = manifest.get("installation")
+    if not isinstance(installation, str) or not 0 < len(installation) <= 64:
+        raise UserError(tr("package.error.damaged", path=where, detail="installation"))
     entries = manifest.get("entries") or {}
-    names = set(zf.namelist()) - {MANIFEST}
+    if not isinstance(entries, dict) or \
+            not all(isinstance(e, dict) for e in entries.values()):
+        raise UserError(tr("package.error.damaged", path=where, detail=MANIFEST))
+    names = set(zf.namelist()) - {MANIFEST, SIGNATURE}
     if names != set(entries):
         raise UserError(tr("package.error.damaged", path=where, detail=tr(
             "package.detail.entries", count=len(names ^ set(entries)))))
@@ -376,7 +437,51 @@ def read_package(path: str | Path, passphrase: str | None = None) -> Package:
                 raise UserError(tr("package.error.damaged", path=where, detail=name))
             media[file_name] = data
     _check_shape(tables, deleted, audit, where)
-    return Package(manifest, tables, deleted, audit, media)
+    package = Package(manifest, tables, deleted, audit, media, signing_key)
+    package.key_status = _key_status(package, where, trust_new_key)
+    return package
+
+
+def _verify_signature(zf: zipfile.ZipFile, manifest_bytes: bytes, format_version: int,
+                      where: str) -> str:
+    """The public key that signed the manifest; UserError when unsigned or altered."""
+    if format_version < 2 or SIGNATURE not in zf.namelist():
+        raise UserError(tr("package.error.unsigned", path=where))
+    try:
+        block = json.loads(zf.read(SIGNATURE))
+        return signing.verify(manifest_bytes, block)
+    except (signing.SignatureError, KeyError, ValueError, zipfile.BadZipFile, zlib.error,
+            EOFError) as exc:
+        raise UserError(tr("package.error.bad_signature", path=where)) from exc
+
+
+def _key_status(package: Package, where: str, trust_new_key: bool) -> str:
+    """Compare the package's key with the one pinned for its installation."""
+    own = signing.is_own_installation(package.installation)
+    pin = signing.pinned_key(package.installation)
+    if pin is not None and pin.public_key == package.signing_key:
+        return KEY_OWN if own else KEY_KNOWN
+    if pin is None and not own:
+        return KEY_NEW
+    if trust_new_key:
+        return KEY_TRUSTED
+    raise KeyChangedError(where, package.officer_name or "?", package.fingerprint,
+                          pin.fingerprint if pin is not None else "—")
+
+
+def _pin_sender_key(package: Package, write: bool) -> None:
+    """Check again what is pinned now (a merge may have pinned a key meanwhile) and,
+    with ``write`` (inside the merge's transaction), pin the sender's key."""
+    if signing.is_own_installation(package.installation):
+        return
+    pin = signing.pinned_key(package.installation)
+    if pin is not None and pin.public_key == package.signing_key:
+        return
+    if pin is not None and package.key_status != KEY_TRUSTED:
+        raise KeyChangedError(package.manifest.get("package_id") or "?",
+                              package.officer_name or "?", package.fingerprint, pin.fingerprint)
+    if write:
+        signing.pin_key(package.installation, package.signing_key, package.officer_name)
 
 
 def _check_shape(tables, deleted, audit, where: str) -> None:
@@ -650,6 +755,8 @@ class MergeResult:
     photos: int = 0
     audit: int = 0
     officer: str = ""
+    fingerprint: str = ""          # of the sender's key
+    key_status: str = ""
 
 
 _SPECS: dict = {}
@@ -683,9 +790,11 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
     resolutions = resolutions or {}
     package = plan.package
     result = MergeResult(unchanged=plan.unchanged, conflicts=plan.conflicts,
-                         kept_deleted=len(plan.kept_deleted), officer=package.officer_name)
+                         kept_deleted=len(plan.kept_deleted), officer=package.officer_name,
+                         fingerprint=package.fingerprint, key_status=package.key_status)
     source = package.officer_name or "?"
     who = tr("package.audit.who", officer=_local_officer(), source=source)
+    _pin_sender_key(package, write=False)      # before anything is written
     db_file = database_file()
     if plan.new_media and db_file is not None:
         # Photos first: named by their content, harmless if the merge fails.
@@ -701,6 +810,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
     total = len(plan.records) + 2
     try:
         with database.atomic():
+            _pin_sender_key(package, write=True)
             deferred = []
             pending: dict = {}     # model -> rows waiting for one batch insert
 
@@ -799,7 +909,9 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                             installation=package.manifest.get("installation"),
                             officer=package.officer_name,
                             summary=dumps({"added": result.added, "updated": result.updated,
-                                           "deleted": result.deleted}))
+                                           "deleted": result.deleted,
+                                           "key": package.fingerprint,
+                                           "key_status": package.key_status}))
     except IntegrityError as exc:
         raise UserError(tr("package.error.integrity", detail=str(exc))) from exc
     if progress:
@@ -814,9 +926,10 @@ def _local_officer() -> str:
 
 
 def merge_package(path: str | Path, *, passphrase: str | None = None, policy: str = "mine",
-                  resolutions: dict | None = None, progress: Progress | None = None) -> MergeResult:
+                  resolutions: dict | None = None, progress: Progress | None = None,
+                  trust_new_key: bool = False) -> MergeResult:
     """Read, check, plan and apply a package in one go (the command line)."""
-    package = read_package(path, passphrase)
+    package = read_package(path, passphrase, trust_new_key=trust_new_key)
     plan = plan_merge(package)
     return apply_merge(plan, policy, resolutions, progress)
 
