@@ -127,11 +127,14 @@ def test_send_and_receive_with_a_conflict_decided_field_by_field(
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append("WARN " + a[2]))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(second), ""))
 
-    def decide(parent, conflicts, source):
-        dialog = ConflictDialog(conflicts, source, parent)
+    def decide(parent, conflicts, source, sender=""):
+        dialog = ConflictDialog(conflicts, source, parent, sender)
         qtbot.addWidget(dialog)
         qtmodeltester.check(dialog.model)
         assert dialog.model.rowCount() == 2
+        # the sender's key, known since the first package
+        assert "Sidik kunci pengirim" in sender and "sudah dikenal" in sender
+        assert dialog.sender_key.text() == sender and not dialog.sender_key.isHidden()
         if SHOTS:
             dialog.grab().save(os.path.join(SHOTS, "safety_conflicts.png"))
         row = [c.field for c in dialog.model.conflicts].index("education")
@@ -201,3 +204,90 @@ def test_the_cadre_dialog_opens_the_history(qtbot, demo_db, monkeypatch):
     dialog.history_button.click()
     assert opened == [(cadre.uuid, cadre.name)]
     assert not hasattr(CadreDialog(None), "history_button")   # nothing to show yet
+
+
+def test_receiving_a_package_signed_by_a_new_key_asks_for_deliberate_trust(
+        qtbot, tmp_path, ui_settings, monkeypatch):
+    from imp_desktop.data.db import open_database as open_db
+    from imp_desktop.data.models import Setting
+    from imp_desktop.services import signing
+    from imp_desktop.services.package import export_package, merge_package
+    from imp_desktop.ui import package_dialogs
+    from imp_desktop.ui.package_dialogs import KeyChangedDialog
+
+    laptop, office, first = _two_installations(tmp_path)
+    old_fingerprint = signing.own_fingerprint()
+    open_db(office)
+    merge_package(first)
+    cadres = Cadre.select().count()
+    open_db(laptop)       # reinstalled: the same installation, a new key
+    Setting.delete().where(Setting.key == signing.OWN_KEY).execute()
+    changed = Cadre.select().order_by(Cadre.id).first()
+    changed.phone = "0899"
+    changed.save()
+    second = tmp_path / "2.imp"
+    export_package(second, since_last=True)
+    new_fingerprint = signing.own_fingerprint()
+
+    open_db(office)
+    window = _window(qtbot, office, ui_settings)
+    page = _page(window)
+    panel = page.package_panel
+    # the office's own fingerprint, for the laptops that receive its packages
+    assert signing.own_fingerprint() in panel.own_key.text()
+    if SHOTS:
+        window.grab().save(os.path.join(SHOTS, "safety_page_package_key.png"))
+    shown, asked, questions = [], [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append("WARN " + a[2]))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(second), ""))
+
+    def ask(parent, error):
+        dialog = KeyChangedDialog(error, parent)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert (dialog.known.text(), dialog.new.text()) == (old_fingerprint, new_fingerprint)
+        assert not dialog.accept_button.isEnabled() and dialog.cancel_button.isDefault()
+        dialog.confirm.setChecked(True)
+        assert dialog.accept_button.isEnabled()
+        if SHOTS:
+            dialog.grab().save(os.path.join(SHOTS, "safety_key_changed.png"))
+        asked.append(error)
+        return len(asked) > 1          # cancelled the first time, trusted the second
+
+    def question(parent, title, text, *rest):
+        questions.append(text)
+        if SHOTS:
+            box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                              parent)
+            qtbot.addWidget(box)
+            box.show()
+            box.grab().save(os.path.join(SHOTS, "safety_receive_preview.png"))
+            box.close()
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(package_dialogs.KeyChangedDialog, "ask", staticmethod(ask))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    panel.receive_button.click()
+    _wait(qtbot)
+    assert len(asked) == 1 and not questions and not shown      # cancelled: nothing else
+    assert signing.pinned_key(_installation(second)).fingerprint == old_fingerprint
+    assert Cadre.select().where(Cadre.phone == "0899").count() == 0
+    panel.receive_button.click()
+    _wait(qtbot)
+    _wait(qtbot)
+    assert len(asked) == 2 and len(questions) == 1
+    assert new_fingerprint in questions[0] and "diterima dengan sengaja" in questions[0]
+    assert shown and "Data diterima" in shown[-1], shown
+    assert Cadre.select().count() == cadres
+    assert Cadre.select().where(Cadre.phone == "0899").count() == 1
+    assert signing.pinned_key(_installation(second)).fingerprint == new_fingerprint
+
+
+def _installation(package_path) -> str:
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(package_path) as zf:
+        return json.loads(zf.read("manifest.json"))["installation"]

@@ -126,7 +126,7 @@ def verify(data: bytes, block) -> str:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
     except (InvalidSignature, ValueError) as exc:
         raise SignatureError("signature") from exc
-    return block["public_key"]
+    return _b64(public)      # canonical: compared with the pinned key as text
 
 
 # --- keys pinned on first use ------------------------------------------------------------

@@ -50,10 +50,12 @@ def start_auto_backup(window) -> None:
     task_runner().run(auto_backup_if_due, done, failed)
 
 
-def run_with_progress(parent, title: str, fn, on_done, *, writes: bool = False) -> QProgressDialog:
+def run_with_progress(parent, title: str, fn, on_done, *, writes: bool = False,
+                      on_error=None) -> QProgressDialog:
     """Run ``fn(progress)`` off the main thread behind a modal progress dialog.
 
-    Errors are shown in a message box; ``on_done(result)`` gets the result.
+    Errors are shown in a message box unless ``on_error(exc)`` returns True
+    (it handled them); ``on_done(result)`` gets the result.
     """
     dialog = QProgressDialog(title, None, 0, 0, parent)
     dialog.setWindowTitle(APP_NAME)
@@ -72,6 +74,8 @@ def run_with_progress(parent, title: str, fn, on_done, *, writes: bool = False) 
 
     def fail(exc):
         dialog.close()
+        if on_error is not None and on_error(exc):
+            return
         message = str(exc) if isinstance(exc, UserError) else tr(
             "safety.error.unexpected", detail=f"{type(exc).__name__}: {exc}")
         QMessageBox.warning(parent, APP_NAME, message)

@@ -1,15 +1,19 @@
 """Kirim data / Terima data in the window, and the conflict dialog.
 
 "Kirim data" writes a hand-over package (optionally only the changes since the
-last one to that office, optionally locked with a passphrase). "Terima data"
-reads and checks a package and plans the merge off the main thread, shows the
-conflicts for a decision field by field, then applies it in one transaction.
+last one to that office, optionally locked with a passphrase), signed with this
+laptop's key, whose fingerprint the panel shows. "Terima data" reads and checks
+a package and plans the merge off the main thread, shows the sender's key
+fingerprint and the conflicts for a decision field by field, then applies it in
+one transaction. A package whose key differs from the one known for its laptop
+opens ``KeyChangedDialog``: the new key is accepted only deliberately.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -112,7 +117,7 @@ def _show(value) -> str:
 class ConflictDialog(QDialog):
     """Decide each conflicting field; "keep theirs / keep mine" sets them all."""
 
-    def __init__(self, conflicts, source: str, parent: QWidget | None = None):
+    def __init__(self, conflicts, source: str, parent: QWidget | None = None, sender: str = ""):
         super().__init__(parent)
         self.setWindowTitle(tr("conflict.title"))
         self.resize(980, 520)
@@ -120,6 +125,11 @@ class ConflictDialog(QDialog):
         intro = QLabel(tr("conflict.intro", count=len(conflicts), source=source or "?"))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.sender_key = QLabel(sender)     # the sender's key fingerprint and what it means
+        self.sender_key.setWordWrap(True)
+        self.sender_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sender_key.setVisible(bool(sender))
+        layout.addWidget(self.sender_key)
         row = QHBoxLayout()
         self.mine = QRadioButton(tr("conflict.all_mine"))
         self.theirs = QRadioButton(tr("conflict.all_theirs"))
@@ -154,12 +164,69 @@ class ConflictDialog(QDialog):
         return ("theirs" if self.theirs.isChecked() else "mine"), self.model.resolutions()
 
     @classmethod
-    def resolve(cls, parent, conflicts, source: str) -> tuple[str, dict] | None:
+    def resolve(cls, parent, conflicts, source: str, sender: str = "") -> tuple[str, dict] | None:
         """(policy, resolutions), or None when the user cancels the merge."""
-        dialog = cls(conflicts, source, parent)
+        dialog = cls(conflicts, source, parent, sender)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.choice()
+
+
+class KeyChangedDialog(QDialog):
+    """A package signed by another key than the one known for its laptop.
+
+    Both fingerprints side by side, what to do (phone the sender), and
+    "Terima kunci baru" enabled only once the officer confirms the comparison.
+    """
+
+    def __init__(self, error, parent: QWidget | None = None):
+        super().__init__(parent)
+        officer = error.officer or "?"
+        self.setWindowTitle(tr("package.key_changed.title"))
+        self.setMinimumWidth(620)
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("package.key_changed.intro", officer=officer))
+        intro.setWordWrap(True)
+        font = intro.font()
+        font.setBold(True)
+        intro.setFont(font)
+        layout.addWidget(intro)
+        grid = QGridLayout()
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(mono.pointSizeF() * 1.3)
+        self.known = QLabel(error.pinned)
+        self.new = QLabel(error.fingerprint)
+        for row, (key, value) in enumerate((("package.key_changed.known", self.known),
+                                            ("package.key_changed.new", self.new))):
+            value.setFont(mono)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(QLabel(tr(key)), row, 0)
+            grid.addWidget(value, row, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        what = QLabel(tr("package.key_changed.what", officer=officer))
+        what.setWordWrap(True)
+        layout.addWidget(what)
+        self.confirm = QCheckBox(tr("package.key_changed.confirm", officer=officer))
+        layout.addWidget(self.confirm)
+        buttons = QDialogButtonBox()
+        self.cancel_button = buttons.addButton(tr("package.key_changed.cancel"),
+                                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.accept_button = buttons.addButton(tr("package.key_changed.accept"),
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.accept_button.setEnabled(False)
+        self.accept_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
+        self.confirm.toggled.connect(self.accept_button.setEnabled)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent, error) -> bool:
+        """True when the officer accepts the new key deliberately."""
+        dialog = cls(error, parent)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class PackagePanel(QGroupBox):
@@ -195,14 +262,22 @@ class PackagePanel(QGroupBox):
         self.last = QLabel()
         self.last.setWordWrap(True)
         layout.addWidget(self.last)
+        self.own_key = QLabel()      # this laptop's key fingerprint, read out by phone
+        self.own_key.setTextFormat(Qt.TextFormat.RichText)
+        self.own_key.setWordWrap(True)
+        self.own_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.own_key)
         self.retranslate()
 
     def refresh(self) -> None:
         from imp_desktop.services.package import default_office, handover_summary
+        from imp_desktop.services.signing import own_fingerprint
 
         if not self.office.text().strip():
             self.office.setText(default_office())
         self.last.setText(handover_summary(self.office.text().strip()))
+        self.own_key.setText(tr("package.key.own_fingerprint",
+                                fingerprint=f"<b>{own_fingerprint()}</b>"))   # hex digits only
 
     def retranslate(self) -> None:
         self.setTitle(tr("package.box"))
@@ -243,7 +318,7 @@ class PackagePanel(QGroupBox):
 
     # --- Terima data --------------------------------------------------------
     def receive(self) -> None:
-        from imp_desktop.services.package import is_encrypted, plan_merge, read_package
+        from imp_desktop.services.package import is_encrypted
 
         path, _ = QFileDialog.getOpenFileName(self, tr("package.button.receive"),
                                               str(Path.home()), PACKAGE_FILTER)
@@ -260,23 +335,41 @@ class PackagePanel(QGroupBox):
             QMessageBox.warning(self, APP_NAME, tr("package.error.read", path=path,
                                                    detail=exc.strerror or exc))
             return
+        self._check(path, passphrase, trust_new_key=False)
+
+    def _check(self, path: str, passphrase: str | None, trust_new_key: bool) -> None:
+        from imp_desktop.services.package import plan_merge, read_package
+
+        def key_changed(exc) -> bool:
+            from imp_desktop.services.package import KeyChangedError
+
+            if not isinstance(exc, KeyChangedError) or trust_new_key:
+                return False
+            if KeyChangedDialog.ask(self, exc):
+                self._check(path, passphrase, trust_new_key=True)
+            return True
+
         run_with_progress(self, tr("package.checking"),
-                          lambda progress: plan_merge(read_package(path, passphrase), progress),
-                          self._planned)
+                          lambda progress: plan_merge(read_package(
+                              path, passphrase, trust_new_key=trust_new_key), progress),
+                          self._planned, on_error=key_changed)
 
     def _planned(self, plan) -> None:
         from imp_desktop.services.package import apply_merge
 
         policy, resolutions = "mine", {}
+        sender = plan.package.key_note()
         if plan.conflicts:
-            choice = ConflictDialog.resolve(self, plan.conflicts, plan.package.officer_name)
+            choice = ConflictDialog.resolve(self, plan.conflicts, plan.package.officer_name,
+                                            sender)
             if choice is None:
                 return
             policy, resolutions = choice
         else:
             answer = QMessageBox.question(self, APP_NAME, tr(
                 "package.confirm_merge", source=plan.package.officer_name or "?",
-                added=plan.added, updated=plan.updated, deleted=len(plan.deletions)))
+                added=plan.added, updated=plan.updated, deleted=len(plan.deletions))
+                + "\n\n" + sender)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         run_with_progress(self, tr("package.merging"),
