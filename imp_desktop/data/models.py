@@ -171,81 +171,6 @@ class Setting(BaseModel):
 ALL_MODELS = [Region, Hamlet, Neighbourhood, Unit, Cadre, Officer, Setting]
 
 
-# --- Enam Peran Bakti: indicator catalogue, classification rules, assessments ---
-
-class RoleCatalogue(BaseModel):
-    """One version of the indicator list. Never changed once assessments use it:
-    an edit makes a new version."""
-
-    version = IntegerField(unique=True)
-    note = TextField(null=True)
-
-
-class RoleIndicator(BaseModel):
-    """An indicator of one role in one catalogue version; ``key`` is stable across
-    versions so that recaps can follow an indicator that was reworded."""
-
-    catalogue = ForeignKeyField(RoleCatalogue, backref="indicators", on_delete="RESTRICT")
-    role = CharField()          # role code, see services.roles.ROLE_CODES
-    key = CharField()
-    position = IntegerField()
-    text_id = TextField()
-    text_en = TextField()
-
-    class Meta:
-        indexes = ((("catalogue", "key"), True),)
-
-
-class ClassificationRule(BaseModel):
-    """One version of the rule table: when a role counts as fulfilled and how many
-    fulfilled roles make a unit Berkembang or Mandiri."""
-
-    version = IntegerField(unique=True)
-    threshold_percent = IntegerField()
-    berkembang_min_roles = IntegerField()
-    mandiri_min_roles = IntegerField()
-    note = TextField(null=True)
-
-
-class Assessment(BaseModel):
-    """A unit's role checklist for one period (``2026-11`` or ``2026-Q4``)."""
-
-    unit = ForeignKeyField(Unit, backref="assessments", on_delete="RESTRICT")
-    period = CharField(max_length=7)
-    period_start = DateField()
-    period_end = DateField()
-    catalogue = ForeignKeyField(RoleCatalogue, backref="assessments", on_delete="RESTRICT")
-    rule = ForeignKeyField(ClassificationRule, backref="assessments", on_delete="RESTRICT")
-    assessed_on = DateField(null=True)
-    assessor = CharField(null=True)
-    note = TextField(null=True)
-    # The result under ``rule`` at the time of saving: what was printed.
-    roles_fulfilled = IntegerField()
-    classification = CharField()
-
-    class Meta:
-        indexes = ((("unit", "period"), True),)
-
-
-class AssessmentAnswer(BaseModel):
-    """One indicator of an assessment: met or not, with a note and evidence."""
-
-    assessment = ForeignKeyField(Assessment, backref="answers", on_delete="CASCADE")
-    indicator = ForeignKeyField(RoleIndicator, backref="answers", on_delete="RESTRICT")
-    met = BooleanField(default=False)
-    note = TextField(null=True)
-    # An activity (kegiatan) that shows it; no foreign key because the activity
-    # table arrived in a later migration. Checked by the service.
-    evidence_activity_id = IntegerField(null=True)
-    evidence_photo = CharField(null=True)   # file name in the program's photo store
-
-    class Meta:
-        indexes = ((("assessment", "indicator"), True),)
-
-
-ALL_MODELS += [RoleCatalogue, RoleIndicator, ClassificationRule, Assessment, AssessmentAnswer]
-
-
 # --- Activities (kegiatan): types, participants, photos ---
 
 # Attendance statuses (labels through tr("activity.status.<code>")); None = not yet marked.
@@ -326,6 +251,82 @@ class ActivityPhoto(BaseModel):
 
 
 ALL_MODELS += [ActivityType, Activity, Participant, ActivityPhoto]
+
+
+# --- Enam Peran Bakti: indicator catalogue, classification rules, assessments ---
+
+class RoleCatalogue(BaseModel):
+    """One version of the indicator list. Never changed once assessments use it:
+    an edit makes a new version."""
+
+    version = IntegerField(unique=True)
+    note = TextField(null=True)
+
+
+class RoleIndicator(BaseModel):
+    """An indicator of one role in one catalogue version; ``key`` is stable across
+    versions so that recaps can follow an indicator that was reworded."""
+
+    catalogue = ForeignKeyField(RoleCatalogue, backref="indicators", on_delete="RESTRICT")
+    role = CharField()          # role code, see services.roles.ROLE_CODES
+    key = CharField()
+    position = IntegerField()
+    text_id = TextField()
+    text_en = TextField()
+
+    class Meta:
+        indexes = ((("catalogue", "key"), True),)
+
+
+class ClassificationRule(BaseModel):
+    """One version of the rule table: when a role counts as fulfilled and how many
+    fulfilled roles make a unit Berkembang or Mandiri."""
+
+    version = IntegerField(unique=True)
+    threshold_percent = IntegerField()
+    berkembang_min_roles = IntegerField()
+    mandiri_min_roles = IntegerField()
+    note = TextField(null=True)
+
+
+class Assessment(BaseModel):
+    """A unit's role checklist for one period (``2026-11`` or ``2026-Q4``)."""
+
+    unit = ForeignKeyField(Unit, backref="assessments", on_delete="RESTRICT")
+    period = CharField(max_length=7)
+    period_start = DateField()
+    period_end = DateField()
+    catalogue = ForeignKeyField(RoleCatalogue, backref="assessments", on_delete="RESTRICT")
+    rule = ForeignKeyField(ClassificationRule, backref="assessments", on_delete="RESTRICT")
+    assessed_on = DateField(null=True)
+    assessor = CharField(null=True)
+    note = TextField(null=True)
+    # The result under ``rule`` at the time of saving: what was printed.
+    roles_fulfilled = IntegerField()
+    classification = CharField()
+
+    class Meta:
+        indexes = ((("unit", "period"), True),)
+
+
+class AssessmentAnswer(BaseModel):
+    """One indicator of an assessment: met or not, with a note and evidence."""
+
+    assessment = ForeignKeyField(Assessment, backref="answers", on_delete="CASCADE")
+    indicator = ForeignKeyField(RoleIndicator, backref="answers", on_delete="RESTRICT")
+    met = BooleanField(default=False)
+    note = TextField(null=True)
+    # An activity (kegiatan) that shows it (a real foreign key since migration 8:
+    # travels as the activity's uuid; deleting the activity clears the link).
+    evidence_activity = ForeignKeyField(Activity, null=True, column_name="evidence_activity_id",
+                                        backref="evidence_for", on_delete="SET NULL")
+    evidence_photo = CharField(null=True)   # file name in the program's photo store
+
+    class Meta:
+        indexes = ((("assessment", "indicator"), True),)
+
+
+ALL_MODELS += [RoleCatalogue, RoleIndicator, ClassificationRule, Assessment, AssessmentAnswer]
 class AuditEntry(BaseModel):
     """Who changed which field of which record, when, from what to what.
 

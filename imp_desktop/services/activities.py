@@ -23,6 +23,7 @@ from imp_desktop.data.models import (
     Activity,
     ActivityPhoto,
     ActivityType,
+    AssessmentAnswer,
     Cadre,
     Participant,
     Region,
@@ -795,6 +796,10 @@ def delete_activity(activity_id: int) -> None:
         audited_delete(Participant, Participant.activity == activity_id)
         audited_delete(ActivityPhoto, ActivityPhoto.activity == activity_id)
         audited_update(Activity, {Activity.copied_from: None}, Activity.copied_from == activity_id)
+        # Checklist answers that showed it as evidence lose the link (the foreign key
+        # would clear it too; this records it and marks them changed for the next package).
+        audited_update(AssessmentAnswer, {AssessmentAnswer.evidence_activity: None},
+                       AssessmentAnswer.evidence_activity == activity_id)
         audited_delete(Activity, Activity.id == activity_id)
     if files:
         from imp_desktop.services.photos import remove_unreferenced

@@ -440,21 +440,13 @@ def role_recap_pdf(desa_code: str | None = None, period: tuple[int, int] | str |
 
 def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None) -> str:
     parts = []
-    if activity_id:
-        row = None
-        try:
-            from imp_desktop.data.models import Activity
+    if activity_id:   # a foreign key: deleting the activity clears the link
+        from imp_desktop.data.models import Activity
+        from imp_desktop.formatting import format_date
 
-            row = Activity.get_or_none(Activity.id == activity_id)
-        except ImportError:
-            pass
-        if row is not None:
-            from imp_desktop.formatting import format_date
-
-            parts.append(tr("report.sheet.evidence_activity", lang, title=row.title,
-                            date=format_date(row.date, lang=lang)))
-        else:
-            parts.append(tr("report.sheet.evidence_activity_id", lang, id=activity_id))
+        row = Activity.get_by_id(activity_id)
+        parts.append(tr("report.sheet.evidence_activity", lang, title=row.title,
+                        date=format_date(row.date, lang=lang)))
     if photo:
         parts.append(tr("report.sheet.evidence_photo", lang))
     return "; ".join(parts)

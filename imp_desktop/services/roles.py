@@ -23,6 +23,7 @@ from peewee import fn
 from imp_desktop.data.audit import audited_delete
 from imp_desktop.data.models import (
     LEVELS,
+    Activity,
     Assessment,
     AssessmentAnswer,
     ClassificationRule,
@@ -574,15 +575,10 @@ def _sheet(catalogue: Catalogue, rule: Rule, answers: dict[int, AnswerInput] | N
 
 
 def _answers_of(assessment_id: int) -> dict[int, AnswerInput]:
-    """The stored answers; a link to an activity deleted since is left out, so the
-    sheet neither prints nor re-saves a broken link."""
-    rows = list(AssessmentAnswer.select().where(AssessmentAnswer.assessment == assessment_id))
-    linked = {row.evidence_activity_id for row in rows if row.evidence_activity_id}
-    existing = set(_existing_activity_ids(linked)) if linked else set()
-    return {row.indicator_id: AnswerInput(
-                row.met, row.note,
-                row.evidence_activity_id if row.evidence_activity_id in existing else None,
-                row.evidence_photo)
+    """The stored answers (deleting an activity clears the links to it: a foreign key)."""
+    rows = AssessmentAnswer.select().where(AssessmentAnswer.assessment == assessment_id)
+    return {row.indicator_id: AnswerInput(row.met, row.note, row.evidence_activity_id,
+                                          row.evidence_photo)
             for row in rows}
 
 
@@ -658,19 +654,10 @@ def _check_evidence(answers: dict[int, AnswerInput]) -> list[tuple[str, str]]:
     ids = {a.evidence_activity_id for a in answers.values() if a.evidence_activity_id}
     if not ids:
         return []
-    known = set(ids) & set(_existing_activity_ids(ids))
+    known = {row[0] for row in Activity.select(Activity.id).where(Activity.id.in_(list(ids)))
+             .tuples()}
     return [("evidence_activity_id", tr("role.error.no_activity", id=missing))
             for missing in sorted(ids - known)]
-
-
-def _existing_activity_ids(ids: set[int]) -> list[int]:
-    """Activity ids that exist; without an activity table nothing does."""
-    if "activity" not in database.get_tables():
-        return []
-    placeholders = ", ".join([database.param] * len(ids))
-    rows = database.execute_sql(f"SELECT id FROM activity WHERE id IN ({placeholders})",
-                                list(ids)).fetchall()
-    return [row[0] for row in rows]
 
 
 def save_assessment(data: AssessmentInput, assessment_id: int | None = None) -> int:
