@@ -30,6 +30,15 @@ LOCAL_TABLES = {"officer", "setting", "audit_entry", "sync_state", "handover"}
 # Reference data matched by a natural key instead of the uuid: every
 # installation creates the official regions itself, with its own uuids.
 NATURAL_KEYS = {"region": "code"}
+# Version numbers counted on each installation (indicator list and rule table
+# versions): never an identity between installations and never merged. A
+# version from a package is the same as a local one when their uuids are equal
+# or their content is (the other fields plus the rows of CONTENT_CHILDREN that
+# belong to it); otherwise it is added as a version of its own, with the next
+# free number here when its number is taken.
+LOCAL_NUMBERS = {"role_catalogue": "version", "classification_rule": "version"}
+# Rows that make up a record's content: table -> (child table, its field pointing at it).
+CONTENT_CHILDREN = {"role_catalogue": ("role_indicator", "catalogue")}
 # Tables whose changes are not written to the audit trail.
 UNAUDITED_TABLES = LOCAL_TABLES | {"region"}
 # Fields that say when, not what: never compared or shown as changes.

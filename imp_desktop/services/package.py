@@ -47,7 +47,9 @@ from imp_desktop.data.db import database_file, schema_version
 from imp_desktop.data.models import AuditEntry, Handover, Region, SyncState, database, new_uuid, utc_now
 from imp_desktop.data.sync import (
     COMPACT,
+    CONTENT_CHILDREN,
     DERIVED_FIELDS,
+    LOCAL_NUMBERS,
     META_FIELDS,
     NATURAL_KEYS,
     UuidMap,
@@ -576,6 +578,12 @@ def _unique_keys(model) -> list[tuple[str, ...]]:
     return keys
 
 
+def _same(theirs: dict, mine: dict, number: str | None) -> bool:
+    """The same content on both sides (times and a local version number aside)."""
+    ignore = {**_NO_TIMES, number: None} if number else _NO_TIMES
+    return {**theirs, **ignore} == {**mine, **ignore}
+
+
 def _comparable(field_obj, value):
     """A JSON value as the database stores it, for comparison."""
     if value is None:
@@ -584,6 +592,87 @@ def _comparable(field_obj, value):
         return plain(field_obj.python_value(field_obj.db_value(value)))
     except (TypeError, ValueError):
         return value
+
+
+def _recalled(package: Package, models: list, bases: dict, uuids: UuidMap,
+              in_package: dict) -> dict[str, list[dict]]:
+    """The common versions of records the package points at without carrying them.
+
+    A package sent "since the last one" leaves out what did not change, e.g. the
+    indicator list its new checklists use. When that record was matched to
+    another local record at an earlier merge (a NIK, the same catalogue version
+    under another uuid), the version kept from that merge lets it be matched
+    again: table -> rows, used only to find the local record.
+    """
+    recalled: dict[str, list[dict]] = {}
+    references = {model: [f for f in data_fields(model) if is_id_reference(f)] for model in models}
+    todo = [(model, row) for model in models if references[model]
+            for row in package.tables.get(table_of(model)) or ()]
+    seen: set = set()
+    while todo:
+        model, row = todo.pop()
+        for fld in references[model]:
+            value = row.get(fld.name)
+            target = table_of(fld.rel_model)
+            if value is None or (target, value) in seen:
+                continue
+            seen.add((target, value))
+            if value in in_package.get(target, ()) or \
+                    uuids.id_of(fld.rel_model, value) is not None:
+                continue
+            text = bases.get(target, {}).get(value)
+            if text is not None and fld.rel_model in references:
+                recalled.setdefault(target, []).append(json.loads(text))
+                todo.append((fld.rel_model, recalled[target][-1]))
+    return recalled
+
+
+class _Contents:
+    """Content signatures of the versions of a LOCAL_NUMBERS table (see sync)."""
+
+    def __init__(self, model, package: Package, bases: dict, uuids: UuidMap, mine_rows: dict):
+        self.model, self.package, self.bases = model, package, bases
+        self.number = LOCAL_NUMBERS[table_of(model)]
+        self.fields = [f for f in data_fields(model) if f.name != self.number]
+        child_table, self.link = CONTENT_CHILDREN.get(table_of(model), (None, None))
+        self.child = next((m for m in travelling_models() if table_of(m) == child_table), None)
+        self.child_fields = [f for f in data_fields(self.child) if f.name != self.link] \
+            if self.child else []
+        self._base_children: dict | None = None
+        mine_children: dict = {}
+        if self.child:
+            for row in record_dicts(self.child, uuids):
+                mine_children.setdefault(row[self.link], []).append(row)
+        self.mine = {}
+        for row in mine_rows.values():
+            signature = self._signature(row, mine_children.get(row["uuid"], []))
+            if signature is not None:
+                self.mine.setdefault(signature, row)
+
+    def _signature(self, row: dict, children: list[dict]):
+        own = tuple(_comparable(f, row.get(f.name)) for f in self.fields)
+        if self.child is None:
+            return own
+        if not children:
+            return None      # its content did not come with it: no match by content
+        return own, tuple(sorted(repr(tuple(_comparable(f, c.get(f.name))
+                                            for f in self.child_fields)) for c in children))
+
+    def match(self, theirs: dict) -> dict | None:
+        """The local version with the same content as ``theirs``, if there is one."""
+        children = []
+        if self.child is not None:
+            children = [r for r in self.package.tables.get(table_of(self.child)) or ()
+                        if r.get(self.link) == theirs["uuid"]]
+            if not children:    # a record recalled from an earlier merge
+                if self._base_children is None:
+                    self._base_children = {}
+                    for text in self.bases.get(table_of(self.child), {}).values():
+                        row = json.loads(text)
+                        self._base_children.setdefault(row.get(self.link), []).append(row)
+                children = self._base_children.get(theirs["uuid"], [])
+        signature = self._signature(theirs, children)
+        return None if signature is None else self.mine.get(signature)
 
 
 def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
@@ -595,35 +684,45 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     unchanged = 0
     models = travelling_models()
     in_package = {table: {row["uuid"] for row in rows} for table, rows in package.tables.items()}
+    recalled = _recalled(package, models, bases, uuids, in_package)
     seen: set = set()
     for step, model in enumerate(models):
         table = table_of(model)
-        rows = package.tables.get(table) or []
-        if not rows:
+        from_package = package.tables.get(table) or []
+        only_matched = recalled.get(table) or []
+        if not from_package and not only_matched:
             continue
         fields = {f.name: f for f in data_fields(model)}
         natural = NATURAL_KEYS.get(table)
+        number = LOCAL_NUMBERS.get(table)
         mine_rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
         by_natural = {row[natural]: row for row in mine_rows.values()} if natural else {}
         unique_index = {key: {tuple(r.get(k) for k in key): r for r in mine_rows.values()
                               if all(r.get(k) is not None for k in key)}
-                        for key in _unique_keys(model)}
+                        for key in _unique_keys(model) if number not in key}
+        contents = _Contents(model, package, bases, uuids, mine_rows) if number else None
+        taken = {row[number] for row in mine_rows.values()} if number else set()
         aliased = [f for f in fields.values() if is_id_reference(f)
                    and any(key[0] is f.rel_model for key in aliases)]
-        for theirs in rows:
+        # Recalled rows first: a record of the package may point at one of them.
+        for position, theirs in enumerate(only_matched + from_package):
+            recall = position < len(only_matched)
             if aliased:   # point at the local records their references were matched to
                 theirs = dict(theirs)
                 for fld in aliased:
                     theirs[fld.name] = _translate_alias(model, fld.name, theirs.get(fld.name),
                                                         aliases, uuids)
             mine = mine_rows.get(theirs["uuid"])
-            if mine is not None and {**theirs, **_NO_TIMES} == {**mine, **_NO_TIMES}:
+            if mine is not None and _same(theirs, mine, number):
                 unchanged += 1      # the same on both sides: nothing to look at
                 continue
-            _check_references(model, theirs, uuids, in_package, package, seen)
+            if not recall:
+                _check_references(model, theirs, uuids, in_package, package, seen, aliases)
             if mine is None and natural:
                 mine = by_natural.get(theirs.get(natural))
                 if mine is not None or table == "region":
+                    if recall:
+                        continue
                     if mine is None:
                         records.append(RecordPlan(model, theirs, None))
                     else:
@@ -638,7 +737,18 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                     if None not in values and values in index:
                         mine = index[values]
                         break
+            if mine is None and contents is not None:
+                mine = contents.match(theirs)
+            if recall:
+                if mine is not None:
+                    aliases[(model, theirs["uuid"])] = uuids.id_of(model, mine["uuid"])
+                continue
             if mine is None:
+                if number and (theirs.get(number) is None or theirs[number] in taken):
+                    # A version made elsewhere whose number is used here: its own version.
+                    theirs = {**theirs, number: max(taken, default=0) + 1}
+                if number:
+                    taken.add(theirs[number])
                 records.append(RecordPlan(model, theirs, None))
                 continue
             local_id = uuids.id_of(model, mine["uuid"])
@@ -650,7 +760,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
             plan = RecordPlan(model, theirs, local_id)
             label = _label(mine)
             for name, fld in fields.items():
-                if name not in theirs:
+                if name not in theirs or name == number:
                     continue        # an older program's package lacks this field
                 t = _comparable(fld, _translate_alias(model, name, theirs[name], aliases, uuids))
                 m = _comparable(fld, mine.get(name))
@@ -725,7 +835,8 @@ def _references(model) -> list:
     return _REFERENCES[model]
 
 
-def _check_references(model, row, uuids: UuidMap, in_package, package, seen: set) -> None:
+def _check_references(model, row, uuids: UuidMap, in_package, package, seen: set,
+                      aliases: dict) -> None:
     """Every record a package's record points at must be in the package or here."""
     for fld, target, by_id in _references(model):
         value = row.get(fld.name)
@@ -733,7 +844,7 @@ def _check_references(model, row, uuids: UuidMap, in_package, package, seen: set
             continue
         if by_id:
             found = value in in_package.get(target, ()) or \
-                uuids.id_of(fld.rel_model, value) is not None
+                uuids.id_of(fld.rel_model, value) is not None or (fld.rel_model, value) in aliases
         else:
             found = any(r.get(fld.rel_field.name) == value for r in package.tables.get(target, ())) \
                 or fld.rel_model.select().where(fld.rel_field == value).exists()

@@ -183,6 +183,7 @@ class CatalogueVersion:
     note: str | None
     indicator_count: int
     assessment_count: int
+    in_use: bool = False      # the version new checklists use
 
 
 def _catalogue(row: RoleCatalogue) -> Catalogue:
@@ -197,11 +198,46 @@ def _catalogue(row: RoleCatalogue) -> Catalogue:
     return Catalogue(row.id, row.version, row.created_at, row.note, roles)
 
 
+# The versions new checklists use here (local settings holding a uuid). Saving a
+# version makes it the one in use; a version merged from another installation's
+# package never is until the officer chooses it (``use_catalogue``/``use_rule``).
+CATALOGUE_IN_USE, RULE_IN_USE = "role.catalogue_in_use", "role.rule_in_use"
+
+
+def _in_use(model, key: str):
+    """The version in use, or the highest one when none was ever chosen."""
+    from imp_desktop.services.settings import get_setting
+
+    chosen = get_setting(key)
+    row = model.get_or_none(model.uuid == chosen) if chosen else None
+    return row or model.select().order_by(model.version.desc()).first()
+
+
+def _next_version(model) -> int:
+    return (model.select(fn.MAX(model.version)).scalar() or 0) + 1
+
+
+def _choose(model, key: str, record_id: int) -> None:
+    from imp_desktop.services.settings import set_setting
+
+    row = model.get_or_none(model.id == record_id)
+    if row is None:
+        raise UserError(tr("role.error.no_version"))
+    set_setting(key, row.uuid)
+
+
 def current_catalogue() -> Catalogue:
-    row = RoleCatalogue.select().order_by(RoleCatalogue.version.desc()).first()
+    """The indicator list new checklists use."""
+    row = _in_use(RoleCatalogue, CATALOGUE_IN_USE)
     if row is None:   # the migration seeds version 1; an empty table is damage
         raise UserError(tr("role.error.no_catalogue"))
     return _catalogue(row)
+
+
+def use_catalogue(catalogue_id: int) -> Catalogue:
+    """Make an existing version (e.g. one received in a package) the one in use."""
+    _choose(RoleCatalogue, CATALOGUE_IN_USE, catalogue_id)
+    return current_catalogue()
 
 
 def get_catalogue(catalogue_id: int) -> Catalogue:
@@ -213,8 +249,9 @@ def catalogue_versions() -> list[CatalogueVersion]:
                   .group_by(Assessment.catalogue).tuples())
     indicators = dict(RoleIndicator.select(RoleIndicator.catalogue, fn.COUNT(RoleIndicator.id))
                       .group_by(RoleIndicator.catalogue).tuples())
+    in_use = current_catalogue().id
     return [CatalogueVersion(row.id, row.version, row.created_at, row.note,
-                             indicators.get(row.id, 0), counts.get(row.id, 0))
+                             indicators.get(row.id, 0), counts.get(row.id, 0), row.id == in_use)
             for row in RoleCatalogue.select().order_by(RoleCatalogue.version.desc())]
 
 
@@ -278,8 +315,9 @@ def save_catalogue(drafts: list[IndicatorDraft], note: str | None = None) -> Cat
             (d.role, d.key, d.text_id, d.text_en) for d in drafts_of(current)]:
         return current
     with database.atomic():
-        row = RoleCatalogue.create(version=current.version + 1,
+        row = RoleCatalogue.create(version=_next_version(RoleCatalogue),
                                    note=clean_spaces(note) or None)
+        _choose(RoleCatalogue, CATALOGUE_IN_USE, row.id)
         positions: Counter = Counter()
         for draft in ordered:
             positions[draft.role] += 1
@@ -331,10 +369,17 @@ def _rule(row: ClassificationRule) -> Rule:
 
 
 def current_rule() -> Rule:
-    row = ClassificationRule.select().order_by(ClassificationRule.version.desc()).first()
+    """The rule table new checklists are scored with."""
+    row = _in_use(ClassificationRule, RULE_IN_USE)
     if row is None:
         raise UserError(tr("role.error.no_rule"))
     return _rule(row)
+
+
+def use_rule(rule_id: int) -> Rule:
+    """Make an existing rule version the one new checklists are scored with."""
+    _choose(ClassificationRule, RULE_IN_USE, rule_id)
+    return current_rule()
 
 
 def get_rule(rule_id: int) -> Rule:
@@ -373,11 +418,12 @@ def save_rule(threshold_percent: int, berkembang_min_roles: int, mandiri_min_rol
                                            mandiri_min_roles):
         return current
     with database.atomic():
-        row = ClassificationRule.create(version=current.version + 1,
+        row = ClassificationRule.create(version=_next_version(ClassificationRule),
                                         threshold_percent=threshold_percent,
                                         berkembang_min_roles=berkembang_min_roles,
                                         mandiri_min_roles=mandiri_min_roles,
                                         note=clean_spaces(note) or None)
+        _choose(ClassificationRule, RULE_IN_USE, row.id)
     return _rule(row)
 
 

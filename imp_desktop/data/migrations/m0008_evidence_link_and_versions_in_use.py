@@ -1,4 +1,5 @@
-"""Schema 8: the evidence of a checklist answer is a real link to its activity.
+"""Schema 8: the evidence of a checklist answer is a real link to its activity;
+the indicator list and rule versions in use are remembered.
 
 ``assessment_answer.evidence_activity_id`` was a plain integer (the activity
 table arrived after the checklists), so a hand-over package carried it as a
@@ -19,6 +20,11 @@ carry as the activity's uuid. Before the constraint is added:
 SQLite cannot add a constraint to a table, so there the table is rebuilt:
 every row is copied with its id, uuid and times, and its indexes are created
 again with their own definitions. PostgreSQL adds the constraint in place.
+
+New checklists used the highest catalogue and rule version. Packages can now
+bring versions made on other installations (numbered after ours), so the
+version in use becomes a local setting (``role.catalogue_in_use`` and
+``role.rule_in_use``, a uuid): here, the highest version at the upgrade.
 """
 import json
 
@@ -122,7 +128,23 @@ def _rewrite_bases(db) -> None:
         db.cursor().executemany(sql, changed)
 
 
+def _remember_versions_in_use(db) -> None:
+    from imp_desktop.data.models import new_uuid, utc_now
+
+    now = utc_now()
+    for key, table in (("role.catalogue_in_use", "role_catalogue"),
+                       ("role.rule_in_use", "classification_rule")):
+        if _rows(db, "SELECT id FROM setting WHERE key = ?", (key,)):
+            continue
+        highest = _rows(db, f"SELECT uuid FROM {table} ORDER BY version DESC LIMIT 1")
+        if highest:
+            db.execute_sql("INSERT INTO setting (uuid, created_at, updated_at, key, value) "
+                           f"VALUES ({', '.join([db.param] * 5)})",
+                           (new_uuid(), now, now, key, json.dumps(highest[0][0])))
+
+
 def apply(db):
+    _remember_versions_in_use(db)
     # Ids of activities deleted since: nothing to point at.
     db.execute_sql(f"UPDATE {TABLE} SET evidence_activity_id = NULL "
                    "WHERE evidence_activity_id IS NOT NULL "
