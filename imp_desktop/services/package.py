@@ -207,6 +207,12 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             deleted[table] = gone
         if progress:
             progress(index + 1, len(models) + 3)
+    if deleted:   # a record merged into one of ours under another uuid is not deleted
+        matched = _match_elsewhere({t: [json.loads(bases[t][u]) for u in gone]
+                                    for t, gone in deleted.items()}, None, bases, uuids)
+        elsewhere = {(table_of(model), record_uuid) for model, record_uuid in matched}
+        deleted = {t: kept for t, gone in deleted.items()
+                   if (kept := [u for u in gone if (t, u) not in elsewhere])}
     tables["region"] = _referenced_regions(tables)
     audit = record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
     photos = []
@@ -630,7 +636,8 @@ def _recalled(package: Package, models: list, bases: dict, uuids: UuidMap,
 class _Contents:
     """Content signatures of the versions of a LOCAL_NUMBERS table (see sync)."""
 
-    def __init__(self, model, package: Package, bases: dict, uuids: UuidMap, mine_rows: dict):
+    def __init__(self, model, package: Package | None, bases: dict, uuids: UuidMap,
+                 mine_rows: dict):
         self.model, self.package, self.bases = model, package, bases
         self.number = LOCAL_NUMBERS[table_of(model)]
         self.fields = [f for f in data_fields(model) if f.name != self.number]
@@ -662,7 +669,8 @@ class _Contents:
         """The local version with the same content as ``theirs``, if there is one."""
         children = []
         if self.child is not None:
-            children = [r for r in self.package.tables.get(table_of(self.child)) or ()
+            in_package = self.package.tables if self.package is not None else {}
+            children = [r for r in in_package.get(table_of(self.child)) or ()
                         if r.get(self.link) == theirs["uuid"]]
             if not children:    # a record recalled from an earlier merge
                 if self._base_children is None:
@@ -675,74 +683,100 @@ class _Contents:
         return None if signature is None else self.mine.get(signature)
 
 
+class _Local:
+    """The local records of one table, to find the one a record of theirs is."""
+
+    def __init__(self, model, package: Package | None, bases: dict, uuids: UuidMap):
+        self.model, self.uuids = model, uuids
+        table = table_of(model)
+        self.natural = NATURAL_KEYS.get(table)
+        self.number = LOCAL_NUMBERS.get(table)
+        self.rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
+        self.by_natural = ({row[self.natural]: row for row in self.rows.values()}
+                           if self.natural else {})
+        self.unique = {key: {tuple(r.get(k) for k in key): r for r in self.rows.values()
+                             if all(r.get(k) is not None for k in key)}
+                       for key in _unique_keys(model) if self.number not in key}
+        self.contents = (_Contents(model, package, bases, uuids, self.rows)
+                         if self.number else None)
+
+    def find(self, theirs: dict, aliases: dict) -> dict | None:
+        """A local record with another uuid that is the same record: its unique
+        field (a NIK) or, for a version, its content (see sync.LOCAL_NUMBERS)."""
+        for key, index in self.unique.items():
+            if not index:
+                continue    # nothing here to match (a fresh installation)
+            values = tuple(_translate_alias(self.model, k, theirs.get(k), aliases, self.uuids)
+                           for k in key)
+            if None not in values and values in index:
+                return index[values]
+        return self.contents.match(theirs) if self.contents is not None else None
+
+
+def _match_elsewhere(rows: dict[str, list[dict]], package: Package | None, bases: dict,
+                     uuids: UuidMap) -> dict:
+    """(model, their uuid) -> local id for records not here under their uuid that
+    were matched to another local record (common versions kept from a merge)."""
+    aliases: dict = {}
+    for model in travelling_models():
+        table = table_of(model)
+        if not rows.get(table):
+            continue
+        local = _Local(model, package, bases, uuids)
+        for theirs in rows[table]:
+            theirs = {**theirs, **{f.name: _translate_alias(model, f.name, theirs.get(f.name),
+                                                            aliases, uuids)
+                                   for f in data_fields(model) if is_id_reference(f)}}
+            mine = local.by_natural.get(theirs.get(local.natural)) if local.natural else None
+            mine = mine or local.find(theirs, aliases)
+            if mine is not None:
+                aliases[(model, theirs["uuid"])] = uuids.id_of(model, mine["uuid"])
+    return aliases
+
+
 def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     """Work out what merging ``package`` would change; writes nothing."""
     uuids = UuidMap()
     bases = _bases()
     records: list[RecordPlan] = []
-    aliases: dict = {}
     unchanged = 0
     models = travelling_models()
     in_package = {table: {row["uuid"] for row in rows} for table, rows in package.tables.items()}
-    recalled = _recalled(package, models, bases, uuids, in_package)
+    aliases = _match_elsewhere(_recalled(package, models, bases, uuids, in_package), package,
+                               bases, uuids)
     seen: set = set()
     for step, model in enumerate(models):
         table = table_of(model)
-        from_package = package.tables.get(table) or []
-        only_matched = recalled.get(table) or []
-        if not from_package and not only_matched:
+        rows = package.tables.get(table) or []
+        if not rows:
             continue
         fields = {f.name: f for f in data_fields(model)}
-        natural = NATURAL_KEYS.get(table)
-        number = LOCAL_NUMBERS.get(table)
-        mine_rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
-        by_natural = {row[natural]: row for row in mine_rows.values()} if natural else {}
-        unique_index = {key: {tuple(r.get(k) for k in key): r for r in mine_rows.values()
-                              if all(r.get(k) is not None for k in key)}
-                        for key in _unique_keys(model) if number not in key}
-        contents = _Contents(model, package, bases, uuids, mine_rows) if number else None
-        taken = {row[number] for row in mine_rows.values()} if number else set()
+        local = _Local(model, package, bases, uuids)
+        natural, number = local.natural, local.number
+        taken = {row[number] for row in local.rows.values()} if number else set()
         aliased = [f for f in fields.values() if is_id_reference(f)
                    and any(key[0] is f.rel_model for key in aliases)]
-        # Recalled rows first: a record of the package may point at one of them.
-        for position, theirs in enumerate(only_matched + from_package):
-            recall = position < len(only_matched)
+        for theirs in rows:
             if aliased:   # point at the local records their references were matched to
                 theirs = dict(theirs)
                 for fld in aliased:
                     theirs[fld.name] = _translate_alias(model, fld.name, theirs.get(fld.name),
                                                         aliases, uuids)
-            mine = mine_rows.get(theirs["uuid"])
+            mine = local.rows.get(theirs["uuid"])
             if mine is not None and _same(theirs, mine, number):
                 unchanged += 1      # the same on both sides: nothing to look at
                 continue
-            if not recall:
-                _check_references(model, theirs, uuids, in_package, package, seen, aliases)
+            _check_references(model, theirs, uuids, in_package, package, seen, aliases)
             if mine is None and natural:
-                mine = by_natural.get(theirs.get(natural))
+                mine = local.by_natural.get(theirs.get(natural))
                 if mine is not None or table == "region":
-                    if recall:
-                        continue
                     if mine is None:
                         records.append(RecordPlan(model, theirs, None))
                     else:
                         unchanged += 1     # reference data: ours stays as it is
                     continue
             if mine is None:
-                for key, index in unique_index.items():
-                    if not index:
-                        continue    # nothing here to match (a fresh installation)
-                    values = tuple(_translate_alias(model, k, theirs.get(k), aliases, uuids)
-                                   for k in key)
-                    if None not in values and values in index:
-                        mine = index[values]
-                        break
-            if mine is None and contents is not None:
-                mine = contents.match(theirs)
-            if recall:
-                if mine is not None:
-                    aliases[(model, theirs["uuid"])] = uuids.id_of(model, mine["uuid"])
-                continue
+                mine = local.find(theirs, aliases)
             if mine is None:
                 if number and (theirs.get(number) is None or theirs[number] in taken):
                     # A version made elsewhere whose number is used here: its own version.
