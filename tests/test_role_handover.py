@@ -35,5 +35,24 @@ def test_assessments_merge_into_the_office_and_twice_changes_nothing(tmp_path):
         count = Assessment.select().count()
         again = pkg.merge_package(out)
         assert again.added == again.updated == 0 and Assessment.select().count() == count
+
+        # A later checklist sent "since the last package" points at version 1
+        # without carrying it: found again as the office's own version 1.
+        open_database(laptop)
+        pkg.export_package(out, office="Kabupaten")
+        unit = Unit.select().order_by(Unit.id).first()
+        catalogue = roles.current_catalogue()
+        new_id = roles.save_assessment(roles.AssessmentInput(unit.id, "2020-01", {
+            item.id: roles.AnswerInput(True) for item in catalogue.indicators()}))
+        new_uuid = Assessment.get_by_id(new_id).uuid
+        later = tmp_path / "later.imp"
+        pkg.export_package(later, since_last=True, office="Kabupaten")
+        assert not pkg.read_package(later).tables["role_catalogue"]
+        open_database(office)
+        result = pkg.merge_package(later)
+        assert result.added == 1 + catalogue.indicator_count and not result.conflicts
+        merged = Assessment.get(Assessment.uuid == new_uuid)
+        assert merged.catalogue_id == roles.current_catalogue().id
+        assert RoleCatalogue.select().count() == 1 and merged.classification == "mandiri"
     finally:
         close_database()

@@ -155,6 +155,43 @@ def test_a_merged_duplicate_travels(two, tmp_path):
     assert moved.merged_into.uuid == keep.uuid and not moved.active
 
 
+def test_a_cadre_matched_by_nik_is_found_again_and_never_sent_back_as_deleted(two, tmp_path):
+    import datetime as dt
+
+    from imp_desktop.data.models import Activity, Participant
+    from imp_desktop.services import activities
+
+    two("laptop")
+    cadre = Cadre.select().where(Cadre.nik.is_null(False)).order_by(Cadre.id).first()
+    two("office")      # the office registered the same person itself
+    own = save_cadre(CadreInput(name=cadre.name, nik=cadre.nik))
+    first = _send(two, tmp_path, since_last=True)
+    two("office")
+    pkg.merge_package(first)
+    assert Cadre.select().where(Cadre.nik == cadre.nik).count() == 1
+
+    # A "since the last package" package leaves the unchanged cadre out.
+    two("laptop")
+    activity_id = activities.save_activity(
+        activities.ActivityInput(title="Rapat kader", date=dt.date(2026, 12, 1)),
+        [activities.ParticipantRow(cadre_id=cadre.id, name=cadre.name)], [])
+    activity_uuid = Activity.get_by_id(activity_id).uuid
+    second = _send(two, tmp_path, "p2.imp", since_last=True)
+    assert cadre.uuid not in {r["uuid"] for r in pkg.read_package(second).tables["cadre"]}
+    two("office")
+    pkg.merge_package(second)
+    merged = Participant.select().join(Activity).where(Activity.uuid == activity_uuid).get()
+    assert merged.cadre_id == own
+
+    # The office's package back does not call the laptop's cadre deleted.
+    back = tmp_path / "back.imp"
+    pkg.export_package(back)
+    assert cadre.uuid not in pkg.read_package(back).deleted.get("cadre", [])
+    two("laptop")
+    result = pkg.merge_package(back)
+    assert result.deleted == 0 and Cadre.get(Cadre.uuid == cadre.uuid).nik == cadre.nik
+
+
 def test_audit_trail_records_who_what_and_travels(two, tmp_path):
     two("laptop")
     cadre_id = save_cadre(CadreInput(name="Sri Lestari", phone="0812 3456 789"))
