@@ -79,3 +79,34 @@ def test_rule_edit_previews_and_saves_a_version(qtbot, db, monkeypatch):
     assert (rule.version, rule.threshold_percent, rule.berkembang_min_roles,
             rule.mandiri_min_roles) == (2, 75, 2, 5)
     assert page.rules.rowCount() == 2
+
+
+def test_a_received_version_is_used_only_when_the_officer_chooses_it(qtbot, db, monkeypatch):
+    # As if a package had brought a version 2 of the list and of the rule that
+    # another officer made (a merge does not make them the versions in use).
+    drafts = roles.drafts_of(roles.current_catalogue())
+    drafts[0].text_id = "Memiliki SK pengukuhan dari kepala desa"
+    mine_catalogue, mine_rule = roles.current_catalogue(), roles.current_rule()
+    received = roles.save_catalogue(drafts, "dari laptop lain")
+    received_rule = roles.save_rule(70, 3, 6)
+    roles.use_catalogue(mine_catalogue.id)
+    roles.use_rule(mine_rule.id)
+
+    page, messages = make_page(qtbot, monkeypatch)
+    labels = [page.versions.data(page.versions.index(r, 0)) for r in range(2)]
+    assert labels == ["Versi 2", "Versi 1 (berlaku)"]
+    assert not page.use_catalogue_button.isEnabled()
+    catalogue_view, rule_view = page.version_views
+    catalogue_view.setCurrentIndex(page.versions.index(1, 0))     # the one in use
+    assert not page.use_catalogue_button.isEnabled()
+    catalogue_view.setCurrentIndex(page.versions.index(0, 0))
+    assert page.use_catalogue_button.isEnabled()
+    qtbot.mouseClick(page.use_catalogue_button, Qt.MouseButton.LeftButton)
+    assert roles.current_catalogue().id == received.id and "versi 2" in messages[-1]
+    assert page.model.all_drafts()[0].text_id == "Memiliki SK pengukuhan dari kepala desa"
+    assert page.versions.data(page.versions.index(0, 0)) == "Versi 2 (berlaku)"
+
+    rule_view.setCurrentIndex(page.rules.index(0, 0))
+    qtbot.mouseClick(page.use_rule_button, Qt.MouseButton.LeftButton)
+    assert roles.current_rule().id == received_rule.id and page.threshold.value() == 70
+    assert not page.use_rule_button.isEnabled()

@@ -137,17 +137,20 @@ class RoleSettingsPage(QWidget):
         rule_layout.addWidget(self.save_rule_button, 0, Qt.AlignmentFlag.AlignRight)
 
         # --- versions ---
+        self.rule_in_use: int | None = None
         self.versions = PlainTableModel([
-            Column("role.settings.col.list", lambda v: tr("role.settings.version", number=v.version),
-                   tooltip=lambda v: v.note or ""),
+            Column("role.settings.col.list", lambda v: tr(
+                "role.settings.version_in_use" if v.in_use else "role.settings.version",
+                number=v.version), tooltip=lambda v: v.note or ""),
             Column("role.settings.col.date", lambda v: _when(v.created_at)),
             Column("role.settings.col.indicators", lambda v: v.indicator_count, True),
             Column("role.settings.col.used", lambda v: tr("role.settings.used",
                                                            count=format_number(v.assessment_count))),
         ], self)
         self.rules = PlainTableModel([
-            Column("role.settings.col.rule", lambda r: tr("role.settings.version", number=r.version),
-                   tooltip=lambda r: r.note or ""),
+            Column("role.settings.col.rule", lambda r: tr(
+                "role.settings.version_in_use" if r.id == self.rule_in_use
+                else "role.settings.version", number=r.version), tooltip=lambda r: r.note or ""),
             Column("role.settings.col.date", lambda r: _when(r.created_at)),
             Column("role.settings.col.rule_text", lambda r: tr(
                 "role.settings.rule_short", threshold=r.threshold_percent,
@@ -155,8 +158,19 @@ class RoleSettingsPage(QWidget):
         ], self)
         self.versions_box = QGroupBox()
         versions_layout = QVBoxLayout(self.versions_box)
-        for model in (self.versions, self.rules):
+        # A version received in a package is used for new checklists only when chosen.
+        self.use_catalogue_button, self.use_rule_button = QPushButton(), QPushButton()
+        self.use_catalogue_button.setObjectName("useCatalogue")
+        self.use_rule_button.setObjectName("useRule")
+        self.use_catalogue_button.clicked.connect(self.use_catalogue)
+        self.use_rule_button.clicked.connect(self.use_rule)
+        self.version_views = []
+        for model, button in ((self.versions, self.use_catalogue_button),
+                              (self.rules, self.use_rule_button)):
             view = QTableView()
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            self.version_views.append(view)
             view.setModel(model)
             view.verticalHeader().setVisible(False)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -164,7 +178,10 @@ class RoleSettingsPage(QWidget):
             view.horizontalHeader().setStretchLastSection(True)
             view.setWordWrap(True)
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.selectionModel().currentRowChanged.connect(
+                lambda *_: self._update_version_buttons())
             versions_layout.addWidget(view)
+            versions_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignRight)
 
         right = QVBoxLayout()
         right.addWidget(self.rule_box)
@@ -208,8 +225,46 @@ class RoleSettingsPage(QWidget):
         self._rule_edited()
 
     def _fill_versions(self) -> None:
+        self.rule_in_use = roles.current_rule().id
         self.versions.set_rows(roles.catalogue_versions())
         self.rules.set_rows(roles.rule_versions())
+        self._update_version_buttons()
+
+    def _chosen_version(self, index: int):
+        view = self.version_views[index]
+        row = view.currentIndex().row() if view.currentIndex().isValid() else -1
+        model = (self.versions, self.rules)[index]
+        return model.row_at(row) if 0 <= row < model.rowCount() else None
+
+    def _update_version_buttons(self) -> None:
+        # One after the other: disabling a focused button moves the focus, which can
+        # change the current row of the other list (and call this again).
+        catalogue = self._chosen_version(0)
+        # Switching the list under unsaved edits would lose them: save or revert first.
+        self.use_catalogue_button.setEnabled(catalogue is not None and not catalogue.in_use
+                                             and not self.model.dirty)
+        rule = self._chosen_version(1)
+        self.use_rule_button.setEnabled(rule is not None and rule.id != self.rule_in_use)
+
+    def use_catalogue(self) -> None:
+        chosen = self._chosen_version(0)
+        if chosen is None:
+            return
+        catalogue = roles.use_catalogue(chosen.id)
+        self.reload_catalogue()
+        self._fill_versions()
+        QMessageBox.information(self, APP_NAME, tr("role.settings.catalogue_in_use",
+                                                   version=catalogue.version))
+
+    def use_rule(self) -> None:
+        chosen = self._chosen_version(1)
+        if chosen is None:
+            return
+        rule = roles.use_rule(chosen.id)
+        self.reload_rule()
+        self._fill_versions()
+        QMessageBox.information(self, APP_NAME, tr("role.settings.rule_in_use",
+                                                   version=rule.version))
 
     # --- the indicator list ----------------------------------------------------------
     def _current_role_row(self) -> int:
@@ -299,6 +354,8 @@ class RoleSettingsPage(QWidget):
                                     and index.row() < self.model.rowCount(index.parent()) - 1)
         self.save_catalogue_button.setEnabled(self.model.dirty)
         self.revert_button.setEnabled(self.model.dirty)
+        if hasattr(self, "version_views"):
+            self._update_version_buttons()
 
     def retranslate(self) -> None:
         self.catalogue_box.setTitle(tr("role.settings.catalogue"))
@@ -321,6 +378,10 @@ class RoleSettingsPage(QWidget):
         self.mandiri_label.setText(tr("role.settings.mandiri"))
         self.rule_note_label.setText(tr("role.settings.change_note"))
         self.save_rule_button.setText(tr("role.settings.save_rule"))
+        self.use_catalogue_button.setText(tr("role.settings.use_catalogue"))
+        self.use_catalogue_button.setToolTip(tr("role.settings.use_tip"))
+        self.use_rule_button.setText(tr("role.settings.use_rule"))
+        self.use_rule_button.setToolTip(tr("role.settings.use_tip"))
         self.tree.setToolTip(tr("role.settings.tree_tip"))
         for model in (self.model, self.versions, self.rules):
             model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
