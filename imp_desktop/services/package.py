@@ -17,7 +17,10 @@ A package is a zip file (optionally encrypted, see ``encrypt``):
 
 Merging matches records by UUID (reference data by its natural key, and a
 record whose unique field, e.g. a NIK, already belongs to another local
-record is matched to that record). Each field is compared three ways against
+record is matched to that record; a catalogue or rule version by its content,
+never by its number, see ``sync.LOCAL_NUMBERS``). Such a match is found again
+from the version kept in ``sync_state`` when a later package only points at
+the record. Each field is compared three ways against
 the version last exchanged (``sync_state``): changed on one side only, the
 change is taken; changed on both sides to different values, it is a conflict
 decided by the default policy (keep theirs / keep mine) or field by field.
