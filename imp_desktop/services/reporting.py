@@ -444,9 +444,10 @@ def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None)
         from imp_desktop.data.models import Activity
         from imp_desktop.formatting import format_date
 
-        row = Activity.get_by_id(activity_id)
-        parts.append(tr("report.sheet.evidence_activity", lang, title=row.title,
-                        date=format_date(row.date, lang=lang)))
+        row = Activity.get_or_none(Activity.id == activity_id)
+        if row is not None:
+            parts.append(tr("report.sheet.evidence_activity", lang, title=row.title,
+                            date=format_date(row.date, lang=lang)))
     if photo:
         parts.append(tr("report.sheet.evidence_photo", lang))
     return "; ".join(parts)
