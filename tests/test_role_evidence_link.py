@@ -184,3 +184,47 @@ def test_evidence_travels_as_the_activity_between_installations(tmp_path):
         assert sheet.roles[0].lines[0].evidence_activity_id == merged.evidence_activity_id
     finally:
         close_database()
+
+
+def test_a_package_from_an_older_program_brings_no_foreign_local_id(tmp_path):
+    """Schema 7 sent ``evidence_activity_id`` as the laptop's own local id: it is
+    left out rather than pointing at whatever activity has that id here."""
+    import hashlib
+    import zipfile
+
+    laptop, office = tmp_path / "laptop.sqlite", tmp_path / "office.sqlite"
+    out, old = tmp_path / "p.imp", tmp_path / "old.imp"
+    try:
+        open_database(office)
+        upsert_regions([(DESA, "Duren")])
+        decoy = _activity("Kegiatan kantor")
+        open_database(laptop)
+        unit_id = _unit()
+        meeting = _activity("Pertemuan rutin PPKBD")
+        first = _indicators(1)[0]
+        roles.save_assessment(roles.AssessmentInput(unit_id, "2026-11", {
+            first: roles.AnswerInput(True, "notulen", meeting)}))
+        pkg.export_package(out, office="Kabupaten")
+        with zipfile.ZipFile(out) as src:
+            items = {name: src.read(name) for name in src.namelist()}
+        manifest = json.loads(items.pop("manifest.json"))
+        rows = json.loads(items["records/assessment_answer.json"])
+        for row in rows:       # what the older program wrote
+            row["evidence_activity_id"] = decoy if row.pop("evidence_activity") else None
+        items["records/assessment_answer.json"] = json.dumps(rows).encode()
+        manifest["schema_version"] = 7
+        manifest["entries"] = {name: {"sha256": hashlib.sha256(data).hexdigest(),
+                                      "size": len(data)} for name, data in items.items()}
+        with zipfile.ZipFile(old, "w") as dst:
+            for name, data in items.items():
+                dst.writestr(name, data)
+            dst.writestr("manifest.json", json.dumps(manifest))
+
+        open_database(office)
+        result = pkg.merge_package(old)
+        assert result.added and not result.conflicts
+        answer = AssessmentAnswer.get(AssessmentAnswer.indicator == roles.current_catalogue()
+                                      .indicators()[0].id)
+        assert answer.met and answer.note == "notulen" and answer.evidence_activity_id is None
+    finally:
+        close_database()

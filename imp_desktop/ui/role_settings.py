@@ -180,8 +180,14 @@ class RoleSettingsPage(QWidget):
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.selectionModel().currentRowChanged.connect(
                 lambda *_: self._update_version_buttons())
+            # Room for the buttons below on a 125%-scaled screen; they grow when there is more.
+            view.setMinimumHeight(view.horizontalHeader().sizeHint().height() * 3)
             versions_layout.addWidget(view)
-            versions_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignRight)
+        use_row = QHBoxLayout()
+        use_row.addStretch(1)
+        use_row.addWidget(self.use_catalogue_button)
+        use_row.addWidget(self.use_rule_button)
+        versions_layout.addLayout(use_row)
 
         right = QVBoxLayout()
         right.addWidget(self.rule_box)
