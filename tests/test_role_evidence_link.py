@@ -10,7 +10,7 @@ from peewee import IntegrityError
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database, schema_version
 from imp_desktop.data.models import Activity, AssessmentAnswer, SyncState, database
-from imp_desktop.services import activities, roles
+from imp_desktop.services import activities, roles, signing
 from imp_desktop.services import package as pkg
 from imp_desktop.services.regions import upsert_regions
 from imp_desktop.services.units import UnitInput, save_unit
@@ -208,6 +208,7 @@ def test_a_package_from_an_older_program_brings_no_foreign_local_id(tmp_path):
         with zipfile.ZipFile(out) as src:
             items = {name: src.read(name) for name in src.namelist()}
         manifest = json.loads(items.pop("manifest.json"))
+        items.pop("signature.json")
         rows = json.loads(items["records/assessment_answer.json"])
         for row in rows:       # what the older program wrote
             row["evidence_activity_id"] = decoy if row.pop("evidence_activity") else None
@@ -215,10 +216,12 @@ def test_a_package_from_an_older_program_brings_no_foreign_local_id(tmp_path):
         manifest["schema_version"] = 7
         manifest["entries"] = {name: {"sha256": hashlib.sha256(data).hexdigest(),
                                       "size": len(data)} for name, data in items.items()}
-        with zipfile.ZipFile(old, "w") as dst:
+        manifest_bytes = json.dumps(manifest).encode()
+        with zipfile.ZipFile(old, "w") as dst:     # signed by the laptop, as it would be
             for name, data in items.items():
                 dst.writestr(name, data)
-            dst.writestr("manifest.json", json.dumps(manifest))
+            dst.writestr("manifest.json", manifest_bytes)
+            dst.writestr("signature.json", json.dumps(signing.sign(manifest_bytes)))
 
         open_database(office)
         result = pkg.merge_package(old)
