@@ -40,7 +40,7 @@ def test_an_activitys_history_shows_its_participants_and_photos_named_even_once_
     lines = _lines(record_uuid)
 
     assert ("Diubah", "Tempat", "—", "Balai desa") in lines
-    assert ("Diubah", f"Peserta {first} · Kehadiran", "—", "hadir") in lines
+    assert ("Diubah", f"Peserta {first} · Kehadiran", "—", "Hadir") in lines
     assert ("Dihapus", f"Peserta {second}", "—", "—") in lines      # removed, still named
     assert ("Dibuat", "Peserta Ibu Ani · Jabatan tamu", "—", "Bidan desa") in lines
     assert ("Dibuat", "Foto Foto pembukaan · Berkas", "—", "a" * 64 + ".jpg") in lines
@@ -94,7 +94,7 @@ def test_an_assessments_history_names_each_answer_by_its_indicator(db):
 
     lines = _lines(Assessment.get_by_id(assessment).uuid)
 
-    assert ("Diubah", f"Indikator {indicator.text_id} · Terpenuhi", "tidak", "ya") in lines
+    assert ("Diubah", f"Indikator {indicator.text_id} · Terpenuhi", "Tidak", "Ya") in lines
     assert ("Diubah", f"Indikator {indicator.text_id} · Catatan", "—", "Ada notulen") in lines
     assert not any(f.endswith(("· Penilaian", "· Indikator")) for _, f, _, _ in lines)
     assert [n for _, f, _, n in lines if f == "Versi daftar indikator"] == \

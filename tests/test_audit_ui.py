@@ -78,7 +78,7 @@ def test_the_activity_editor_shows_the_history_of_the_activity_and_its_participa
 
     dialog, = opened
     assert dialog.windowTitle() == "Riwayat perubahan: Rapat kader"
-    assert ["Diubah", f"Peserta {name} · Kehadiran", "—", "sakit"] in _rows(dialog)
+    assert ["Diubah", f"Peserta {name} · Kehadiran", "—", "Sakit"] in _rows(dialog)
     assert ["Dibuat", "Judul", "—", "Rapat kader"] in _rows(dialog)
     _shot(dialog, "audit_activity.png")
 
@@ -131,6 +131,6 @@ def test_the_checklist_shows_the_assessments_history_with_its_answers(
 
     trail, = opened
     text = roles.current_catalogue().roles[0].indicators[0].text_id
-    assert ["Diubah", f"Indikator {text} · Terpenuhi", "ya", "tidak"] in _rows(trail)
+    assert ["Diubah", f"Indikator {text} · Terpenuhi", "Ya", "Tidak"] in _rows(trail)
     assert "PPKBD Duren" in trail.windowTitle()
     _shot(trail, "audit_assessment.png")

@@ -79,3 +79,17 @@ def test_the_official_list_from_shared_data_merges_a_typed_desa(db, region_file)
     cadre = Cadre.create(name="Siti Aminah", desa=SRUWEN_LOCAL)
     assert regions.import_region_file(region_file).merged == 1
     assert Cadre.get_by_id(cadre.id).desa_code == SRUWEN
+
+
+def test_the_moved_desa_reads_by_name_in_the_cadre_history(db, tmp_path):
+    from imp_desktop.services.audit import record_history
+
+    _typed_setup()
+    cadre = Cadre.create(name="Siti Aminah", desa=SRUWEN_LOCAL, position="ketua", sex="P")
+    regions.import_region_file(_official_list(tmp_path))
+    lines = [(line.action, line.field, line.old, line.new) for line in record_history(cadre.uuid)]
+    # the local entry is gone, so the old value shows its code; the new one its name
+    assert ("Diubah", "Desa/kelurahan", SRUWEN_LOCAL, f"Sruwen ({SRUWEN})") in lines
+    created = {line.field: line.new for line in record_history(cadre.uuid)
+               if line.action == "Dibuat"}
+    assert created["Jabatan"] == "Ketua" and created["Jenis kelamin"] == "Perempuan"

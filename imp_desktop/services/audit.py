@@ -100,9 +100,43 @@ def _loaded(text: str | None):
         return text
 
 
-def show_value(text: str | None, labels: dict[str, str] | None = None) -> str:
+# Fields holding a code, shown by the code's label (i18n key pattern).
+_CODED_FIELDS = {"status": "activity.status.{}", "position": "position.{}", "sex": "sex.{}",
+                 "classification": "role.class.{}", "level": "level.{}"}
+# Fields holding a region code (a desa, a kecamatan): shown as "Duren (33.22.02.2001)".
+_REGION_FIELDS = ("desa", "kecamatan")
+
+
+def _coded_label(field: str | None, value) -> str | None:
+    if field == "level" and isinstance(value, str):
+        from imp_desktop.services.settings import level_label
+
+        return level_label(value)
+    pattern = _CODED_FIELDS.get(field or "")
+    if pattern and isinstance(value, str):
+        key = pattern.format(value)
+        return tr(key) if key in catalog() else None
+    return None
+
+
+def _region_labels(codes) -> dict[str, str]:
+    """{code: "Name (code)"} of the region codes given, in one query per 500."""
+    from imp_desktop.data.models import Region
+
+    found = {}
+    for chunk in _chunks(sorted(set(codes))):
+        for code, name in Region.select(Region.code, Region.name).where(
+                Region.code.in_(chunk)).tuples():
+            found[code] = f"{name} ({code})"
+    return found
+
+
+def show_value(text: str | None, labels: dict[str, str] | None = None,
+               field: str | None = None) -> str:
     """A stored JSON value as the officer reads it (``labels``: names of the
-    records uuids point at, from ``_record_labels``; looked up one by one without)."""
+    records uuids and region codes point at, from ``_record_labels`` and
+    ``_region_labels``; looked up one by one without). ``field`` names the
+    field, so that a coded value (an attendance status, a level...) shows its label."""
     if text is None:
         return "—"
     try:
@@ -115,6 +149,12 @@ def show_value(text: str | None, labels: dict[str, str] | None = None) -> str:
         return tr("audit.yes")
     if value is False:
         return tr("audit.no")
+    coded = _coded_label(field, value)
+    if coded:
+        return coded
+    if field in _REGION_FIELDS and isinstance(value, str):
+        names = labels if labels is not None else _region_labels([value])
+        return names.get(value) or value
     if _looks_like_uuid(value):
         name = labels.get(value) if labels is not None else _record_label(value)
         return name or value
@@ -189,7 +229,8 @@ def _line(entry, labels: dict[str, str], prefix: str = "") -> AuditLine:
         field = f"{prefix} · {field}" if field else prefix
     return AuditLine(entry.at, describe_time(entry.at), entry.officer or "?",
                      tr(f"audit.action.{entry.action}"), field,
-                     show_value(entry.old_value, labels), show_value(entry.new_value, labels))
+                     show_value(entry.old_value, labels, entry.field),
+                     show_value(entry.new_value, labels, entry.field))
 
 
 def _value_uuids(entries) -> set[str]:
@@ -216,6 +257,9 @@ def record_history(record_uuid: str, children: bool = False) -> list[AuditLine]:
             theirs.setdefault(entry.record_uuid, []).append(entry)
     everything = own + [e for entries in theirs.values() for e in entries]
     labels = _record_labels(_value_uuids(everything))
+    labels.update(_region_labels(
+        value for entry in everything if entry.field in _REGION_FIELDS
+        for value in (_loaded(entry.old_value), _loaded(entry.new_value)) if isinstance(value, str)))
     lines = [(entry.at, entry.id, _line(entry, labels)) for entry in own]
     for table, child, link in kids:
         kind = tr(f"audit.child.{table}") if f"audit.child.{table}" in catalog() else table
