@@ -26,7 +26,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
     "synchronous": "normal",
-    "cache_size": -32000,   # 32 MB page cache
+    "cache_size": -64000,   # up to 64 MB page cache: a district merge writes ~50 MB in one go
     "temp_store": "memory",
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import operator
 
 from peewee import (
     BooleanField,
@@ -116,6 +117,12 @@ class UuidMap:
             self._by_id[model] = dict(pairs)
             self._by_uuid[model] = {u: i for i, u in pairs}
 
+    def by_id(self, model) -> dict:
+        """The loaded id -> uuid map of ``model`` (read-only; ``uuid_of`` for
+        records created after loading)."""
+        self._load(model)
+        return self._by_id[model]
+
     def uuid_of(self, model, local_id):
         if local_id is None:
             return None
@@ -149,8 +156,14 @@ def record_dicts(model, uuids: UuidMap, where=None) -> list[dict]:
     if where is not None:
         query = query.where(where)
     names = [f.name for f in fields]
-    references = [(i, f.rel_model) for i, f in enumerate(fields) if is_id_reference(f)]
+    references = [(i, f.rel_model, uuids.by_id(f.rel_model))
+                  for i, f in enumerate(fields) if is_id_reference(f)]
     booleans = [i for i, f in enumerate(fields) if isinstance(f, BooleanField)]
+    # Only these columns can come back as something else than JSON values
+    # (a date on PostgreSQL, bytes); text, numbers and keys never do.
+    others = [i for i, f in enumerate(fields)
+              if not isinstance(f, (CharField, TextField, IntegerField, FloatField,
+                                    BooleanField, ForeignKeyField))]
     result = []
     # Raw rows: peewee's per-value conversion costs more than the query here.
     cursor = model._meta.database.execute(query)
@@ -159,11 +172,14 @@ def record_dicts(model, uuids: UuidMap, where=None) -> list[dict]:
         for i in booleans:
             if row[i] is not None:
                 row[i] = bool(row[i])
-        for i, target in references:
-            row[i] = uuids.uuid_of(target, row[i])
-        for i, value in enumerate(row):
-            if type(value) not in _PLAIN_TYPES:
-                row[i] = plain(value)
+        for i, target, known in references:
+            value = row[i]
+            if value is not None:
+                found = known.get(value)
+                row[i] = found if found is not None else uuids.uuid_of(target, value)
+        for i in others:
+            if type(row[i]) not in _PLAIN_TYPES:
+                row[i] = plain(row[i])
         result.append(dict(zip(names, row)))
     return result
 
@@ -247,8 +263,10 @@ def bulk_insert(model, rows: list[dict]) -> None:
             for i, f in convert:
                 values[i] = f.db_value(values[i])
             data.append(tuple(values))
-    else:   # plain JSON values the driver takes as they are
-        data = [tuple(row[n] for n in names) for row in rows]
+    elif len(names) > 1:   # plain JSON values the driver takes as they are
+        data = list(map(operator.itemgetter(*names), rows))
+    else:
+        data = [(row[names[0]],) for row in rows]
     cursor = db.cursor()
     cursor.executemany(sql, data)
 

@@ -615,24 +615,28 @@ def _recalled(package: Package, models: list, bases: dict, uuids: UuidMap,
     """
     recalled: dict[str, list[dict]] = {}
     references = {model: [f for f in data_fields(model) if is_id_reference(f)] for model in models}
-    todo = [(model, row) for model in models if references[model]
-            for row in package.tables.get(table_of(model)) or ()]
-    seen: set = set()
+    todo = [(model, package.tables.get(table_of(model)) or []) for model in models
+            if references[model]]
+    seen: dict[str, set] = {}
     while todo:
-        model, row = todo.pop()
+        model, rows = todo.pop()
         for fld in references[model]:
-            value = row.get(fld.name)
             target = table_of(fld.rel_model)
-            if value is None or (target, value) in seen:
-                continue
-            seen.add((target, value))
-            if value in in_package.get(target, ()) or \
-                    uuids.id_of(fld.rel_model, value) is not None:
-                continue
-            text = bases.get(target, {}).get(value)
-            if text is not None and fld.rel_model in references:
-                recalled.setdefault(target, []).append(json.loads(text))
-                todo.append((fld.rel_model, recalled[target][-1]))
+            # column by column: the values pointed at, less those already placed
+            values = {row.get(fld.name) for row in rows}
+            values.discard(None)
+            values -= in_package.get(target, set())
+            done = seen.setdefault(target, set())
+            values -= done
+            done |= values
+            for value in values:
+                if uuids.id_of(fld.rel_model, value) is not None:
+                    continue
+                text = bases.get(target, {}).get(value)
+                if text is not None and fld.rel_model in references:
+                    row = json.loads(text)
+                    recalled.setdefault(target, []).append(row)
+                    todo.append((fld.rel_model, [row]))
     return recalled
 
 
@@ -836,12 +840,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                 deletions.append((model, record_uuid, local_id))
             else:
                 kept.append((table, record_uuid))
-    have_audit = set()
-    audit_uuids = [e["uuid"] for e in package.audit]
-    for start in range(0, len(audit_uuids), 500):
-        have_audit.update(AuditEntry.select(AuditEntry.uuid).where(
-            AuditEntry.uuid.in_(audit_uuids[start:start + 500])).tuples().iterator())
-    have_audit = {u[0] if isinstance(u, tuple) else u for u in have_audit}
+    have_audit = set(ids_by_uuid(AuditEntry, [e["uuid"] for e in package.audit]))
     new_audit = [e for e in package.audit if e["uuid"] not in have_audit]
     folder = media_dir(database_file()) if database_file() else None
     new_media = {name: data for name, data in package.media.items()
