@@ -8,6 +8,8 @@ import uuid as uuid_module
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from peewee import fn
+
 from imp_desktop.data.audit import audited_update
 from imp_desktop.data.models import (
     ALL_MODELS,
@@ -221,7 +223,10 @@ def merge_local_desa() -> list[DesaMerge]:
     from imp_desktop.services.first_run import WORK_DESA_KEY
     from imp_desktop.services.settings import get_setting, set_setting
 
-    local = [r for r in Region.select().where(Region.level == REGION_DESA) if is_local_code(r.code)]
+    # In SQL: the official list holds some 84,000 desa and only a handful are local.
+    local = [r for r in Region.select().where(
+        (Region.level == REGION_DESA)
+        & (fn.SUBSTR(Region.code, 10, 4) >= str(LOCAL_CODE_FIRST))) if is_local_code(r.code)]
     if not local:
         return []
     merges = []
