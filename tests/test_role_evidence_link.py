@@ -9,7 +9,7 @@ from peewee import IntegrityError
 
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database, schema_version
-from imp_desktop.data.models import Activity, AssessmentAnswer, SyncState, database
+from imp_desktop.data.models import Activity, AssessmentAnswer, database
 from imp_desktop.services import activities, roles, signing
 from imp_desktop.services import package as pkg
 from imp_desktop.services.regions import upsert_regions
@@ -116,7 +116,7 @@ def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothi
             assert _indexes() == indexes
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
         # The common version follows: new field name, the activity's uuid.
-        stored = json.loads(SyncState.get(SyncState.record_uuid == first_uuid).data)
+        stored = json.loads(pkg._bases()["assessment_answer"][first_uuid])
         assert list(stored) == [("evidence_activity" if k == "evidence_activity_id" else k)
                                 for k in base]
         assert stored["evidence_activity"] == kept_uuid

@@ -347,12 +347,14 @@ class AuditEntry(BaseModel):
 
 
 class SyncState(BaseModel):
-    """The version of a record last exchanged in a hand-over package: the
-    common ancestor a merge compares both sides against."""
+    """The versions of records last exchanged in hand-over packages: the
+    common ancestors a merge compares both sides against. One snapshot row per
+    table (``record_uuid`` = "*", ``data`` = JSON {record uuid: content}) since
+    schema 9; see ``services.package._bases``."""
 
     record_table = CharField()
     record_uuid = CharField(max_length=36)
-    data = TextField()                 # JSON of the record as exchanged
+    data = TextField()                 # JSON
 
     class Meta:
         indexes = ((("record_table", "record_uuid"), True),)

@@ -207,19 +207,6 @@ def dumps(value) -> str:
     return _SORTED.encode(value)
 
 
-def bookkeeping_uuids(count: int) -> list[str]:
-    """``count`` unique uuids for local bookkeeping rows written in bulk.
-
-    One random uuid4 prefix and a counter: as unique as ``uuid4()`` per row
-    (the prefix carries 90 random bits) at a fraction of the cost. Only for
-    rows that never travel (sync_state); records keep real uuid4s.
-    """
-    from imp_desktop.data.models import new_uuid
-
-    prefix = new_uuid()[:24]
-    return [f"{prefix}{n:012x}" for n in range(count)]
-
-
 def installation_id() -> str:
     """This installation's own id (made once, kept in the settings)."""
     row = Setting.get_or_none(Setting.key == "installation_id")

@@ -154,7 +154,7 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
             u = new_uuid()
             ppkbd_uuid[desa_code] = u
             units.append((u, now, now, LEVEL_PPKBD, f"PPKBD {name}", desa_code, None, None, None,
-                          f"400/{rng.randint(10, 99)}/2024", sk_date.isoformat(), 1))
+                          f"400/{rng.randint(10, 99)}/2024", sk_date.isoformat(), True))
             slots.append((u, desa_code, name, None, None, None))
         _insert("unit", ["uuid", "created_at", "updated_at", "level", "name", "desa_code",
                          "hamlet_id", "neighbourhood_id", "parent_id", "sk_number", "sk_date",
@@ -167,7 +167,7 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
                 sub_uuid[h_uuid] = u
                 subs.append((u, now, now, LEVEL_SUB_PPKBD, f"Sub PPKBD {dusun}", desa_code,
                              hamlet_ids[h_uuid], None, unit_ids[ppkbd_uuid[desa_code]],
-                             f"400/{rng.randint(100, 199)}/2024", sk_date.isoformat(), 1))
+                             f"400/{rng.randint(100, 199)}/2024", sk_date.isoformat(), True))
                 slots.append((u, desa_code, name, dusun, rw, None))
         _insert("unit", ["uuid", "created_at", "updated_at", "level", "name", "desa_code",
                          "hamlet_id", "neighbourhood_id", "parent_id", "sk_number", "sk_date",
@@ -180,7 +180,7 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
                     u = new_uuid()
                     poks.append((u, now, now, LEVEL_KELOMPOK,
                                  f"Pok KB {dusun} RT {number}", desa_code, hamlet_ids[h_uuid],
-                                 rt_ids[r_uuid], unit_ids[sub_uuid[h_uuid]], None, None, 1))
+                                 rt_ids[r_uuid], unit_ids[sub_uuid[h_uuid]], None, None, True))
                     slots.append((u, desa_code, name, dusun, rw, number))
         _insert("unit", ["uuid", "created_at", "updated_at", "level", "name", "desa_code",
                          "hamlet_id", "neighbourhood_id", "parent_id", "sk_number", "sk_date",
@@ -215,7 +215,7 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
                 new_uuid(), now, now, nik, name, "P" if female else "L", "Kab. Semarang",
                 birth.isoformat(), address, rt_text, rw_text, desa_code, phone,
                 rng.choice(EDUCATION), rng.choice(OCCUPATION), unit_ids[unit_uuid], position,
-                start.isoformat(), 1, search_key(name, nik, phone, desa_name),
+                start.isoformat(), True, search_key(name, nik, phone, desa_name),
             ))
             if progress and index % 5000 == 0:
                 progress(index, cadres)
@@ -230,10 +230,10 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
         for chunk_start in range(0, len(leavers), 500):
             chunk = [rows[i][0] for i in leavers[chunk_start:chunk_start + 500]]
             database.execute_sql(
-                f"UPDATE cadre SET active = 0, inactive_reason = {database.param}, "
+                f"UPDATE cadre SET active = {database.param}, inactive_reason = {database.param}, "
                 f"inactive_date = {database.param} WHERE uuid IN "
                 f"({', '.join([database.param] * len(chunk))})",
-                ["Pindah domisili", left.isoformat(), *chunk])
+                [False, "Pindah domisili", left.isoformat(), *chunk])
         for step in EXTRA_STEPS:
             module_name, function_name = step.split(":")
             module = __import__(module_name, fromlist=[function_name])

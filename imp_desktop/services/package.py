@@ -56,7 +56,6 @@ from imp_desktop.data.sync import (
     META_FIELDS,
     NATURAL_KEYS,
     UuidMap,
-    bookkeeping_uuids,
     bulk_insert,
     data_fields,
     dumps,
@@ -289,41 +288,50 @@ def _content(row: dict) -> str:
     return COMPACT.encode({**row, **_NO_TIMES})
 
 
+# sync_state keeps one snapshot row per table (schema 9): record_uuid is this
+# marker and data a JSON object {record uuid: content}. Writing 100,000 rows of
+# one line each cost more than the rest of a hand-over.
+SNAPSHOT = "*"
+
+
 def _bases() -> dict[str, dict[str, str]]:
     """table -> uuid -> content of the version last exchanged."""
     result: dict[str, dict[str, str]] = {}
     query = SyncState.select(SyncState.record_table, SyncState.record_uuid, SyncState.data)
     for table, record_uuid, data in query.tuples().iterator():
-        result.setdefault(table, {})[record_uuid] = data
+        if record_uuid == SNAPSHOT:
+            result.setdefault(table, {}).update(json.loads(data))
+        else:   # a row of its own (how schema 7 and 8 kept them)
+            result.setdefault(table, {})[record_uuid] = data
     return result
 
 
 def _store_bases(tables: dict[str, list[dict]], deleted: dict[str, list[str]],
                  bases: dict | None = None) -> None:
+    """What was exchanged becomes the common version: ``tables`` rows replace
+    theirs, ``deleted`` uuids go; a table's snapshot is written only if it changed."""
     bases = _bases() if bases is None else bases
     now = utc_now()
-    for table, rows in tables.items():
+    for table in sorted(set(tables) | set(deleted)):
         known = bases.get(table, {})
-        fresh, changed = [], []
-        for row in rows:
-            content = _content(row)
-            if row["uuid"] not in known:
-                fresh.append({"created_at": now, "updated_at": now,
-                              "record_table": table, "record_uuid": row["uuid"],
-                              "data": content})
-            elif known[row["uuid"]] != content:
-                changed.append((row["uuid"], content))
-        for item, row_uuid in zip(fresh, bookkeeping_uuids(len(fresh))):
-            item["uuid"] = row_uuid
-        bulk_insert(SyncState, fresh)
-        for record_uuid, content in changed:
-            SyncState.update(data=content, updated_at=now).where(
-                (SyncState.record_table == table) & (SyncState.record_uuid == record_uuid)
-            ).execute()
-    for table, gone in deleted.items():
-        for start in range(0, len(gone), 500):
-            SyncState.delete().where((SyncState.record_table == table)
-                                     & SyncState.record_uuid.in_(gone[start:start + 500])).execute()
+        updated = dict(known)
+        for row in tables.get(table, ()):
+            updated[row["uuid"]] = _content(row)
+        for gone in deleted.get(table, ()):
+            updated.pop(gone, None)
+        if updated == known:
+            continue
+        _write_snapshot(table, COMPACT.encode(updated), now)
+
+
+def _write_snapshot(table: str, data: str, now: str) -> None:
+    SyncState.delete().where((SyncState.record_table == table)
+                             & (SyncState.record_uuid != SNAPSHOT)).execute()
+    changed = SyncState.update(data=data, updated_at=now).where(
+        (SyncState.record_table == table) & (SyncState.record_uuid == SNAPSHOT)).execute()
+    if not changed:
+        SyncState.insert(uuid=new_uuid(), created_at=now, updated_at=now, record_table=table,
+                         record_uuid=SNAPSHOT, data=data).execute()
 
 
 # --- reading and checking a package ---------------------------------------------------
@@ -706,10 +714,13 @@ class _Local:
                        for key in _unique_keys(model) if self.number not in key}
         self.contents = (_Contents(model, package, bases, uuids, self.rows)
                          if self.number else None)
+        self.matchable = any(self.unique.values()) or self.contents is not None
 
     def find(self, theirs: dict, aliases: dict) -> dict | None:
         """A local record with another uuid that is the same record: its unique
         field (a NIK) or, for a version, its content (see sync.LOCAL_NUMBERS)."""
+        if not self.matchable:
+            return None     # nothing here to match (a fresh installation)
         for key, index in self.unique.items():
             if not index:
                 continue    # nothing here to match (a fresh installation)
