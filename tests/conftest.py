@@ -97,3 +97,22 @@ def ui_settings(qapp, _qt_settings_dir, tmp_path):
     from imp_desktop.ui.settings import UiSettings
 
     return UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, demo_db, db_path, ui_settings):
+    """The main window on the demo data at 1366x768. Closed here rather than by
+    qtbot: a test may leave unsaved edits, and closing then asks about them;
+    the answer is "discard"."""
+    from imp_desktop.ui.app import open_database
+    from imp_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(str(db_path), open_database, ui_settings)
+    win.resize(1366, 768)
+    win.show()
+    yield win
+    screen = win.screens.get("kegiatan")
+    if screen is not None:
+        screen.editor._dirty = False
+    win.close()
+    win.deleteLater()

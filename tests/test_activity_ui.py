@@ -7,25 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from imp_desktop.services import activities as service
-from imp_desktop.ui.app import open_database
 from imp_desktop.ui.attendance_model import ActivityListModel, AttendanceModel
 from imp_desktop.ui.invite_dialog import GuestDialog, InviteDialog
-from imp_desktop.ui.main_window import MainWindow
 
-
-@pytest.fixture
-def window(qtbot, demo_db, db_path, ui_settings):
-    # Closed here rather than by qtbot: a test may leave unsaved edits, and closing
-    # then asks about them; the answer is "discard".
-    win = MainWindow(str(db_path), open_database, ui_settings)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    screen = win.screens.get("kegiatan")
-    if screen is not None:
-        screen.editor._dirty = False
-    win.close()
-    win.deleteLater()
 
 
 @pytest.fixture

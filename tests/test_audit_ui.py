@@ -42,18 +42,6 @@ def _shot(dialog, name):
         dialog.grab().save(os.path.join(SHOTS, name))
 
 
-@pytest.fixture
-def window(qtbot, demo_db, db_path, ui_settings):
-    win = MainWindow(str(db_path), open_database, ui_settings)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    screen = win.screens.get("kegiatan")
-    if screen is not None:
-        screen.editor._dirty = False
-    win.close()
-    win.deleteLater()
-
 
 def test_the_activity_editor_shows_the_history_of_the_activity_and_its_participants(
         qtbot, window, opened):

@@ -25,6 +25,7 @@ from imp_desktop.data.sync import (
     META_FIELDS,
     UNAUDITED_TABLES,
     bulk_insert,
+    chunks,
     dumps,
     installation_id,
     is_id_reference,
@@ -33,15 +34,7 @@ from imp_desktop.data.sync import (
     table_of,
 )
 
-# Rows per ``IN (...)`` list: well under SQLite's limit of bound parameters.
-_CHUNK = 500
-
 Change = tuple[str, object, object]   # (field name, old, new)
-
-
-def _chunks(items: list, size: int = _CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _uuid_lookup(wanted: dict) -> dict:
@@ -50,7 +43,7 @@ def _uuid_lookup(wanted: dict) -> dict:
     found = {}
     for model, ids in wanted.items():
         ids = sorted(i for i in ids if i is not None)
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             query = model.select(model.id, model.uuid).where(model.id.in_(chunk)).tuples()
             found.update(((model, i), u) for i, u in query)
     return found
@@ -186,7 +179,7 @@ def audited_update(model, values: dict, where) -> int:
         if not changed:
             return 0
         now = utc_now()
-        for chunk in _chunks([record_id for record_id, _, _ in changed]):
+        for chunk in chunks([record_id for record_id, _, _ in changed]):
             model.update({**values, model.updated_at: now}).where(
                 model.id.in_(chunk)).execute()
         if _audited(model):
@@ -205,7 +198,7 @@ def audited_delete(model, where) -> int:
         rows = list(model.select(model.id, model.uuid).where(where).tuples())
         if not rows:
             return 0
-        for chunk in _chunks([record_id for record_id, _ in rows]):
+        for chunk in chunks([record_id for record_id, _ in rows]):
             model.delete().where(model.id.in_(chunk)).execute()
         if _audited(model):
             write_many(table_of(model), [(record_uuid, "delete", []) for _, record_uuid in rows])

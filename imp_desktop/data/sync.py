@@ -258,12 +258,21 @@ def bulk_insert(model, rows: list[dict]) -> None:
     cursor.executemany(sql, data)
 
 
+# Items per ``IN (...)`` list: well under SQLite's limit of bound parameters.
+CHUNK = 500
+
+
+def chunks(items: list, size: int = CHUNK):
+    """``items`` in slices of ``size``, for ``IN (...)`` lists and batches."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def ids_by_uuid(model, record_uuids: list[str]) -> dict[str, int]:
     """Local ids of the given uuids, read in chunks with plain SQL."""
     db = model._meta.database
     found: dict[str, int] = {}
-    for start in range(0, len(record_uuids), 500):
-        chunk = record_uuids[start:start + 500]
+    for chunk in chunks(record_uuids):
         marks = ", ".join([db.param] * len(chunk))
         cursor = db.execute_sql(
             f'SELECT "id", "uuid" FROM "{model._meta.table_name}" WHERE "uuid" IN ({marks})',

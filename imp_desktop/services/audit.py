@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from imp_desktop.data.backup import describe_time
 from imp_desktop.data.models import AuditEntry
-from imp_desktop.data.sync import travelling_models
+from imp_desktop.data.sync import chunks, travelling_models
 from imp_desktop.i18n import catalog, tr
 
 
@@ -29,15 +29,6 @@ def field_label(name: str | None) -> str:
 
 
 _LABEL_FIELDS = ("name", "title", "guest_name", "file_name")
-
-# Rows per ``IN (...)`` list: well under SQLite's limit of bound parameters.
-_CHUNK = 500
-
-
-def _chunks(items: list, size: int = _CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
 
 def _looks_like_uuid(value) -> bool:
     return isinstance(value, str) and len(value) == 36 and value.count("-") == 4
@@ -62,14 +53,14 @@ def _record_labels(record_uuids) -> dict[str, str]:
             if attribute is None:
                 continue
             columns = (model.uuid, model._meta.fields[attribute])
-        for chunk in _chunks([u for u in wanted if u not in found]):
+        for chunk in chunks([u for u in wanted if u not in found]):
             for record_uuid, *names in model.select(*columns).where(
                     model.uuid.in_(chunk)).tuples():
                 name = next((str(n) for n in names if n not in (None, "")), None)
                 if name is not None:
                     found[record_uuid] = name
     missing = [u for u in wanted if u not in found]
-    for chunk in _chunks(missing):
+    for chunk in chunks(missing):
         query = (AuditEntry.select(AuditEntry.record_uuid, AuditEntry.new_value)
                  .where(AuditEntry.record_uuid.in_(chunk)
                         & AuditEntry.field.in_(_LABEL_FIELDS + ("text_id", "key"))
@@ -124,7 +115,7 @@ def _region_labels(codes) -> dict[str, str]:
     from imp_desktop.data.models import Region
 
     found = {}
-    for chunk in _chunks(sorted(set(codes))):
+    for chunk in chunks(sorted(set(codes))):
         for code, name in Region.select(Region.code, Region.name).where(
                 Region.code.in_(chunk)).tuples():
             found[code] = f"{name} ({code})"
@@ -251,7 +242,7 @@ def record_history(record_uuid: str, children: bool = False) -> list[AuditLine]:
     own = list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid))
     kids = _children(record_uuid) if children else []
     theirs: dict[str, list] = {}
-    for chunk in _chunks([child for _, child, _ in kids]):
+    for chunk in chunks([child for _, child, _ in kids]):
         for entry in (AuditEntry.select().where(AuditEntry.record_uuid.in_(chunk))
                       .order_by(AuditEntry.at, AuditEntry.id)):
             theirs.setdefault(entry.record_uuid, []).append(entry)

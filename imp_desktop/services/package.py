@@ -57,6 +57,7 @@ from imp_desktop.data.sync import (
     NATURAL_KEYS,
     UuidMap,
     bulk_insert,
+    chunks,
     data_fields,
     dumps,
     ids_by_uuid,
@@ -178,8 +179,8 @@ def _referenced_regions(tables: dict[str, list[dict]]) -> list[dict]:
         return []
     rows = []
     wanted = sorted(wanted)
-    for start in range(0, len(wanted), 500):
-        rows += record_dicts(Region, UuidMap(), Region.code.in_(wanted[start:start + 500]))
+    for chunk in chunks(wanted):
+        rows += record_dicts(Region, UuidMap(), Region.code.in_(chunk))
     return rows
 
 
