@@ -43,7 +43,7 @@ def run(ctx) -> list[dict]:
     db = ctx.demo_db(ctx.size(20_000, 2_000), desa=ctx.size(15, 4))
     activity_id = _activity_with_300(db)
     app = application()
-    from imp_desktop.ui.activity_editor import ActivityEditor
+    from imp_desktop.ui.screens.activities.editor import ActivityEditor
 
     editor = ActivityEditor()
     editor.resize(1176, 700)

@@ -24,7 +24,7 @@ def _search_through_model(ctx, db) -> list[float]:
     from imp_desktop.data.db import close_database, open_database
     from imp_desktop.services.cadre_search import CadreFilter
     from imp_desktop.ui.app import application
-    from imp_desktop.ui.cadre_model import CadreTableModel
+    from imp_desktop.ui.screens.cadres.models import CadreTableModel
 
     application()
     open_database(db)

@@ -1,6 +1,6 @@
 """One translation mechanism for services, reports and the window.
 
-Messages live in ``resources/i18n/*.json``; each file maps a key to its text in
+Messages live in ``imp_desktop/resources/i18n/*.json``; each file maps a key to its text in
 every language: ``{"nav.cadres": {"id": "Kader", "en": "Cadres"}}``. Feature
 areas keep their own file so they can grow independently; keys are unique
 across files. Placeholders use ``str.format`` names (``{count}``) and must be

@@ -13,12 +13,8 @@ DB_FILE_NAME = "imp-desktop.sqlite"
 
 
 def resources_dir() -> Path:
-    """The resources folder: inside the installed package, else the source tree."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "resources", here.parent / "resources"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("resources folder not found next to the imp_desktop package")
+    """The resources folder inside the package (``imp_desktop/resources``)."""
+    return Path(__file__).resolve().parent / "resources"
 
 
 def resource(*parts: str) -> Path:

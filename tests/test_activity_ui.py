@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from imp_desktop.services import activities as service
-from imp_desktop.ui.attendance_model import ActivityListModel, AttendanceModel
-from imp_desktop.ui.invite_dialog import GuestDialog, InviteDialog
+from imp_desktop.ui.screens.activities.models import ActivityListModel, AttendanceModel
+from imp_desktop.ui.screens.activities.invite_dialog import GuestDialog, InviteDialog
 
 
 
@@ -216,7 +216,7 @@ def test_missing_stored_photo_shows_a_message(qtbot, screen):
 
 
 def test_duplicate_from_the_list(qtbot, screen, monkeypatch):
-    from imp_desktop.ui.activity_editor import DuplicateDialog
+    from imp_desktop.ui.screens.activities.editor import DuplicateDialog
 
     page = screen.list_page
     source = service.get_activity(page.selected_id())
@@ -254,7 +254,7 @@ def test_print_menu_saves_first_then_writes_and_opens_the_pdf(qtbot, screen, tmp
                                                               monkeypatch, warnings):
     """The editor's print entries call the reports code with the saved activity."""
     from imp_desktop.services import reporting
-    from imp_desktop.ui import activity_editor
+    from imp_desktop.ui.screens.activities import editor as activity_editor
     from imp_desktop.ui.tasks import task_runner
 
     calls = []
@@ -313,7 +313,7 @@ def test_closing_the_window_with_unsaved_edits_asks(qtbot, window, screen, monke
 def test_activity_types_page(qtbot, db, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from imp_desktop.ui.activity_types_page import ActivityTypesPage
+    from imp_desktop.ui.screens.activities.types_page import ActivityTypesPage
 
     page = ActivityTypesPage()
     qtbot.addWidget(page)
@@ -335,7 +335,7 @@ def test_print_menu_makes_the_real_documents(qtbot, screen, tmp_path, monkeypatc
     """End to end with the reports code: blank and filled Daftar Hadir, Laporan Kegiatan."""
     from pypdf import PdfReader
 
-    from imp_desktop.ui import activity_editor
+    from imp_desktop.ui.screens.activities import editor as activity_editor
     from imp_desktop.ui.tasks import task_runner
 
     opened = []

@@ -73,7 +73,7 @@ def test_the_activity_editor_shows_the_history_of_the_activity_and_its_participa
 
 def test_the_unit_dialog_shows_the_units_history(qtbot, db, opened):
     from imp_desktop.services.regions import upsert_regions
-    from imp_desktop.ui.unit_dialog import UnitDialog
+    from imp_desktop.ui.screens.cadres.unit_dialog import UnitDialog
 
     upsert_regions([(DESA, "Duren")])
     unit = save_unit(UnitInput(level="ppkbd", name="PPKBD Duren", desa_code=DESA))

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog
 from imp_desktop.data.models import Cadre, Unit
 from imp_desktop.services.cadres import CadreInput, save_cadre
 from imp_desktop.services.regions import add_hamlet, add_neighbourhood
-from imp_desktop.ui.cadre_dialog import CadreDialog, LeaveDialog, MergeDialog
+from imp_desktop.ui.screens.cadres.cadre_dialog import CadreDialog, LeaveDialog, MergeDialog
 
 DESA = "33.22.02.2001"
 

@@ -1,7 +1,7 @@
 from PySide6.QtWidgets import QDialog
 
 from imp_desktop.data.models import Cadre
-from imp_desktop.ui.import_wizard import PAGE_MAPPING, PAGE_REPORT, ImportWizard
+from imp_desktop.ui.screens.cadres.import_wizard import PAGE_MAPPING, PAGE_REPORT, ImportWizard
 from tests.test_cadre_import import GOOD_ROWS, messy_workbook
 
 

@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
 from imp_desktop.services.cadre_search import CadreFilter, search_cadre_ids
-from imp_desktop.ui.cadre_model import PAGE, CadreTableModel
+from imp_desktop.ui.screens.cadres.models import PAGE, CadreTableModel
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, demo_db):
@@ -15,7 +15,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, demo_db):
 
 
 def test_model_fetches_only_the_pages_painted(demo_db, monkeypatch):
-    from imp_desktop.ui import cadre_model
+    from imp_desktop.ui.screens.cadres import models as cadre_model
 
     fetched = []
     real = cadre_model.cadre_rows
@@ -42,7 +42,7 @@ def test_model_sorts_and_filters(demo_db):
 
 
 def test_unreadable_row_shows_disabled(demo_db, monkeypatch):
-    from imp_desktop.ui import cadre_model
+    from imp_desktop.ui.screens.cadres import models as cadre_model
 
     def fail(ids):
         raise RuntimeError("disk error")

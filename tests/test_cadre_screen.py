@@ -41,7 +41,7 @@ def test_deactivate_with_reason_then_reactivate(qtbot, demo_db, db_path, ui_sett
                                                 monkeypatch):
     from PySide6.QtWidgets import QDialog, QMessageBox
 
-    from imp_desktop.ui.cadre_dialog import LeaveDialog
+    from imp_desktop.ui.screens.cadres.cadre_dialog import LeaveDialog
 
     _, panel = open_kader(qtbot, db_path, ui_settings)
     cadre_id = panel.model.id_at(0)

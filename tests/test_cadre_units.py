@@ -3,8 +3,8 @@ from PySide6.QtWidgets import QMessageBox
 from imp_desktop.data.models import Cadre, Unit
 from imp_desktop.services.regions import add_hamlet
 from imp_desktop.services.units import unit_board, unit_rows
-from imp_desktop.ui.unit_dialog import UnitDialog
-from imp_desktop.ui.unit_panel import UnitTableModel
+from imp_desktop.ui.screens.cadres.unit_dialog import UnitDialog
+from imp_desktop.ui.screens.cadres.unit_panel import UnitTableModel
 
 DESA = "33.22.02.2001"
 

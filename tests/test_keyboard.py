@@ -7,7 +7,7 @@ from imp_desktop.ui.main_window import MainWindow
 
 
 def test_cadre_dialog_tabs_in_reading_order(qtbot, demo_db):
-    from imp_desktop.ui.cadre_dialog import CadreDialog
+    from imp_desktop.ui.screens.cadres.cadre_dialog import CadreDialog
 
     dialog = CadreDialog()
     qtbot.addWidget(dialog)

@@ -9,7 +9,7 @@ from report_helpers import pdf_text
 
 @pytest.fixture
 def screen(demo_db, qtbot, tmp_path, monkeypatch):
-    from imp_desktop.ui.screens import laporan
+    from imp_desktop.ui.screens.reports import screen as laporan
 
     opened = []
     monkeypatch.setattr(laporan, "default_folder", lambda: tmp_path / "out")
@@ -64,7 +64,7 @@ def test_each_document_from_the_list(screen, qtbot):
 def test_failure_is_shown_and_nothing_is_lost(screen, qtbot, monkeypatch):
     from imp_desktop.errors import UserError
     from imp_desktop.services import reporting
-    from imp_desktop.ui.screens import laporan
+    from imp_desktop.ui.screens.reports import screen as laporan
 
     warnings = []
     monkeypatch.setattr(laporan.QMessageBox, "warning",

@@ -9,7 +9,7 @@ DUREN = "33.22.02.2001"
 
 @pytest.fixture
 def page(demo_db, qtbot):
-    from imp_desktop.ui.screens.pengaturan_dokumen import DocumentSettingsPage
+    from imp_desktop.ui.screens.settings.documents_page import DocumentSettingsPage
 
     widget = DocumentSettingsPage()
     qtbot.addWidget(widget)
@@ -62,7 +62,7 @@ def test_switching_the_kop_off_keeps_its_lines(page, qtbot):
 
 
 def test_bad_logo_is_refused_and_nothing_changes(page, monkeypatch, tmp_path):
-    from imp_desktop.ui.screens import pengaturan_dokumen as module
+    from imp_desktop.ui.screens.settings import documents_page as module
 
     bad = tmp_path / "logo.png"
     bad.write_text("not an image")
@@ -76,7 +76,7 @@ def test_bad_logo_is_refused_and_nothing_changes(page, monkeypatch, tmp_path):
 
 
 def test_page_in_the_settings_screen(demo_db, qtbot):
-    from imp_desktop.ui.screens.pengaturan import SettingsScreen
+    from imp_desktop.ui.screens.settings.screen import SettingsScreen
 
     screen = SettingsScreen()
     qtbot.addWidget(screen)

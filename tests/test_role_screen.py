@@ -8,7 +8,7 @@ from imp_desktop.services.regions import upsert_regions
 from imp_desktop.services.units import UnitInput, save_unit
 from imp_desktop.ui.app import open_database
 from imp_desktop.ui.main_window import MainWindow
-from imp_desktop.ui.role_models import (
+from imp_desktop.ui.screens.roles.models import (
     CatalogueDraftModel,
     ChecklistModel,
     history_model,
@@ -159,7 +159,7 @@ def test_history_and_recap_show_the_demo(qtbot, demo_db, db_path, ui_settings):
 def test_gap_button_plans_coaching_and_opens_it(qtbot, one_unit, db_path, ui_settings,
                                                 monkeypatch):
     from imp_desktop.services import activities
-    from imp_desktop.ui.role_gap import GapDialog
+    from imp_desktop.ui.screens.roles.gap_dialog import GapDialog
 
     window, screen = open_peran(qtbot, db_path, ui_settings)
     checklist = screen.assessment.checklist

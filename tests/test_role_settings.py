@@ -3,7 +3,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from imp_desktop.services import roles
-from imp_desktop.ui.role_settings import RoleSettingsPage
+from imp_desktop.ui.screens.roles.settings_page import RoleSettingsPage
 
 
 def make_page(qtbot, monkeypatch):

@@ -192,7 +192,7 @@ def test_audit_dialog_shows_a_records_history(qtbot, qtmodeltester, db):
 
 def test_the_cadre_dialog_opens_the_history(qtbot, demo_db, monkeypatch):
     from imp_desktop.ui import audit_dialog
-    from imp_desktop.ui.cadre_dialog import CadreDialog
+    from imp_desktop.ui.screens.cadres.cadre_dialog import CadreDialog
 
     cadre = Cadre.select().order_by(Cadre.id).first()
     opened = []

@@ -57,7 +57,7 @@ OCCUPATION = ["Ibu rumah tangga", "Ibu rumah tangga", "Ibu rumah tangga", "Petan
 # ``function(rng, summary)`` inside the demo transaction, after cadres exist.
 EXTRA_STEPS: list[str] = [
     "imp_desktop.services.activity_demo:demo_activities",
-    "imp_desktop.services.roles:demo_assessments",
+    "imp_desktop.services.roles.demo:demo_assessments",
 ]
 
 

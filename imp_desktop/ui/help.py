@@ -1,7 +1,5 @@
-"""Bantuan: the illustrated user guide, shown from ``resources/help/panduan.md``.
-
-The same guide is in the repository as ``docs/panduan.md`` (a test keeps the
-two copies equal), with the screenshots next to it in ``img/``.
+"""Bantuan: the illustrated user guide, ``imp_desktop/resources/help/panduan.md``
+(its one copy), with the screenshots next to it in ``img/``.
 """
 from __future__ import annotations
 

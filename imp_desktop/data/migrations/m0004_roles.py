@@ -1,6 +1,6 @@
 """Schema 4: Enam Peran Bakti: indicator catalogue versions, classification rule
 versions, assessments and their answers. Seeds catalogue version 1 from
-``resources/roles/catalogue.json`` and rule version 1 with the defaults of the
+``imp_desktop/resources/roles/catalogue.json`` and rule version 1 with the defaults of the
 domain brief (a role is fulfilled at 60%; Berkembang from 3 roles, Mandiri at 6).
 """
 import json

@@ -18,13 +18,13 @@ class ScreenEntry:
 
 
 SCREENS = [
-    ScreenEntry("beranda", "nav.home", "imp_desktop.ui.screens.beranda", "HomeScreen", "Ctrl+1"),
-    ScreenEntry("kader", "nav.cadres", "imp_desktop.ui.screens.kader", "CadreScreen", "Ctrl+2"),
-    ScreenEntry("kegiatan", "nav.activities", "imp_desktop.ui.screens.kegiatan",
+    ScreenEntry("beranda", "nav.home", "imp_desktop.ui.screens.home.screen", "HomeScreen", "Ctrl+1"),
+    ScreenEntry("kader", "nav.cadres", "imp_desktop.ui.screens.cadres.screen", "CadreScreen", "Ctrl+2"),
+    ScreenEntry("kegiatan", "nav.activities", "imp_desktop.ui.screens.activities.screen",
                 "ActivityScreen", "Ctrl+3"),
-    ScreenEntry("peran", "nav.roles", "imp_desktop.ui.screens.peran", "RoleScreen", "Ctrl+4"),
-    ScreenEntry("laporan", "nav.reports", "imp_desktop.ui.screens.laporan", "ReportScreen",
+    ScreenEntry("peran", "nav.roles", "imp_desktop.ui.screens.roles.screen", "RoleScreen", "Ctrl+4"),
+    ScreenEntry("laporan", "nav.reports", "imp_desktop.ui.screens.reports.screen", "ReportScreen",
                 "Ctrl+5"),
-    ScreenEntry("pengaturan", "nav.settings", "imp_desktop.ui.screens.pengaturan",
+    ScreenEntry("pengaturan", "nav.settings", "imp_desktop.ui.screens.settings.screen",
                 "SettingsScreen", "Ctrl+6"),
 ]

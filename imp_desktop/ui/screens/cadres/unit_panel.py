@@ -200,7 +200,7 @@ class UnitPanel(QWidget):
                 self.board.setItem(row, column, item)
 
     def add_unit(self) -> None:
-        from imp_desktop.ui.unit_dialog import UnitDialog
+        from imp_desktop.ui.screens.cadres.unit_dialog import UnitDialog
 
         unit_id = UnitDialog.edit(self, None, self.desa_box.currentData())
         if unit_id is not None:
@@ -212,7 +212,7 @@ class UnitPanel(QWidget):
         unit = self.current_unit()
         if unit is None:
             return
-        from imp_desktop.ui.unit_dialog import UnitDialog
+        from imp_desktop.ui.screens.cadres.unit_dialog import UnitDialog
 
         try:
             saved = UnitDialog.edit(self, unit.id)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
-from imp_desktop.ui.role_models import CLASS_COLOURS, CLASS_TINTS
+from imp_desktop.ui.screens.roles.models import CLASS_COLOURS, CLASS_TINTS
 
 MAX_ROLES = len(roles.ROLE_CODES)
 

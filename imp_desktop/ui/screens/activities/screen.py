@@ -29,8 +29,8 @@ from imp_desktop.formatting import format_date, format_month
 from imp_desktop.i18n import tr
 from imp_desktop.services import activities as service
 from imp_desktop.services.activities import ActivityFilter
-from imp_desktop.ui.activity_editor import ActivityEditor, DuplicateDialog
-from imp_desktop.ui.attendance_model import ActivityListModel
+from imp_desktop.ui.screens.activities.editor import ActivityEditor, DuplicateDialog
+from imp_desktop.ui.screens.activities.models import ActivityListModel
 from imp_desktop.ui.screens.base import Screen
 
 LIST_WIDTHS = (95, 380, 170, 130, 120)

@@ -29,7 +29,7 @@ from imp_desktop.errors import ValidationError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
-from imp_desktop.ui.role_models import (
+from imp_desktop.ui.screens.roles.models import (
     CatalogueDraftModel,
     Column,
     PlainTableModel,

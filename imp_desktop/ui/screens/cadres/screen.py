@@ -32,10 +32,10 @@ from imp_desktop.services import cadre_search
 from imp_desktop.services.cadre_search import CadreFilter
 from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import units as list_units
-from imp_desktop.ui.cadre_model import CadreTableModel
+from imp_desktop.ui.screens.cadres.models import CadreTableModel
 from imp_desktop.ui.screens.base import Screen
 from imp_desktop.ui.tasks import task_runner
-from imp_desktop.ui.unit_panel import UnitPanel
+from imp_desktop.ui.screens.cadres.unit_panel import UnitPanel
 
 SEARCH_DELAY_MS = 120
 COLUMN_WIDTHS = (185, 135, 90, 175, 95, 100, 40, 85, 110, 70)
@@ -286,7 +286,7 @@ class CadreListPanel(QWidget):
             self.select_cadre(cadre_id)
 
     def add_cadre(self) -> None:
-        from imp_desktop.ui.cadre_dialog import CadreDialog
+        from imp_desktop.ui.screens.cadres.cadre_dialog import CadreDialog
 
         cadre_id = CadreDialog.edit(self)
         if cadre_id is not None:
@@ -297,7 +297,7 @@ class CadreListPanel(QWidget):
         cadre_id = self.current_id()
         if cadre_id is None:
             return
-        from imp_desktop.ui.cadre_dialog import CadreDialog
+        from imp_desktop.ui.screens.cadres.cadre_dialog import CadreDialog
 
         if CadreDialog.edit(self, cadre_id) is not None:
             self.after_write(cadre_id)
@@ -307,7 +307,7 @@ class CadreListPanel(QWidget):
         cadre_id = self.current_id()
         if cadre_id is None:
             return
-        from imp_desktop.ui.cadre_dialog import change_active
+        from imp_desktop.ui.screens.cadres.cadre_dialog import change_active
 
         if change_active(self, cadre_id):
             self.after_write(cadre_id)
@@ -316,14 +316,14 @@ class CadreListPanel(QWidget):
         ids = self.selected_ids()
         if len(ids) != 2:
             return
-        from imp_desktop.ui.cadre_dialog import confirm_merge
+        from imp_desktop.ui.screens.cadres.cadre_dialog import confirm_merge
 
         kept = confirm_merge(self, ids[0], ids[1])
         if kept is not None:
             self.after_write(kept)
 
     def import_file(self) -> None:
-        from imp_desktop.ui.import_wizard import ImportWizard
+        from imp_desktop.ui.screens.cadres.import_wizard import ImportWizard
 
         count = ImportWizard.run(self)
         if count:

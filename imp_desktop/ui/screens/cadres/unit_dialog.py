@@ -36,7 +36,7 @@ from imp_desktop.services.units import (
     save_unit,
     units,
 )
-from imp_desktop.ui.cadre_dialog import ERROR_STYLE, INVALID_FIELD, OptionalDateEdit
+from imp_desktop.ui.screens.cadres.cadre_dialog import ERROR_STYLE, INVALID_FIELD, OptionalDateEdit
 
 
 class UnitDialog(QDialog):

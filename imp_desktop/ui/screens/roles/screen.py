@@ -40,8 +40,8 @@ from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import language, tr
 from imp_desktop.services import roles
-from imp_desktop.ui.role_chart import HistoryChart
-from imp_desktop.ui.role_models import (
+from imp_desktop.ui.screens.roles.chart import HistoryChart
+from imp_desktop.ui.screens.roles.models import (
     CLASS_COLOURS,
     CLASS_TINTS,
     ChecklistModel,
@@ -492,7 +492,7 @@ class ChecklistPanel(QWidget):
         sheet = self.model.sheet
         if sheet is None or sheet.id is None:
             return
-        from imp_desktop.ui.role_gap import GapDialog
+        from imp_desktop.ui.screens.roles.gap_dialog import GapDialog
 
         activity_id = GapDialog.create(self, sheet.id)
         if activity_id is None:

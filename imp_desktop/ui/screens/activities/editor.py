@@ -50,9 +50,9 @@ from imp_desktop.services.activities import (
     status_label,
 )
 from imp_desktop.services.settings import get_setting
-from imp_desktop.ui.attendance_model import STATUS_KEYS, AttendanceModel
-from imp_desktop.ui.invite_dialog import GuestDialog, InviteDialog
-from imp_desktop.ui.photo_panel import PhotoPanel
+from imp_desktop.ui.screens.activities.models import STATUS_KEYS, AttendanceModel
+from imp_desktop.ui.screens.activities.invite_dialog import GuestDialog, InviteDialog
+from imp_desktop.ui.screens.activities.photo_panel import PhotoPanel
 from imp_desktop.ui.tasks import task_runner
 
 # The report sections on their tabs, in the order of the Laporan Kegiatan.

@@ -14,11 +14,11 @@ from imp_desktop.ui.screens.base import Screen
 
 # (module, class) of each settings page, in tab order.
 PAGES: list[tuple[str, str]] = [
-    ("imp_desktop.ui.screens.pengaturan_umum", "GeneralSettingsPage"),
+    ("imp_desktop.ui.screens.settings.general_page", "GeneralSettingsPage"),
     ("imp_desktop.ui.backup_dialogs", "BackupPage"),
-    ("imp_desktop.ui.role_settings", "RoleSettingsPage"),
-    ("imp_desktop.ui.screens.pengaturan_dokumen", "DocumentSettingsPage"),
-    ("imp_desktop.ui.activity_types_page", "ActivityTypesPage"),
+    ("imp_desktop.ui.screens.roles.settings_page", "RoleSettingsPage"),
+    ("imp_desktop.ui.screens.settings.documents_page", "DocumentSettingsPage"),
+    ("imp_desktop.ui.screens.activities.types_page", "ActivityTypesPage"),
 ]
 
 

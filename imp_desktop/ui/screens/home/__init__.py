@@ -1,0 +1,1 @@
+"""Beranda: the home screen (``screen.HomeScreen``), counts that open the other screens."""

@@ -1,0 +1,1 @@
+"""Laporan: choosing, previewing and saving the PDF documents (``screen.ReportScreen``)."""
