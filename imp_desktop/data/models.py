@@ -373,3 +373,31 @@ class Handover(BaseModel):
 
 
 ALL_MODELS += [AuditEntry, SyncState, Handover]
+
+
+# --- Printouts: what was printed, so that anyone holding the paper can check it ---
+
+class PrintLog(BaseModel):
+    """One document printed (written to PDF): its kind, the record it shows,
+    the digest of the data printed and its verification code, when, by whom,
+    on which installation. Travels in packages, so the district office can
+    check every officer's printouts (``services/verify.py``).
+
+    ``record`` is the uuid of the record printed, or a region code for a desa
+    or kecamatan document; ``sources`` (JSON list of uuids) the other records
+    the document shows (participants' cadres, the cadres of a list): a later
+    change to any of them makes the printout "berubah".
+    """
+
+    kind = CharField()
+    title = CharField(default="")
+    record = CharField(default="", index=True)
+    code = CharField(max_length=14, index=True)
+    digest = CharField(max_length=64)
+    sources = TextField(default="[]")
+    printed_at = CharField(default=utc_now)
+    officer = CharField(default="")
+    installation = CharField(max_length=36, default="")
+
+
+ALL_MODELS += [PrintLog]

@@ -29,7 +29,7 @@ from imp_desktop.i18n import tr
 from imp_desktop.reports.attendance import attendance_table, status_text, time_range
 from imp_desktop.reports.base import (
     HEADER_FILL,
-    DocumentInfo,
+    document_info,
     build_pdf,
     clip,
     content_width,
@@ -43,7 +43,6 @@ from imp_desktop.reports.base import (
     styles,
     text_block,
     title_block,
-    verification_code,
 )
 from imp_desktop.reports.model import (
     ABSENT,
@@ -354,8 +353,7 @@ def render_activity_report(report: ActivityReport, settings: ReportSettings) -> 
         story += _attachment_title(attachment, tr("report.act.role_summary", lang), lang)
         story += role_summary_flowables(report.role_recap, width, lang)
 
-    info = DocumentInfo(title=f"{tr('report.act.title', lang).title()}: {report.title}",
-                        subject=tr("report.act.subject", lang, date=format_date(
-                            report.date, lang=lang), place=place_line),
-                        code=verification_code("activity", report))
+    info = document_info(report, f"{tr('report.act.title', lang).title()}: {report.title}",
+                         tr("report.act.subject", lang, date=format_date(
+                             report.date, lang=lang), place=place_line))
     return build_pdf(story, settings, info)

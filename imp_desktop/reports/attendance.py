@@ -14,7 +14,7 @@ from imp_desktop.reports.base import (
     FONT,
     GRID,
     HEADER_FILL,
-    DocumentInfo,
+    document_info,
     build_pdf,
     content_width,
     clip,
@@ -25,7 +25,6 @@ from imp_desktop.reports.base import (
     para,
     styles,
     title_block,
-    verification_code,
 )
 from imp_desktop.reports.model import PRESENT, AttendanceSheet, Participant, ReportSettings
 
@@ -162,9 +161,7 @@ def render_attendance(sheet: AttendanceSheet, settings: ReportSettings) -> bytes
     signature = officer_signature(sheet.officer, sheet.place_name, sheet.date, width, lang)
     if signature is not None:
         story.append(signature)
-    kind = "attendance-blank" if sheet.blank else "attendance"
-    info = DocumentInfo(title=f"{tr('report.att.title', lang)} {sheet.title}".strip(),
-                        subject=tr("report.att.subject_blank" if sheet.blank
-                                   else "report.att.subject", lang),
-                        code=verification_code(kind, sheet))
+    info = document_info(sheet, f"{tr('report.att.title', lang)} {sheet.title}".strip(),
+                         tr("report.att.subject_blank" if sheet.blank
+                            else "report.att.subject", lang))
     return build_pdf(story, settings, info)

@@ -6,6 +6,12 @@ one go. Pages are numbered "Halaman 2 dari 5" by a canvas that keeps every page
 until the total is known. The verification code is derived from a SHA-256 of
 the document's input data, so the same data always prints the same code and
 any change gives another.
+
+Every document gets, without its renderer doing anything but calling
+``document_info(data, ...)`` and ``build_pdf``: the verification code in the
+footer of each page, a QR code on the first page (``qr_payload``: kind, record,
+installation, print date, the full SHA-256 and the code; error correction M)
+and the same text in the PDF's metadata, where ``read_payload`` finds it again.
 """
 from __future__ import annotations
 
@@ -17,6 +23,9 @@ import json
 import re
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape as to_landscape
@@ -26,11 +35,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
     Image,
     KeepTogether,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -40,7 +51,7 @@ from imp_desktop import __version__
 from imp_desktop.formatting import format_nip
 from imp_desktop.i18n import tr
 from imp_desktop.paths import resource
-from imp_desktop.reports.model import Letterhead, ReportSettings, Signatory
+from imp_desktop.reports.model import Letterhead, PrintOrigin, ReportSettings, Signatory
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -235,10 +246,84 @@ def content_digest(kind: str, data) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+def code_of(digest: str) -> str:
+    """``3F9A-2C71-B0D4``: the first 48 bits of a content digest."""
+    digest = digest.upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
+
+
 def verification_code(kind: str, data) -> str:
     """``3F9A-2C71-B0D4``: the first 48 bits of the content digest."""
-    digest = content_digest(kind, data).upper()
-    return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
+    return code_of(content_digest(kind, data))
+
+
+def document_kind(data) -> str:
+    """The kind a document's data says it is (``document_kind`` of the dataclass,
+    else its class name): part of the digest, the QR code and the print log."""
+    kind = getattr(data, "document_kind", None)
+    return str(kind) if kind else type(data).__name__.lower()
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    """What identifies a document's content: its kind, digest and code."""
+
+    kind: str
+    digest: str
+    code: str
+
+
+def document_stamp(data) -> Stamp:
+    kind = document_kind(data)
+    digest = content_digest(kind, data)
+    return Stamp(kind, digest, code_of(digest))
+
+
+# The QR code's text: alphanumeric characters only (upper case, digits, "-./:")
+# so the QR encoder uses its compact alphanumeric mode and the code stays small
+# (about 180 characters: version 8, 49 modules, at error correction M).
+PAYLOAD_PREFIX = "IMP1"
+_PAYLOAD = re.compile(
+    r"IMP1/(?P<kind>[A-Z0-9.-]+)/(?P<record>[A-Z0-9.:-]*)/(?P<installation>[A-Z0-9-]*)/"
+    r"(?P<date>\d{4}-\d{2}-\d{2}|)/(?P<digest>[0-9A-F]{64})/(?P<code>[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})")
+_CODE = re.compile(r"\b([0-9A-F]{4})[- ]?([0-9A-F]{4})[- ]?([0-9A-F]{4})\b")
+
+
+@dataclasses.dataclass(frozen=True)
+class Payload:
+    """The QR code's fields as read back (``record``/``installation`` lower case)."""
+
+    kind: str
+    record: str
+    installation: str
+    printed_on: dt.date | None
+    digest: str
+    code: str
+
+
+def qr_payload(stamp: Stamp, origin: PrintOrigin | None) -> str:
+    origin = origin or PrintOrigin()
+    day = origin.printed_on.isoformat() if origin.printed_on else ""
+    return "/".join((PAYLOAD_PREFIX, stamp.kind.upper(), origin.record.upper(),
+                     origin.installation.upper(), day, stamp.digest.upper(), stamp.code))
+
+
+def read_payload(text: str) -> Payload | None:
+    """The QR text found in ``text`` (a scan, a pasted line, a PDF's bytes)."""
+    match = _PAYLOAD.search(text.upper())
+    if match is None:
+        return None
+    day = match["date"]
+    return Payload(kind=match["kind"].lower(), record=match["record"].lower(),
+                   installation=match["installation"].lower(),
+                   printed_on=dt.date.fromisoformat(day) if day else None,
+                   digest=match["digest"].lower(), code=match["code"])
+
+
+def read_code(text: str) -> str | None:
+    """A verification code typed from the footer ("3f9a 2c71 b0d4" will do)."""
+    match = _CODE.search(text.strip().upper())
+    return "-".join(match.groups()) if match else None
 
 
 # ---------------------------------------------------------------- building blocks
@@ -415,9 +500,37 @@ class DocumentInfo:
     subject: str
     code: str                # verification code printed in the footer
     landscape: bool = False
+    kind: str = ""           # with the digest: a QR code on the first page
+    digest: str = ""
+
+    @property
+    def stamp(self) -> Stamp | None:
+        return Stamp(self.kind, self.digest, self.code) if self.kind and self.digest else None
 
 
-def _numbered_canvas(info: DocumentInfo, lang: str):
+def document_info(data, title: str, subject: str, landscape: bool = False) -> DocumentInfo:
+    """The metadata of a document of ``data``: its code, and what its QR code holds."""
+    stamp = document_stamp(data)
+    return DocumentInfo(title=title, subject=subject, code=stamp.code, landscape=landscape,
+                        kind=stamp.kind, digest=stamp.digest)
+
+
+QR_SIZE = 21 * mm             # about 0.4 mm a module: read by a phone from an A4 page
+QR_BAND = QR_SIZE + 4 * mm    # kept free at the foot of the first page
+
+
+def draw_qr(canvas, payload: str, x: float, y: float, size: float = QR_SIZE) -> None:
+    """The QR code (ReportLab's own widget, error correction M) with its lower
+    left corner at (x, y); the white quiet zone around it is the caller's."""
+    widget = QrCodeWidget(payload, barLevel="M", barBorder=0)
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
+
+
+def _numbered_canvas(info: DocumentInfo, lang: str, payload: str | None,
+                     printed_on: dt.date | None):
     """A canvas that holds every page until the last so it can print "page x of y"."""
 
     class NumberedCanvas(pdf_canvas.Canvas):
@@ -449,9 +562,41 @@ def _numbered_canvas(info: DocumentInfo, lang: str):
             self.drawString(MARGIN_LEFT, y, tr("report.footer.code", lang, code=info.code))
             self.drawRightString(width - MARGIN_RIGHT, y, tr(
                 "report.footer.page", lang, page=self._pageNumber, total=total))
+            if payload and self._pageNumber == 1:
+                self._draw_qr_band()
             self.restoreState()
 
+        def _draw_qr_band(self) -> None:
+            """The QR code above the footer code, and how to use it beside it."""
+            from imp_desktop.formatting import format_date
+
+            y = MARGIN_BOTTOM + 1 * mm
+            draw_qr(self, payload, MARGIN_LEFT, y)
+            lines = [tr("report.qr.line1", lang), tr("report.qr.line2", lang),
+                     tr("report.qr.code", lang, code=info.code)]
+            if printed_on:
+                lines.append(tr("report.qr.printed", lang,
+                                date=format_date(printed_on, lang=lang)))
+            self.setFont(FONT, 7.5)
+            self.setFillColor(colors.HexColor("#333333"))
+            text_x, top = MARGIN_LEFT + QR_SIZE + 4 * mm, y + QR_SIZE - 7
+            for index, line in enumerate(lines):
+                self.drawString(text_x, top - index * 9.5, line)
+
     return NumberedCanvas
+
+
+class _Document(BaseDocTemplate):
+    """One frame a page; the first page's ends higher when it carries the QR code."""
+
+    def __init__(self, buffer, band: float, **kwargs):
+        super().__init__(buffer, **kwargs)
+        full = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        first = Frame(self.leftMargin, self.bottomMargin + band, self.width,
+                      self.height - band, id="first")
+        self.addPageTemplates([PageTemplate(id="first", frames=[first],
+                                            autoNextPageTemplate="later"),
+                               PageTemplate(id="later", frames=[full])])
 
 
 def content_width(settings: ReportSettings, landscape: bool = False) -> float:
@@ -459,15 +604,25 @@ def content_width(settings: ReportSettings, landscape: bool = False) -> float:
 
 
 def build_pdf(story: list[Flowable], settings: ReportSettings, info: DocumentInfo) -> bytes:
-    """Lay out ``story`` on the configured paper and return the PDF bytes."""
+    """Lay out ``story`` on the configured paper and return the PDF bytes.
+
+    With ``info.kind``/``info.digest`` (see ``document_info``) the first page
+    carries the QR code, and the metadata its text."""
     register_fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=page_size(settings.paper_size, info.landscape),
+    stamp = info.stamp
+    payload = qr_payload(stamp, settings.origin) if stamp else None
+    keywords = tr("report.footer.code", settings.lang, code=info.code)
+    if payload:
+        keywords += f"; {payload}"
+    printed_on = settings.origin.printed_on if settings.origin else None
+    doc = _Document(
+        buffer, QR_BAND if payload else 0,
+        pagesize=page_size(settings.paper_size, info.landscape),
         leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM, title=info.title, author=settings.author or "IMP Desktop",
-        subject=info.subject, creator=f"IMP Desktop {__version__}",
-        keywords=f"{tr('report.footer.code', settings.lang, code=info.code)}",
+        subject=info.subject, creator=f"IMP Desktop {__version__}", keywords=keywords,
         lang=settings.lang)
-    doc.build(story or [Spacer(1, 1)], canvasmaker=_numbered_canvas(info, settings.lang))
+    doc.build(story or [Spacer(1, 1)],
+              canvasmaker=_numbered_canvas(info, settings.lang, payload, printed_on))
     return buffer.getvalue()

@@ -6,7 +6,7 @@ from reportlab.platypus import Flowable
 from imp_desktop.formatting import format_date, format_number, format_short_date
 from imp_desktop.i18n import tr
 from imp_desktop.reports.base import (
-    DocumentInfo,
+    document_info,
     HEADER_FILL,
     build_pdf,
     clip,
@@ -17,7 +17,6 @@ from imp_desktop.reports.base import (
     para,
     styles,
     title_block,
-    verification_code,
 )
 from imp_desktop.reports.model import CadreListing, ReportSettings
 
@@ -39,7 +38,6 @@ def render_cadre_list(listing: CadreListing, settings: ReportSettings) -> bytes:
     width = content_width(settings, landscape=True)
     scale = width / sum(_COLUMNS)
     widths = [w * scale for w in _COLUMNS]
-    code = verification_code("cadres", listing)
 
     story: list[Flowable] = letterhead_flowables(settings.letterhead, width)
     subtitle = [listing.scope]
@@ -92,6 +90,6 @@ def render_cadre_list(listing: CadreListing, settings: ReportSettings) -> bytes:
     signature = officer_signature(listing.officer, listing.place_name, listing.date, width, lang)
     if signature is not None:
         story.append(signature)
-    info = DocumentInfo(title=f"{tr('report.cadres.title', lang)} {listing.scope}",
-                        subject=tr("report.cadres.subject", lang), code=code, landscape=True)
+    info = document_info(listing, f"{tr('report.cadres.title', lang)} {listing.scope}",
+                         tr("report.cadres.subject", lang), landscape=True)
     return build_pdf(story, settings, info)

@@ -34,6 +34,30 @@ class Letterhead:
 
 
 @dataclass
+class PrintOrigin:
+    """Where a printout comes from, for its QR code: the record printed (a uuid,
+    or a region code for a desa or kecamatan document), the installation that
+    printed it and the day. Not part of the document's digest."""
+
+    record: str = ""
+    installation: str = ""
+    printed_on: dt.date | None = None
+
+
+@dataclass
+class SignatureField:
+    """An empty PDF signature field placed over a signature block's name
+    (filled in by ``reports.base`` while the document is laid out)."""
+
+    name: str                 # field name in the PDF ("Pejabat1")
+    role: str                 # the signer's role, shown as the field's label
+    page: int                 # 1-based
+    box: tuple[float, float, float, float]   # x1, y1, x2, y2 in points
+    signer: str = ""          # the printed name, "" when written by hand
+    officer: bool = False     # the officer's own block (signed on the laptop)
+
+
+@dataclass
 class ReportSettings:
     """How every document of this installation looks."""
 
@@ -42,6 +66,7 @@ class ReportSettings:
     author: str = ""          # the officer's name, for the PDF metadata
     lang: str = "id"
     timezone: str = "WIB"
+    origin: PrintOrigin | None = None   # printed from the database: drawn in the QR code
 
 
 @dataclass
@@ -133,6 +158,8 @@ class RoleRecap:
     place_name: str = ""
     officer: Signatory | None = None
 
+    document_kind = "roles"
+
 
 @dataclass
 class ActivityReport:
@@ -179,6 +206,8 @@ class ActivityReport:
     place_name: str = ""            # for the date line above the officer's signature
     signed_on: dt.date | None = None  # date of the report; the activity date when None
 
+    document_kind = "activity"
+
 
 @dataclass
 class AttendanceSheet:
@@ -197,6 +226,10 @@ class AttendanceSheet:
     guest_rows: int = 10            # empty numbered rows for people not on the list
     officer: Signatory | None = None
     place_name: str = ""
+
+    @property
+    def document_kind(self) -> str:
+        return "attendance-blank" if self.blank else "attendance"
 
 
 @dataclass
@@ -235,6 +268,8 @@ class CadreListing:
     place_name: str = ""
     officer: Signatory | None = None
 
+    document_kind = "cadres"
+
 
 @dataclass
 class AssessmentIndicator:
@@ -272,3 +307,5 @@ class AssessmentSheet:
     assessor: Signatory | None = None
     unit_head: Signatory | None = None
     place_name: str = ""
+
+    document_kind = "assessment"

@@ -9,7 +9,7 @@ from imp_desktop.formatting import format_date, format_number, format_percent
 from imp_desktop.i18n import tr
 from imp_desktop.reports.base import (
     HEADER_FILL,
-    DocumentInfo,
+    document_info,
     build_pdf,
     clip,
     content_width,
@@ -21,7 +21,6 @@ from imp_desktop.reports.base import (
     signature_blocks,
     styles,
     title_block,
-    verification_code,
 )
 from imp_desktop.reports.model import AssessmentSheet, ClassCount, ReportSettings, RoleRecap
 
@@ -176,9 +175,8 @@ def render_role_recap(recap: RoleRecap, settings: ReportSettings) -> bytes:
     signature = officer_signature(recap.officer, recap.place_name, recap.date, width, lang)
     if signature is not None:
         story.append(signature)
-    info = DocumentInfo(title=f"{tr('report.roles.title', lang)} {recap.scope} {recap.period}",
-                        subject=tr("report.roles.subject", lang),
-                        code=verification_code("roles", recap), landscape=True)
+    info = document_info(recap, f"{tr('report.roles.title', lang)} {recap.scope} {recap.period}",
+                         tr("report.roles.subject", lang), landscape=True)
     return build_pdf(story, settings, info)
 
 
@@ -255,9 +253,8 @@ def render_assessment_sheet(sheet: AssessmentSheet, settings: ReportSettings) ->
                                   if sheet.unit_head else [],
                                   right_heading=[date_line, tr("report.sheet.assessor", lang)],
                                   lang=lang))
-    info = DocumentInfo(title=f"{tr('report.sheet.title', lang)} {sheet.unit_name}".strip(),
-                        subject=tr("report.sheet.subject", lang),
-                        code=verification_code("assessment", sheet))
+    info = document_info(sheet, f"{tr('report.sheet.title', lang)} {sheet.unit_name}".strip(),
+                         tr("report.sheet.subject", lang))
     return build_pdf(story, settings, info)
 
 

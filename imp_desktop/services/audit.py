@@ -272,3 +272,65 @@ def uuid_of(table: str, record_id: int) -> str | None:
         if model._meta.table_name == table:
             return model.select(model.uuid).where(model.id == record_id).scalar()
     return None
+
+
+def changes_since(since: str, main: str | None, others=()) -> list[AuditLine]:
+    """What changed at or after ``since`` (ISO UTC) in the record ``main`` (a
+    uuid; its children too, as in ``record_history``) and in the records
+    ``others`` (uuids), oldest first. Each line names the record it belongs to
+    unless it is ``main`` ("Peserta Siti Aminah · Status", "Kader Siti · Nama").
+    The same change seen twice (an officer's entry and the office's merge of
+    it) is listed once. A handful of queries per 500 records."""
+    links = {}
+    if main:
+        links = {child: (table, link) for table, child, link in _children(main)}
+    wanted = sorted(({main} if main else set()) | set(others) | set(links))
+    entries = []
+    for chunk in chunks(wanted):
+        entries += list(AuditEntry.select().where(AuditEntry.record_uuid.in_(chunk)
+                                                  & (AuditEntry.at >= since)))
+    entries.sort(key=lambda e: (e.at, e.id))
+    if not entries:
+        return []
+    # A child's name comes from its whole history (its "create" entry is older).
+    kids_changed = sorted({e.record_uuid for e in entries if e.record_uuid in links})
+    history: dict[str, list] = {}
+    for chunk in chunks(kids_changed):
+        for entry in (AuditEntry.select().where(AuditEntry.record_uuid.in_(chunk))
+                      .order_by(AuditEntry.at, AuditEntry.id)):
+            history.setdefault(entry.record_uuid, []).append(entry)
+    everything = entries + [e for items in history.values() for e in items]
+    labels = _record_labels(_value_uuids(everything) | {e.record_uuid for e in entries})
+    labels.update(_region_labels(
+        value for entry in everything if entry.field in _REGION_FIELDS
+        for value in (_loaded(entry.old_value), _loaded(entry.new_value))
+        if isinstance(value, str)))
+    # A record renamed since is called by the name it had when printed.
+    printed_names = {}
+    for entry in entries:
+        if entry.field in _LABEL_FIELDS and entry.record_uuid not in printed_names:
+            old_name = _loaded(entry.old_value)
+            if isinstance(old_name, str) and old_name:
+                printed_names[entry.record_uuid] = old_name
+    lines, seen = [], set()
+    for entry in entries:
+        same = (entry.record_uuid, entry.field, entry.new_value)
+        if entry.action == "merge" and same in seen:
+            continue        # the office's merge of a change already listed
+        seen.add(same)
+        if entry.record_uuid == main:
+            prefix = ""
+        elif entry.record_uuid in links:
+            table, link = links[entry.record_uuid]
+            kind = tr(f"audit.child.{table}") if f"audit.child.{table}" in catalog() else table
+            name, naming = _child_name(history.get(entry.record_uuid, []), labels)
+            if entry.action == "create" and entry.field in (link, naming):
+                continue
+            prefix = f"{kind} {name}".strip()
+        else:
+            key = f"audit.table.{entry.record_table}"
+            kind = tr(key) if key in catalog() else entry.record_table
+            name = printed_names.get(entry.record_uuid) or labels.get(entry.record_uuid, "")
+            prefix = f"{kind} {name}".strip()
+        lines.append(_line(entry, labels, prefix))
+    return lines

@@ -85,6 +85,35 @@ def village_head_signatory(desa_code: str | None, lang: str | None = None) -> Si
                      nip=head.nip)
 
 
+def printed(data, render, record: str, title: str, sources=(), lang: str | None = None,
+            settings: ReportSettings | None = None) -> bytes:
+    """Render ``data`` as a printout of ``record`` (a uuid, or a region code) and
+    write it to the print log: the QR code carries the record, this installation
+    and today; ``sources`` are the uuids of the other records the document shows
+    (a later change to one of them makes the printout "berubah")."""
+    from imp_desktop.data.sync import installation_id
+    from imp_desktop.reports.base import document_stamp
+    from imp_desktop.reports.model import PrintOrigin
+    from imp_desktop.services import printlog
+
+    settings = settings or report_settings(lang)
+    installation = installation_id()
+    settings.origin = PrintOrigin(record=record, installation=installation,
+                                  printed_on=dt.date.today())
+    pdf = render(data, settings)
+    printlog.record_print(document_stamp(data), record, title, sources, installation)
+    return pdf
+
+
+def _uuids(model, ids) -> list[str]:
+    from imp_desktop.data.sync import chunks
+
+    found = []
+    for chunk in chunks(sorted({i for i in ids if i is not None})):
+        found += [u for (u,) in model.select(model.uuid).where(model.id.in_(chunk)).tuples()]
+    return found
+
+
 def write_pdf(data: bytes, out: str | Path) -> Path:
     """Write the whole file at once: a half-written PDF never replaces a good one."""
     out = Path(out)
@@ -197,7 +226,19 @@ def cadre_list_pdf(desa_code: str | None = None, unit_id: int | None = None,
     from imp_desktop.reports import render_cadre_list
 
     listing = cadre_listing(desa_code, unit_id, full_nik, lang=lang)
-    return render_cadre_list(listing, report_settings(lang))
+    # What the list shows: its units and cadres (read again: the listing has names only).
+    units = Unit.select(Unit.id)
+    cadres = Cadre.select(Cadre.id).where(Cadre.merged_into.is_null() & (Cadre.active == True))  # noqa: E712
+    if unit_id is not None:
+        record = Unit.get_by_id(unit_id).uuid
+        units, cadres = units.where(Unit.id == unit_id), cadres.where(Cadre.unit == unit_id)
+    elif desa_code:
+        record = desa_code
+        units, cadres = units.where(Unit.desa == desa_code), cadres.where(Cadre.desa == desa_code)
+    else:
+        record = officer_kecamatan()[0] or ""
+    sources = _uuids(Unit, [u.id for u in units]) + _uuids(Cadre, [c.id for c in cadres])
+    return printed(listing, render_cadre_list, record, listing.scope, sources, lang)
 
 
 # ---------------------------------------------------------------- activities
@@ -259,10 +300,23 @@ def activity_report(activity_id: int, lang: str | None = None):
         officer=officer_signatory(lang), place_name=place_name(), signed_on=detail.date)
 
 
+def _activity_sources(activity_id: int) -> tuple[str, list[str]]:
+    """The activity's uuid and those of its participants' cadres (the participants
+    and photos themselves belong to the activity)."""
+    from imp_desktop.data.models import Activity, Participant
+
+    record = Activity.select(Activity.uuid).where(Activity.id == activity_id).scalar() or ""
+    cadre_ids = [c for (c,) in Participant.select(Participant.cadre).where(
+        Participant.activity == activity_id).tuples()]
+    return record, _uuids(Cadre, cadre_ids)
+
+
 def activity_report_pdf(activity_id: int, lang: str | None = None) -> bytes:
     from imp_desktop.reports import render_activity_report
 
-    return render_activity_report(activity_report(activity_id, lang), report_settings(lang))
+    report = activity_report(activity_id, lang)
+    record, sources = _activity_sources(activity_id)
+    return printed(report, render_activity_report, record, report.title, sources, lang)
 
 
 def attendance_sheet(activity_id: int, blank: bool = False, lang: str | None = None):
@@ -286,7 +340,9 @@ def attendance_sheet(activity_id: int, blank: bool = False, lang: str | None = N
 def attendance_pdf(activity_id: int, blank: bool = False, lang: str | None = None) -> bytes:
     from imp_desktop.reports import render_attendance
 
-    return render_attendance(attendance_sheet(activity_id, blank, lang), report_settings(lang))
+    sheet = attendance_sheet(activity_id, blank, lang)
+    record, sources = _activity_sources(activity_id)
+    return printed(sheet, render_attendance, record, sheet.title, sources, lang)
 
 
 # ---------------------------------------------------------------- Enam Peran Bakti
@@ -379,9 +435,8 @@ def desa_role_summary(desa_code: str, day: dt.date, lang: str | None = None):
                      rows=rows, assessed=len(assessed), rule_note=_rule_notes(versions, lang))
 
 
-def role_recap(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
-               lang: str | None = None):
-    """Rekap Peran Bakti of a desa, or of the officer's kecamatan when no desa is given."""
+def _recap_summary(desa_code: str | None, period, lang: str | None):
+    """The roles service's ``Recap`` of a desa, or of the officer's kecamatan."""
     from imp_desktop.services import roles
 
     if desa_code:
@@ -398,7 +453,13 @@ def role_recap(desa_code: str | None = None, period: tuple[int, int] | str | Non
         key = period or roles.latest_period(region_code)
     if not key:
         raise UserError(tr("report.error.no_assessments"))
-    return role_recap_from(roles.recap(region_code, key, lang), lang)
+    return roles.recap(region_code, key, lang)
+
+
+def role_recap(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
+               lang: str | None = None):
+    """Rekap Peran Bakti of a desa, or of the officer's kecamatan when no desa is given."""
+    return role_recap_from(_recap_summary(desa_code, period, lang), lang)
 
 
 def role_recap_from(summary, lang: str | None = None):
@@ -433,9 +494,28 @@ def role_recap_from(summary, lang: str | None = None):
 
 def role_recap_pdf(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
                    lang: str | None = None) -> bytes:
+    return role_recap_pdf_from(_recap_summary(desa_code, period, lang), lang)
+
+
+def role_recap_pdf_from(summary, lang: str | None = None) -> bytes:
+    """The Rekap Peran Bakti PDF of the roles service's ``Recap`` (the Peran
+    screen prints exactly what it shows), written to the print log."""
+    from imp_desktop.data.models import Assessment
     from imp_desktop.reports import render_role_recap
 
-    return render_role_recap(role_recap(desa_code, period, lang), report_settings(lang))
+    recap = role_recap_from(summary, lang)
+    region = summary.region_code
+    units = Unit.select(Unit.id).where(
+        (Unit.desa == region) | Unit.desa.startswith(region + "."))
+    unit_ids = [u.id for u in units]
+    assessments = []
+    for chunk_start in range(0, len(unit_ids), 500):
+        chunk = unit_ids[chunk_start:chunk_start + 500]
+        assessments += [a.id for a in Assessment.select(Assessment.id).where(
+            (Assessment.period == summary.period) & Assessment.unit.in_(chunk))]
+    sources = _uuids(Unit, unit_ids) + _uuids(Assessment, assessments)
+    return printed(recap, render_role_recap, region, f"{recap.scope} {recap.period}",
+                   sources, lang)
 
 
 def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None) -> str:
@@ -512,8 +592,23 @@ def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None =
                          lang: str | None = None) -> bytes:
     from imp_desktop.reports import render_assessment_sheet
 
+    from imp_desktop.data.models import Assessment
+
     sheet = assessment_sheet(assessment_id, unit_id, blank, period, lang)
-    return render_assessment_sheet(sheet, report_settings(lang))
+    record, sources = "", []
+    if not sheet.blank and assessment_id is not None:
+        assessment = Assessment.get_or_none(Assessment.id == assessment_id)
+        if assessment is not None:
+            record, unit_id = assessment.uuid, assessment.unit_id
+    if unit_id is not None:
+        unit_uuid = Unit.select(Unit.uuid).where(Unit.id == unit_id).scalar()
+        if unit_uuid:
+            if record:
+                sources.append(unit_uuid)
+            else:
+                record = unit_uuid
+    title = " · ".join(part for part in (sheet.unit_name, sheet.period_label) if part)
+    return printed(sheet, render_assessment_sheet, record, title, sources, lang)
 
 
 # ---------------------------------------------------------------- choices for the Laporan screen

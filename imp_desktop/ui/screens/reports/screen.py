@@ -155,6 +155,14 @@ class ReportScreen(Screen):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # Checking printouts (and, later, signed copies coming back).
+        self.verify_button = QPushButton()
+        self.verify_button.setObjectName("reportVerify")
+        self.verify_button.clicked.connect(self.verify_document)
+        left = QVBoxLayout()
+        left.addWidget(self.kinds, 1)
+        left.addWidget(self.verify_button)
+
         right = QVBoxLayout()
         right.addWidget(self.description)
         right.addWidget(self.stack)
@@ -167,7 +175,7 @@ class ReportScreen(Screen):
         right.addWidget(self.status)
         right.addStretch(1)
         body = QHBoxLayout()
-        body.addWidget(self.kinds)
+        body.addLayout(left)
         body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -359,6 +367,12 @@ class ReportScreen(Screen):
                 QUrl.fromLocalFile(str(self.last_path))):
             self.status.setText(tr("report.ui.no_viewer", path=str(self.last_path)))
 
+    def verify_document(self) -> None:
+        """Laporan › Periksa dokumen."""
+        from imp_desktop.ui.screens.reports.verify_dialog import VerifyDialog
+
+        VerifyDialog.run(self)
+
     def print_document(self) -> None:
         """Ctrl+P on this screen makes the chosen document."""
         self.make()
@@ -378,6 +392,8 @@ class ReportScreen(Screen):
         self.make_button.setToolTip("Ctrl+P")
         self.save_as_button.setText(tr("report.ui.save_as"))
         self.open_again_button.setText(tr("report.ui.open_again"))
+        self.verify_button.setText(tr("verify.ui.button"))
+        self.verify_button.setToolTip(tr("verify.ui.button_tip"))
         self._describe()
         if self.isVisible():
             self.refresh()

@@ -1054,10 +1054,7 @@ class RecapPanel(QWidget):
             return
         def build(reporting) -> bytes:
             # Exactly the recap on screen (any kecamatan, month or quarter).
-            from imp_desktop.reports import render_role_recap
-
-            return render_role_recap(reporting.role_recap_from(recap),
-                                     reporting.report_settings())
+            return reporting.role_recap_pdf_from(recap)
 
         path = save_pdf(self, tr("role.print.recap_title"),
                         f"rekap-peran-bakti-{recap.region_name}-{recap.period}", build)

@@ -1,0 +1,56 @@
+"""The print log: every document written to PDF, so that a printout can be
+checked later (``services/verify.py``), here or at the district office.
+
+A row holds the document's kind, the record it shows, the digest of the data
+printed and its verification code (``reports.base.document_stamp``), when, by
+whom and on which installation. It travels in packages like any record.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from imp_desktop.data.models import PrintLog, utc_now
+from imp_desktop.data.sync import installation_id, officer_name
+
+
+@dataclass
+class PrintEntry:
+    kind: str
+    title: str
+    record: str
+    code: str
+    digest: str
+    printed_at: str
+    officer: str
+    installation: str
+    sources: list[str]
+
+
+def _entry(row: PrintLog) -> PrintEntry:
+    return PrintEntry(row.kind, row.title, row.record, row.code, row.digest, row.printed_at,
+                      row.officer, row.installation, json.loads(row.sources or "[]"))
+
+
+def record_print(stamp, record: str, title: str = "", sources=(),
+                 installation: str | None = None) -> PrintEntry:
+    """Write one printout to the log (``stamp``: kind, digest and code)."""
+    row = PrintLog.create(kind=stamp.kind, title=title[:250], record=record, code=stamp.code,
+                          digest=stamp.digest, sources=json.dumps(sorted(set(sources))),
+                          printed_at=utc_now(), officer=officer_name(),
+                          installation=installation or installation_id())
+    return _entry(row)
+
+
+def find(code: str, digest: str | None = None) -> list[PrintEntry]:
+    """The printouts with this code (and digest, when known), newest first."""
+    query = PrintLog.select().where(PrintLog.code == code)
+    if digest:
+        query = query.where(PrintLog.digest == digest.lower())
+    return [_entry(row) for row in query.order_by(PrintLog.printed_at.desc(), PrintLog.id.desc())]
+
+
+def prints_of(record: str) -> list[PrintEntry]:
+    """The printouts of one record, newest first."""
+    query = PrintLog.select().where(PrintLog.record == record)
+    return [_entry(row) for row in query.order_by(PrintLog.printed_at.desc(), PrintLog.id.desc())]

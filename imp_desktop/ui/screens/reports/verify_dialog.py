@@ -1,0 +1,106 @@
+"""Laporan › Periksa dokumen: check a printout against the data here.
+
+The officer (or a clerk at the district office) types the verification code
+from the footer, pastes the QR code's text (a phone's scanner app shows it) or
+picks the PDF file; the answer (sah / berubah / tidak dikenal) comes from
+``services/verify.py``, with what changed after printing.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import tr
+from imp_desktop.services import verify
+
+_COLOURS = {verify.VALID: "#1b7f3b", verify.CHANGED: "#b35c00", verify.UNKNOWN: "#b3261e"}
+
+
+class VerifyDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("verifyDialog")
+        self.setWindowTitle(tr("verify.ui.title"))
+        self.resize(760, 520)
+        self.verdict: verify.Verdict | None = None
+        intro = QLabel(tr("verify.ui.intro"))
+        intro.setWordWrap(True)
+        self.code = QLineEdit()
+        self.code.setObjectName("verifyCode")
+        self.code.setPlaceholderText(tr("verify.ui.code_hint"))
+        self.code.returnPressed.connect(self.check_text)
+        self.check_button = QPushButton(tr("verify.ui.check"))
+        self.check_button.setDefault(True)
+        self.check_button.clicked.connect(self.check_text)
+        self.file_button = QPushButton(tr("verify.ui.file"))
+        self.file_button.clicked.connect(self.choose_file)
+        self.result = QTextBrowser()
+        self.result.setObjectName("verifyResult")
+        self.result.setOpenLinks(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("audit.close"))
+        buttons.rejected.connect(self.reject)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("verify.ui.code")))
+        row.addWidget(self.code, 1)
+        row.addWidget(self.check_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.file_button)
+        layout.addWidget(self.result, 1)
+        layout.addWidget(buttons)
+
+    def check_text(self) -> None:
+        self._run(lambda: verify.verify_text(self.code.text()))
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("verify.ui.file_title"), "",
+                                              "PDF (*.pdf)")
+        if path:
+            self.check_file(path)
+
+    def check_file(self, path: str) -> None:
+        self._run(lambda: verify.verify_file(path))
+
+    def _run(self, check) -> None:
+        try:
+            self.verdict = check()
+        except UserError as exc:
+            self.verdict = None
+            self.result.setHtml(f"<p>{escape(str(exc))}</p>")
+            return
+        self.show_verdict(self.verdict)
+
+    def show_verdict(self, verdict: verify.Verdict) -> None:
+        colour = _COLOURS[verdict.status]
+        html = [f"<p style='font-size:15pt; font-weight:bold; color:{colour}'>"
+                f"{escape(verdict.headline)}</p>"]
+        details = verdict.details()
+        if verdict.status == verify.CHANGED:
+            head, changes = details[:4], details[4:]
+            html += [f"<p>{escape(line)}</p>" for line in head]
+            html.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in changes)
+                        + "</ul>")
+        else:
+            html += [f"<p>{escape(line)}</p>" for line in details]
+        self.result.setHtml("".join(html))
+
+    @classmethod
+    def run(cls, parent: QWidget | None = None) -> None:
+        dialog = cls(parent)
+        dialog.exec()
