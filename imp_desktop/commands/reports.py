@@ -45,6 +45,32 @@ def register(cli) -> None:
 def _out(parser) -> None:
     parser.add_argument("--out", metavar="FILE",
                         help="PDF file to write (default: a name in the current folder)")
+    parser.add_argument("--sign-with", metavar="FILE.p12",
+                        help="sign the officer's signature field with this certificate "
+                             "(PAdES B-B); the passphrase is asked for")
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help="read the certificate's passphrase from this file instead")
+
+
+def _credentials(args):
+    """The certificate of ``--sign-with`` (None without it); the passphrase from
+    ``--passphrase-file`` or asked for on the terminal."""
+    if not getattr(args, "sign_with", None):
+        if getattr(args, "passphrase_file", None):
+            raise UserError(tr("tte.error.passphrase_without_file"))
+        return None
+    from imp_desktop.services import tte
+
+    if args.passphrase_file:
+        passphrase = tte.read_passphrase_file(args.passphrase_file)
+    else:
+        import getpass
+        import sys
+
+        if not sys.stdin.isatty():
+            raise UserError(tr("tte.error.no_terminal"))
+        passphrase = getpass.getpass(tr("tte.ask_passphrase", path=args.sign_with))
+    return tte.load_credentials(args.sign_with, passphrase)
 
 
 def _write(args, data: bytes, default_name: str) -> int:
@@ -71,7 +97,8 @@ def run_cadres(args) -> int:
     from imp_desktop.services.reporting import cadre_list_pdf
 
     open_db(args)
-    data = cadre_list_pdf(desa_code=args.desa, unit_id=args.unit, full_nik=args.full_nik)
+    data = cadre_list_pdf(desa_code=args.desa, unit_id=args.unit, full_nik=args.full_nik,
+                          sign_with=_credentials(args))
     suffix = (args.desa or "").replace(".", "") or (f"unit-{args.unit}" if args.unit else "semua")
     return _write(args, data, f"daftar-kader-{suffix}.pdf")
 
@@ -80,7 +107,8 @@ def run_activity(args) -> int:
     from imp_desktop.services.reporting import activity_report_pdf
 
     open_db(args)
-    return _write(args, activity_report_pdf(args.id), f"laporan-kegiatan-{args.id}.pdf")
+    data = activity_report_pdf(args.id, sign_with=_credentials(args))
+    return _write(args, data, f"laporan-kegiatan-{args.id}.pdf")
 
 
 def run_attendance(args) -> int:
@@ -88,7 +116,8 @@ def run_attendance(args) -> int:
 
     open_db(args)
     name = f"daftar-hadir-{args.id}{'-kosong' if args.blank else ''}.pdf"
-    return _write(args, attendance_pdf(args.id, blank=args.blank), name)
+    return _write(args, attendance_pdf(args.id, blank=args.blank, sign_with=_credentials(args)),
+                  name)
 
 
 def run_roles(args) -> int:
@@ -96,7 +125,7 @@ def run_roles(args) -> int:
 
     open_db(args)
     period = _period(args.period)
-    data = role_recap_pdf(desa_code=args.desa, period=period)
+    data = role_recap_pdf(desa_code=args.desa, period=period, sign_with=_credentials(args))
     suffix = (args.desa or "kecamatan").replace(".", "")
     if period:
         suffix += f"-{period}"
@@ -110,6 +139,7 @@ def run_assessment(args) -> int:
     if args.id is None and args.unit is None:
         raise UserError(tr("report.error.assessment_args"))
     data = assessment_sheet_pdf(assessment_id=None if args.blank else args.id,
-                                unit_id=args.unit, blank=args.blank or args.id is None)
+                                unit_id=args.unit, blank=args.blank or args.id is None,
+                                sign_with=_credentials(args))
     name = f"lembar-penilaian-{args.id or 'unit-' + str(args.unit)}.pdf"
     return _write(args, data, name)

@@ -7,6 +7,7 @@ records between installations, never the local id) and created/updated times.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid as uuid_module
 
@@ -401,3 +402,46 @@ class PrintLog(BaseModel):
 
 
 ALL_MODELS += [PrintLog]
+
+
+# --- Files kept in the database, by content (signed PDFs; photos later) ---
+
+class ContentField(TextField):
+    """Bytes kept as base64 text: the same column on SQLite and PostgreSQL, and a
+    plain JSON string in hand-over packages (which carry records as JSON)."""
+
+    def db_value(self, value):
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return base64.b64encode(bytes(value)).decode("ascii")
+        return value       # already encoded (a package's record)
+
+    def python_value(self, value):
+        return None if value is None else base64.b64decode(value)
+
+
+class StoredFile(BaseModel):
+    """A file's bytes, named by their SHA-256 (``services/filestore.py``). Unique
+    by content: the same file from two installations is one record after a merge."""
+
+    sha256 = CharField(max_length=64, unique=True)
+    size = IntegerField()
+    content = ContentField()
+
+
+class SignedDocument(BaseModel):
+    """The signed final version of a printout (a PDF signed with a TTE and taken
+    back with "Terima PDF bertanda tangan"): which printout, who signed, when."""
+
+    kind = CharField()
+    record = CharField(index=True)      # as in PrintLog: a uuid or a region code
+    code = CharField(max_length=14)
+    title = CharField(default="")
+    file = ForeignKeyField(StoredFile, on_delete="RESTRICT")
+    file_name = CharField(default="")
+    signer = CharField(default="")      # the certificate's subject name
+    signer_serial = CharField(default="")
+    signed_at = CharField(default="")   # ISO UTC, as the signature says
+    trusted = BooleanField(default=False)   # the certificate chains to a known root
+
+
+ALL_MODELS += [StoredFile, SignedDocument]

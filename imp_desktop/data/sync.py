@@ -41,8 +41,9 @@ LOCAL_NUMBERS = {"role_catalogue": "version", "classification_rule": "version"}
 # Rows that make up a record's content: table -> (child table, its field pointing at it).
 CONTENT_CHILDREN = {"role_catalogue": ("role_indicator", "catalogue")}
 # Tables whose changes are not written to the audit trail (the print log is a
-# log itself, written once and never changed).
-UNAUDITED_TABLES = LOCAL_TABLES | {"region", "print_log"}
+# log itself, written once and never changed; stored files never change either:
+# their name is their content's hash).
+UNAUDITED_TABLES = LOCAL_TABLES | {"region", "print_log", "stored_file"}
 # Fields that say when, not what: never compared or shown as changes.
 META_FIELDS = ("id", "uuid", "created_at", "updated_at")
 # Fields computed from others (a cadre's search text): never shown as a change

@@ -51,7 +51,13 @@ from imp_desktop import __version__
 from imp_desktop.formatting import format_nip
 from imp_desktop.i18n import tr
 from imp_desktop.paths import resource
-from imp_desktop.reports.model import Letterhead, PrintOrigin, ReportSettings, Signatory
+from imp_desktop.reports.model import (
+    Letterhead,
+    PrintOrigin,
+    ReportSettings,
+    SignatureField,
+    Signatory,
+)
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -465,7 +471,8 @@ def signature_blocks(left: Signatory | None, right: Signatory | None, width: flo
         head = "<br/>".join(esc(clip(line, 120)) for line in heading if line)
         name = f"<u>{esc(clip(sig.name, 120))}</u>" if sig.name.strip() else "(" + "." * 45 + ")"
         nip = tr("report.nip", lang, nip=clip(format_nip(sig.nip), 60)) if sig.nip else ""
-        return [[para(head, s.sign, markup=True)], [para(clip(sig.title, 120), s.sign)], [""],
+        return [[para(head, s.sign, markup=True)], [para(clip(sig.title, 120), s.sign)],
+                [SignatureSpot(sig, lang)],
                 [para(name, s.sign_name, markup=True)], [para(nip, s.sign)]]
 
     left_col, right_col = column(left, list(left_heading)), column(right, list(right_heading))
@@ -479,6 +486,69 @@ def signature_blocks(left: Signatory | None, right: Signatory | None, width: flo
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return KeepTogether([Spacer(1, 8 * mm), table])
+
+
+FIELD_WIDTH = 62 * mm        # a signature field: the signing room above the name
+
+
+class SignatureSpot(Flowable):
+    """The signing room of a signature block. Drawing it notes where it landed
+    (page, and the box of the room right above the name) so ``build_pdf`` can put
+    an empty PDF signature field there, labelled with the signer's role."""
+
+    def __init__(self, signatory: Signatory, lang: str):
+        super().__init__()
+        self.signatory, self.lang = signatory, lang
+        self.width, self.height = 0, SIGNATURE_ROOM - 2
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self):
+        spots = getattr(self.canv, "signature_spots", None)
+        if spots is None:
+            return
+        x, y = self.canv.absolutePosition(0, 0)
+        role = clip(self.signatory.title, 120).strip() or tr("report.tte.signer", self.lang)
+        width = min(FIELD_WIDTH, self.width - 8)
+        left = x + (self.width - width) / 2
+        spots.append(SignatureField(
+            name="", role=role, page=self.canv.getPageNumber(),
+            box=(left, y + 1, left + width, y + self.height),
+            signer=self.signatory.name.strip(), officer=self.signatory.officer))
+
+
+def _field_names(fields: list[SignatureField]) -> None:
+    """Each field named after its role ("Kepala Desa Duren"); a repeated role
+    gets a number. PDF field names may not hold a full stop."""
+    used: set[str] = set()
+    for spot in fields:
+        base = re.sub(r"[.\s]+", " ", spot.role).strip() or "TTE"
+        name, number = base, 2
+        while name in used:
+            name, number = f"{base} {number}", number + 1
+        used.add(name)
+        spot.name = name
+
+
+def add_signature_fields(pdf: bytes, fields: list[SignatureField]) -> bytes:
+    """Empty signature fields (pyHanko) over the signature blocks: an officer with
+    a TTE certificate signs them later in the usual signing apps."""
+    if not fields:
+        return pdf
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    for spot in fields:
+        append_signature_field(writer, SigFieldSpec(
+            sig_field_name=spot.name, on_page=spot.page - 1,
+            box=tuple(int(round(v)) for v in spot.box),
+            readable_field_name=(f"{spot.role}: {spot.signer}" if spot.signer else spot.role)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def officer_signature(officer: Signatory | None, place_name: str, date: dt.date | None,
@@ -515,8 +585,9 @@ def document_info(data, title: str, subject: str, landscape: bool = False) -> Do
                         kind=stamp.kind, digest=stamp.digest)
 
 
-QR_SIZE = 21 * mm             # about 0.4 mm a module: read by a phone from an A4 page
-QR_BAND = QR_SIZE + 4 * mm    # kept free at the foot of the first page
+QR_SIZE = 18 * mm             # 49 modules of 0.37 mm: read by a phone from an A4 page
+QR_BOTTOM = MARGIN_BOTTOM - 6 * mm     # just above the footer rule
+QR_BAND = QR_BOTTOM + QR_SIZE + 2 * mm - MARGIN_BOTTOM   # kept free on the first page
 
 
 def draw_qr(canvas, payload: str, x: float, y: float, size: float = QR_SIZE) -> None:
@@ -530,13 +601,14 @@ def draw_qr(canvas, payload: str, x: float, y: float, size: float = QR_SIZE) -> 
 
 
 def _numbered_canvas(info: DocumentInfo, lang: str, payload: str | None,
-                     printed_on: dt.date | None):
+                     printed_on: dt.date | None, spots: list[SignatureField]):
     """A canvas that holds every page until the last so it can print "page x of y"."""
 
     class NumberedCanvas(pdf_canvas.Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict] = []
+            self.signature_spots = spots
 
         def showPage(self):
             self._held_pages.append(dict(self.__dict__))
@@ -570,7 +642,7 @@ def _numbered_canvas(info: DocumentInfo, lang: str, payload: str | None,
             """The QR code above the footer code, and how to use it beside it."""
             from imp_desktop.formatting import format_date
 
-            y = MARGIN_BOTTOM + 1 * mm
+            y = QR_BOTTOM
             draw_qr(self, payload, MARGIN_LEFT, y)
             lines = [tr("report.qr.line1", lang), tr("report.qr.line2", lang),
                      tr("report.qr.code", lang, code=info.code)]
@@ -623,6 +695,9 @@ def build_pdf(story: list[Flowable], settings: ReportSettings, info: DocumentInf
         bottomMargin=MARGIN_BOTTOM, title=info.title, author=settings.author or "IMP Desktop",
         subject=info.subject, creator=f"IMP Desktop {__version__}", keywords=keywords,
         lang=settings.lang)
+    spots: list[SignatureField] = []
     doc.build(story or [Spacer(1, 1)],
-              canvasmaker=_numbered_canvas(info, settings.lang, payload, printed_on))
-    return buffer.getvalue()
+              canvasmaker=_numbered_canvas(info, settings.lang, payload, printed_on, spots))
+    _field_names(spots)
+    settings.signature_fields = spots
+    return add_signature_fields(buffer.getvalue(), spots)

@@ -67,6 +67,8 @@ class ReportSettings:
     lang: str = "id"
     timezone: str = "WIB"
     origin: PrintOrigin | None = None   # printed from the database: drawn in the QR code
+    # Filled by ``build_pdf``: the signature fields it placed (for signing on the laptop).
+    signature_fields: list[SignatureField] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Signatory:
     title: str = ""           # "Penyuluh KB Kecamatan Tengaran", "Kepala Desa Duren"
     name: str = ""
     nip: str | None = None
+    officer: bool = False     # the officer of this installation (may sign on the laptop)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def officer_signatory(lang: str | None = None) -> Signatory:
     kecamatan = region_name(officer.kecamatan_code)
     title = tr("report.sign.officer", lang, kecamatan=kecamatan) if kecamatan \
         else tr("report.sign.officer_plain", lang)
-    return Signatory(title=title, name=officer.name, nip=officer.nip)
+    return Signatory(title=title, name=officer.name, nip=officer.nip, officer=True)
 
 
 def place_name() -> str:
@@ -86,11 +86,12 @@ def village_head_signatory(desa_code: str | None, lang: str | None = None) -> Si
 
 
 def printed(data, render, record: str, title: str, sources=(), lang: str | None = None,
-            settings: ReportSettings | None = None) -> bytes:
+            settings: ReportSettings | None = None, sign_with=None) -> bytes:
     """Render ``data`` as a printout of ``record`` (a uuid, or a region code) and
     write it to the print log: the QR code carries the record, this installation
     and today; ``sources`` are the uuids of the other records the document shows
-    (a later change to one of them makes the printout "berubah")."""
+    (a later change to one of them makes the printout "berubah"). With
+    ``sign_with`` (``tte.Credentials``) the officer's signature field is signed."""
     from imp_desktop.data.sync import installation_id
     from imp_desktop.reports.base import document_stamp
     from imp_desktop.reports.model import PrintOrigin
@@ -101,6 +102,13 @@ def printed(data, render, record: str, title: str, sources=(), lang: str | None 
     settings.origin = PrintOrigin(record=record, installation=installation,
                                   printed_on=dt.date.today())
     pdf = render(data, settings)
+    if sign_with is not None:
+        from imp_desktop.services import tte
+
+        field = tte.officer_field(settings.signature_fields)
+        if field is None:
+            raise UserError(tr("tte.error.no_officer_field"))
+        pdf = tte.sign_pdf(pdf, sign_with, field, lang)
     printlog.record_print(document_stamp(data), record, title, sources, installation)
     return pdf
 
@@ -222,7 +230,7 @@ def cadre_listing(desa_code: str | None = None, unit_id: int | None = None,
 
 
 def cadre_list_pdf(desa_code: str | None = None, unit_id: int | None = None,
-                   full_nik: bool = False, lang: str | None = None) -> bytes:
+                   full_nik: bool = False, lang: str | None = None, sign_with=None) -> bytes:
     from imp_desktop.reports import render_cadre_list
 
     listing = cadre_listing(desa_code, unit_id, full_nik, lang=lang)
@@ -238,7 +246,8 @@ def cadre_list_pdf(desa_code: str | None = None, unit_id: int | None = None,
     else:
         record = officer_kecamatan()[0] or ""
     sources = _uuids(Unit, [u.id for u in units]) + _uuids(Cadre, [c.id for c in cadres])
-    return printed(listing, render_cadre_list, record, listing.scope, sources, lang)
+    return printed(listing, render_cadre_list, record, listing.scope, sources, lang,
+                   sign_with=sign_with)
 
 
 # ---------------------------------------------------------------- activities
@@ -311,12 +320,13 @@ def _activity_sources(activity_id: int) -> tuple[str, list[str]]:
     return record, _uuids(Cadre, cadre_ids)
 
 
-def activity_report_pdf(activity_id: int, lang: str | None = None) -> bytes:
+def activity_report_pdf(activity_id: int, lang: str | None = None, sign_with=None) -> bytes:
     from imp_desktop.reports import render_activity_report
 
     report = activity_report(activity_id, lang)
     record, sources = _activity_sources(activity_id)
-    return printed(report, render_activity_report, record, report.title, sources, lang)
+    return printed(report, render_activity_report, record, report.title, sources, lang,
+                   sign_with=sign_with)
 
 
 def attendance_sheet(activity_id: int, blank: bool = False, lang: str | None = None):
@@ -337,12 +347,14 @@ def attendance_sheet(activity_id: int, blank: bool = False, lang: str | None = N
         officer=officer_signatory(lang), place_name=place_name())
 
 
-def attendance_pdf(activity_id: int, blank: bool = False, lang: str | None = None) -> bytes:
+def attendance_pdf(activity_id: int, blank: bool = False, lang: str | None = None,
+                   sign_with=None) -> bytes:
     from imp_desktop.reports import render_attendance
 
     sheet = attendance_sheet(activity_id, blank, lang)
     record, sources = _activity_sources(activity_id)
-    return printed(sheet, render_attendance, record, sheet.title, sources, lang)
+    return printed(sheet, render_attendance, record, sheet.title, sources, lang,
+                   sign_with=sign_with)
 
 
 # ---------------------------------------------------------------- Enam Peran Bakti
@@ -493,11 +505,11 @@ def role_recap_from(summary, lang: str | None = None):
 
 
 def role_recap_pdf(desa_code: str | None = None, period: tuple[int, int] | str | None = None,
-                   lang: str | None = None) -> bytes:
-    return role_recap_pdf_from(_recap_summary(desa_code, period, lang), lang)
+                   lang: str | None = None, sign_with=None) -> bytes:
+    return role_recap_pdf_from(_recap_summary(desa_code, period, lang), lang, sign_with)
 
 
-def role_recap_pdf_from(summary, lang: str | None = None) -> bytes:
+def role_recap_pdf_from(summary, lang: str | None = None, sign_with=None) -> bytes:
     """The Rekap Peran Bakti PDF of the roles service's ``Recap`` (the Peran
     screen prints exactly what it shows), written to the print log."""
     from imp_desktop.data.models import Assessment
@@ -515,7 +527,7 @@ def role_recap_pdf_from(summary, lang: str | None = None) -> bytes:
             (Assessment.period == summary.period) & Assessment.unit.in_(chunk))]
     sources = _uuids(Unit, unit_ids) + _uuids(Assessment, assessments)
     return printed(recap, render_role_recap, region, f"{recap.scope} {recap.period}",
-                   sources, lang)
+                   sources, lang, sign_with=sign_with)
 
 
 def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None) -> str:
@@ -589,7 +601,7 @@ def assessment_sheet_from(source, lang: str | None = None):
 
 def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None = None,
                          blank: bool = False, period: str | None = None,
-                         lang: str | None = None) -> bytes:
+                         lang: str | None = None, sign_with=None) -> bytes:
     from imp_desktop.reports import render_assessment_sheet
 
     from imp_desktop.data.models import Assessment
@@ -608,7 +620,8 @@ def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None =
             else:
                 record = unit_uuid
     title = " · ".join(part for part in (sheet.unit_name, sheet.period_label) if part)
-    return printed(sheet, render_assessment_sheet, record, title, sources, lang)
+    return printed(sheet, render_assessment_sheet, record, title, sources, lang,
+                   sign_with=sign_with)
 
 
 # ---------------------------------------------------------------- choices for the Laporan screen

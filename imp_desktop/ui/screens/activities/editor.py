@@ -200,6 +200,10 @@ class ActivityEditor(QWidget):
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
+        from imp_desktop.ui.tte_ui import SignedLabel
+
+        self.signed = SignedLabel()       # the signed final version of its printouts
+        layout.addWidget(self.signed)
         layout.addLayout(bottom)
         QShortcut(QKeySequence("Escape"), self, activated=self.request_close,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -488,6 +492,7 @@ class ActivityEditor(QWidget):
             self.error.clear()
             self.duplicate_button.setEnabled(activity_id is not None)
             self.history_button.setVisible(activity_id is not None)
+            self.signed.load(_activity_uuid(activity_id))
             self.tabs.setCurrentIndex(0)
         finally:
             self._loading = False
@@ -735,6 +740,12 @@ class ActivityEditor(QWidget):
         self._notify(tr("activity.duplicated", date=format_date(day)))
 
 
+def _activity_uuid(activity_id: int | None) -> str | None:
+    from imp_desktop.services.audit import uuid_of
+
+    return uuid_of("activity", activity_id) if activity_id is not None else None
+
+
 def pdf_file_name(activity_id: int, kind: str) -> str:
     detail = service.get_activity(activity_id)
     stem = tr(f"activity.print.file.{kind}")
@@ -769,12 +780,18 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
         return
     if not path.lower().endswith(".pdf"):
         path += ".pdf"
+    from imp_desktop.ui.tte_ui import credentials_for_signing
+
+    credentials = credentials_for_signing(parent)   # Pengaturan › Dokumen: sign here?
+    if credentials is False:
+        return
 
     def build() -> str:
         if kind == "report":
-            data = reporting.activity_report_pdf(activity_id)
+            data = reporting.activity_report_pdf(activity_id, sign_with=credentials)
         else:
-            data = reporting.attendance_pdf(activity_id, blank=kind == "attendance_blank")
+            data = reporting.attendance_pdf(activity_id, blank=kind == "attendance_blank",
+                                            sign_with=credentials)
         return str(reporting.write_pdf(data, path))
 
     def done(written: str) -> None:

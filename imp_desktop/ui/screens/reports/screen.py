@@ -159,9 +159,13 @@ class ReportScreen(Screen):
         self.verify_button = QPushButton()
         self.verify_button.setObjectName("reportVerify")
         self.verify_button.clicked.connect(self.verify_document)
+        self.signed_button = QPushButton()
+        self.signed_button.setObjectName("reportTakeBackSigned")
+        self.signed_button.clicked.connect(self.take_back_signed)
         left = QVBoxLayout()
         left.addWidget(self.kinds, 1)
         left.addWidget(self.verify_button)
+        left.addWidget(self.signed_button)
 
         right = QVBoxLayout()
         right.addWidget(self.description)
@@ -280,33 +284,37 @@ class ReportScreen(Screen):
         kind = self.kind()
         if kind == "activity":
             activity_id = self.activity_box.currentData()
-            return (lambda: reporting.activity_report_pdf(activity_id),
+            return (lambda sign_with=None: reporting.activity_report_pdf(
+                        activity_id, sign_with=sign_with),
                     f"laporan-kegiatan-{activity_id}-{self.activity_box.currentText()}")
         if kind == "attendance":
             activity_id = self.attendance_box.currentData()
             blank = self.blank_attendance.isChecked()
-            return (lambda: reporting.attendance_pdf(activity_id, blank=blank),
+            return (lambda sign_with=None: reporting.attendance_pdf(
+                        activity_id, blank=blank, sign_with=sign_with),
                     f"daftar-hadir-{activity_id}{'-kosong' if blank else ''}")
         if kind == "cadres":
             desa = self.cadre_desa_box.currentData()
             full = self.full_nik.isChecked()
-            return (lambda: reporting.cadre_list_pdf(desa_code=desa, full_nik=full),
+            return (lambda sign_with=None: reporting.cadre_list_pdf(
+                        desa_code=desa, full_nik=full, sign_with=sign_with),
                     f"daftar-kader-{self.cadre_desa_box.currentText()}")
         if kind == "roles":
             desa = self.recap_scope_box.currentData()
             period = self.recap_period_box.currentData()
-            return (lambda: reporting.role_recap_pdf(desa_code=desa, period=period),
+            return (lambda sign_with=None: reporting.role_recap_pdf(
+                        desa_code=desa, period=period, sign_with=sign_with),
                     f"rekap-peran-bakti-{self.recap_scope_box.currentText()}-{period or ''}")
         unit = self.sheet_unit_box.currentData()
         period = self.sheet_period_box.currentData()
         blank = self.blank_sheet.isChecked()
 
-        def build() -> bytes:
+        def build(sign_with=None) -> bytes:
             assessment = None if blank or not period else reporting.assessment_for(unit, period)
             if assessment is None and not blank:
                 raise UserError(tr("report.ui.not_assessed"))
             return reporting.assessment_sheet_pdf(assessment, unit_id=unit, blank=blank,
-                                                  period=period)
+                                                  period=period, sign_with=sign_with)
 
         return build, f"penilaian-{self.sheet_unit_box.currentText()}-{period or ''}"
 
@@ -318,12 +326,17 @@ class ReportScreen(Screen):
         if problem:
             self.status.setText(problem)
             return
+        from imp_desktop.ui.tte_ui import credentials_for_signing
+
+        credentials = credentials_for_signing(self)   # Pengaturan › Dokumen: sign here?
+        if credentials is False:
+            return
         build, name = self.job()
         target = Path(path) if path else default_folder() / _file_name(name)
 
         def work():
             target.parent.mkdir(parents=True, exist_ok=True)
-            return reporting.write_pdf(build(), target)
+            return reporting.write_pdf(build(sign_with=credentials), target)
 
         self.busy = True
         self._update_buttons()
@@ -373,6 +386,14 @@ class ReportScreen(Screen):
 
         VerifyDialog.run(self)
 
+    def take_back_signed(self) -> None:
+        """Laporan › Terima PDF bertanda tangan."""
+        from imp_desktop.ui.tte_ui import take_back_signed
+
+        info = take_back_signed(self)
+        if info is not None:
+            self.notify(info.describe())
+
     def print_document(self) -> None:
         """Ctrl+P on this screen makes the chosen document."""
         self.make()
@@ -394,6 +415,8 @@ class ReportScreen(Screen):
         self.open_again_button.setText(tr("report.ui.open_again"))
         self.verify_button.setText(tr("verify.ui.button"))
         self.verify_button.setToolTip(tr("verify.ui.button_tip"))
+        self.signed_button.setText(tr("tte.ui.import_button"))
+        self.signed_button.setToolTip(tr("tte.ui.import_tip"))
         self._describe()
         if self.isVisible():
             self.refresh()

@@ -33,7 +33,7 @@ from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_nip
 from imp_desktop.i18n import tr
-from imp_desktop.services import reporting
+from imp_desktop.services import reporting, tte
 from imp_desktop.services import settings as settings_service
 from imp_desktop.services.settings import (
     MAX_LETTERHEAD_LINES,
@@ -172,6 +172,31 @@ class DocumentSettingsPage(QWidget):
         paper_form = QFormLayout(self.paper_box)
         paper_form.addRow(self.paper_label, self.paper)
 
+        # Tanda tangan elektronik (TTE)
+        self.tte_box = QGroupBox()
+        self.tte_note = QLabel()
+        self.tte_note.setWordWrap(True)
+        self.tte_note.setStyleSheet("color: #555;")
+        self.tte_enabled = QCheckBox()
+        self.tte_enabled.setObjectName("tteEnabled")
+        self.tte_path = ""
+        self.tte_file = QLabel()
+        self.tte_file.setWordWrap(True)
+        self.tte_choose = QPushButton()
+        self.tte_choose.clicked.connect(self.choose_certificate)
+        self.tte_check = QPushButton()
+        self.tte_check.clicked.connect(self.check_certificate)
+        self.tte_file_label = QLabel()
+        tte_form = QFormLayout(self.tte_box)
+        tte_form.addRow(self.tte_note)
+        tte_form.addRow(self.tte_file_label, self.tte_file)
+        tte_buttons = QHBoxLayout()
+        tte_buttons.addWidget(self.tte_choose)
+        tte_buttons.addWidget(self.tte_check)
+        tte_buttons.addStretch(1)
+        tte_form.addRow(tte_buttons)
+        tte_form.addRow(self.tte_enabled)
+
         # Petugas
         self.officer_box = QGroupBox()
         self.officer_text = QLabel()
@@ -218,6 +243,7 @@ class DocumentSettingsPage(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.kop_box)
         left.addWidget(self.paper_box)
+        left.addWidget(self.tte_box)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.officer_box)
@@ -247,7 +273,41 @@ class DocumentSettingsPage(QWidget):
         self.heads.load()
         self._show_officer()
         self._kop_toggled(kop.enabled)
+        signing = tte.get_signing()
+        self._show_certificate(signing.certificate)
+        self.tte_enabled.setChecked(signing.enabled)
         self.message.setText("")
+
+    def _show_certificate(self, path: str) -> None:
+        self.tte_path = path
+        self.tte_file.setText(path or tr("tte.settings.none"))
+        self.tte_file.setToolTip(path)
+        self.tte_check.setEnabled(bool(path))
+
+    def choose_certificate(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("tte.settings.choose_title"), "",
+                                              tr("tte.settings.filter"))
+        if path:
+            self._show_certificate(path)
+            self.tte_enabled.setChecked(True)
+            self.message.setText(tr("report.settings.unsaved"))
+
+    def check_certificate(self, ask=None) -> None:
+        """Open the chosen certificate with its passphrase and say whose it is."""
+        from imp_desktop.formatting import format_date
+        from imp_desktop.ui.tte_ui import ask_passphrase
+
+        passphrase = (ask or ask_passphrase)(self, self.tte_path)
+        if passphrase is None:
+            return
+        try:
+            credentials = tte.load_credentials(self.tte_path, passphrase)
+        except UserError as exc:
+            self.message.setText(str(exc))
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.message.setText(tr("tte.settings.valid", subject=credentials.subject,
+                                until=format_date(credentials.not_after.date())))
 
     def _show_officer(self) -> None:
         officer = settings_service.get_officer()
@@ -294,6 +354,8 @@ class DocumentSettingsPage(QWidget):
             settings_service.set_paper_size(self.paper.currentData())
             for head in self.heads.changed():
                 settings_service.save_village_head(head)
+            tte.save_signing(tte.SigningSettings(enabled=self.tte_enabled.isChecked(),
+                                                 certificate=self.tte_path))
         except UserError as exc:
             self.message.setText(str(exc))
             QMessageBox.warning(self, APP_NAME, str(exc))
@@ -340,6 +402,14 @@ class DocumentSettingsPage(QWidget):
         self.paper_label.setText(tr("report.settings.paper_size"))
         for index in range(self.paper.count()):
             self.paper.setItemText(index, tr(f"report.settings.paper.{self.paper.itemData(index)}"))
+        self.tte_box.setTitle(tr("tte.settings.box"))
+        self.tte_note.setText(tr("tte.settings.note"))
+        self.tte_file_label.setText(tr("tte.settings.certificate"))
+        self.tte_choose.setText(tr("tte.settings.choose"))
+        self.tte_check.setText(tr("tte.settings.test"))
+        self.tte_enabled.setText(tr("tte.settings.enabled"))
+        if not self.tte_path:
+            self.tte_file.setText(tr("tte.settings.none"))
         self.officer_box.setTitle(tr("report.settings.officer"))
         self.officer_button.setText(tr("report.settings.officer_edit"))
         self.heads_box.setTitle(tr("report.settings.heads"))
