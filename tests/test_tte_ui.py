@@ -18,8 +18,9 @@ def test_settings_sign_from_laporan_take_back_and_show_in_the_activity(
         demo_db, qtbot, tmp_path, monkeypatch):
     from imp_desktop.services import activities, tte
     from imp_desktop.ui import tte_ui
-    from imp_desktop.ui.activity_editor import ActivityEditor
-    from imp_desktop.ui.screens import laporan, pengaturan_dokumen
+    from imp_desktop.ui.screens.activities.editor import ActivityEditor
+    from imp_desktop.ui.screens.reports import screen as laporan
+    from imp_desktop.ui.screens.settings import documents_page as pengaturan_dokumen
 
     p12 = make_p12(tmp_path)
     page = pengaturan_dokumen.DocumentSettingsPage()
