@@ -23,9 +23,7 @@ import json
 import re
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape as to_landscape
@@ -88,6 +86,14 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT_ITALIC, str(folder / "DejaVuSans-Oblique.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                   boldItalic=FONT_BOLD)
+    # A table cell holding a plain string is set in the cell style's font,
+    # Helvetica unless told otherwise: a font PDF/A cannot have unembedded.
+    # So is a list item's number (a paragraph style's bullet font).
+    from reportlab.lib.styles import ParagraphStyle as _Style
+    from reportlab.platypus.tables import CellStyle
+
+    CellStyle.fontname = FONT
+    _Style.defaults["fontName"] = _Style.defaults["bulletFontName"] = FONT
     _fonts_registered = True
 
 
@@ -532,15 +538,65 @@ def _field_names(fields: list[SignatureField]) -> None:
         spot.name = name
 
 
-def add_signature_fields(pdf: bytes, fields: list[SignatureField]) -> bytes:
-    """Empty signature fields (pyHanko) over the signature blocks: an officer with
-    a TTE certificate signs them later in the usual signing apps."""
-    if not fields:
+_srgb_profile: bytes | None = None
+
+
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile (made by Pillow's LittleCMS), for the output intent."""
+    global _srgb_profile
+    if _srgb_profile is None:
+        from PIL import ImageCms
+
+        _srgb_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return _srgb_profile
+
+
+def _archive_metadata(writer, info: DocumentInfo, settings: ReportSettings,
+                      keywords: str) -> None:
+    """What PDF/A-2b asks beyond embedded fonts: XMP metadata (pyHanko writes it
+    and keeps the Info dictionary equal to it) with the PDF/A identification, and
+    an sRGB output intent."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata import model as xmp
+
+    meta = writer.document_meta
+    meta.title = info.title
+    meta.author = settings.author or "IMP Desktop"
+    meta.subject = info.subject
+    meta.keywords = [keywords]
+    meta.creator = f"IMP Desktop {__version__}"
+    meta.created = "now"
+    pdfaid = xmp.NS["pdfaid"]
+    meta.xmp_extra = [xmp.XmpStructure.of(
+        (xmp.ExpandedName(pdfaid, "part"), xmp.XmpValue("2")),
+        (xmp.ExpandedName(pdfaid, "conformance"), xmp.XmpValue("B")))]
+    profile = generic.StreamObject({generic.pdf_name("/N"): generic.NumberObject(3)},
+                                   stream_data=srgb_profile())
+    profile.compress()
+    intent = generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/OutputIntent"),
+        generic.pdf_name("/S"): generic.pdf_name("/GTS_PDFA1"),
+        generic.pdf_name("/OutputConditionIdentifier"): generic.TextStringObject("sRGB"),
+        generic.pdf_name("/Info"): generic.TextStringObject("sRGB IEC61966-2.1"),
+        generic.pdf_name("/DestOutputProfile"): writer.add_object(profile)})
+    writer.root[generic.pdf_name("/OutputIntents")] = generic.ArrayObject(
+        [writer.add_object(intent)])
+    writer.update_root()
+
+
+def finish_pdf(pdf: bytes, fields: list[SignatureField], info: DocumentInfo | None = None,
+               settings: ReportSettings | None = None, keywords: str = "") -> bytes:
+    """One pyHanko update of what ReportLab wrote: the PDF/A-2b metadata and output
+    intent (with ``info``), and an empty signature field over each signature block
+    (an officer with a TTE certificate signs them later in the usual signing apps)."""
+    if not fields and info is None:
         return pdf
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    if info is not None:
+        _archive_metadata(writer, info, settings or ReportSettings(), keywords)
     for spot in fields:
         append_signature_field(writer, SigFieldSpec(
             sig_field_name=spot.name, on_page=spot.page - 1,
@@ -595,9 +651,22 @@ def draw_qr(canvas, payload: str, x: float, y: float, size: float = QR_SIZE) -> 
     left corner at (x, y); the white quiet zone around it is the caller's."""
     widget = QrCodeWidget(payload, barLevel="M", barBorder=0)
     x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    # The modules drawn as plain rectangles: renderPDF would start by selecting
+    # Helvetica, a font PDF/A cannot have unembedded.
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(size / (x2 - x1), size / (y2 - y1))
+    canvas.translate(-x1, -y1)
+    canvas.setFillColor(colors.black)
+    shapes = [widget.draw()]
+    while shapes:      # in drawing order: the background first
+        shape = shapes.pop(0)
+        if hasattr(shape, "getContents"):
+            shapes[:0] = shape.getContents()
+        elif hasattr(shape, "width") and getattr(shape, "fillColor", None) is not None:
+            canvas.setFillColor(shape.fillColor)
+            canvas.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def _numbered_canvas(info: DocumentInfo, lang: str, payload: str | None,
@@ -606,6 +675,7 @@ def _numbered_canvas(info: DocumentInfo, lang: str, payload: str | None,
 
     class NumberedCanvas(pdf_canvas.Canvas):
         def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT   # no Helvetica
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict] = []
             self.signature_spots = spots
@@ -675,6 +745,14 @@ def content_width(settings: ReportSettings, landscape: bool = False) -> float:
     return page_size(settings.paper_size, landscape)[0] - MARGIN_LEFT - MARGIN_RIGHT
 
 
+def _producer() -> str:
+    """pyHanko writes the XMP Producer as itself (and adds itself to the Info
+    entry unless it is there): the two must be equal for PDF/A."""
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    return VENDOR
+
+
 def build_pdf(story: list[Flowable], settings: ReportSettings, info: DocumentInfo) -> bytes:
     """Lay out ``story`` on the configured paper and return the PDF bytes.
 
@@ -694,10 +772,10 @@ def build_pdf(story: list[Flowable], settings: ReportSettings, info: DocumentInf
         leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM, title=info.title, author=settings.author or "IMP Desktop",
         subject=info.subject, creator=f"IMP Desktop {__version__}", keywords=keywords,
-        lang=settings.lang)
+        lang=settings.lang, initialFontName=FONT, producer=_producer())
     spots: list[SignatureField] = []
     doc.build(story or [Spacer(1, 1)],
               canvasmaker=_numbered_canvas(info, settings.lang, payload, printed_on, spots))
     _field_names(spots)
     settings.signature_fields = spots
-    return add_signature_fields(buffer.getvalue(), spots)
+    return finish_pdf(buffer.getvalue(), spots, info, settings, keywords)

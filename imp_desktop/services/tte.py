@@ -1,7 +1,7 @@
 """Electronic signatures (TTE) on printouts, with pyHanko.
 
 * Every document already carries empty signature fields over its signature
-  blocks (``reports.base.add_signature_fields``): an officer with a BSrE
+  blocks (``reports.base.finish_pdf``): an officer with a BSrE
   certificate signs them in the usual signing apps.
 * An officer who holds the certificate as a file (PKCS#12, ``.p12``) can sign
   on the laptop: ``load_credentials`` + ``sign_pdf`` give a PAdES B-B signature
