@@ -786,12 +786,14 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
     if credentials is False:
         return
 
+    signing = {"sign_with": credentials} if credentials else {}
+
     def build() -> str:
         if kind == "report":
-            data = reporting.activity_report_pdf(activity_id, sign_with=credentials)
+            data = reporting.activity_report_pdf(activity_id, **signing)
         else:
             data = reporting.attendance_pdf(activity_id, blank=kind == "attendance_blank",
-                                            sign_with=credentials)
+                                            **signing)
         return str(reporting.write_pdf(data, path))
 
     def done(written: str) -> None:
