@@ -62,6 +62,8 @@ def test_switching_the_kop_off_keeps_its_lines(page, qtbot):
 
 
 def test_bad_logo_is_refused_and_nothing_changes(page, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
     from imp_desktop.ui.screens.settings import documents_page as module
 
     bad = tmp_path / "logo.png"
@@ -69,7 +71,7 @@ def test_bad_logo_is_refused_and_nothing_changes(page, monkeypatch, tmp_path):
     warnings = []
     monkeypatch.setattr(module.QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(bad), "")))
-    monkeypatch.setattr(module.QMessageBox, "warning",
+    monkeypatch.setattr(QMessageBox, "warning",
                         staticmethod(lambda *args: warnings.append(args[2])))
     page.choose_logo()
     assert warnings and "bukan gambar" in warnings[0] and page.logo is None

@@ -208,11 +208,13 @@ def test_print_buttons_hand_the_reports_code_the_right_sheet(qtbot, one_unit, db
     _, screen = open_peran(qtbot, db_path, ui_settings)
     checklist = screen.assessment.checklist
     period = screen.assessment.period()
-    checklist.print_sheet()                       # not saved yet: a blank sheet
+    checklist.print_sheet()        # not saved yet: a blank sheet (made off the main thread)
+    qtbot.waitUntil(lambda: len(calls) == 1 and (tmp_path / "lembar.pdf").exists())
     assert calls[-1] == (None, one_unit, True, period)
     assert (tmp_path / "lembar.pdf").read_bytes().startswith(b"%PDF")
     checklist.save()
     checklist.print_sheet()
+    qtbot.waitUntil(lambda: len(calls) == 2)
     assert calls[-1] == (roles.find_assessment(one_unit, period), one_unit, False, period)
 
 
@@ -275,12 +277,14 @@ def test_printing_from_the_screen_makes_real_pdfs(qtbot, demo_db, db_path, ui_se
     checklist = screen.assessment.checklist
     assert checklist.model.sheet.id is not None          # the demo assessed this unit
     window.screen_actions["print_document"].trigger()
+    qtbot.waitUntil((tmp_path / "lembar.pdf").exists, timeout=20000)
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "lembar.pdf").pages)
     assert checklist.model.sheet.unit_name in text and "Pengorganisasian" in text
 
     screen.tabs.setCurrentWidget(screen.recap)
     qtbot.waitUntil(lambda: screen.recap.recap is not None, timeout=5000)
     window.screen_actions["print_document"].trigger()
+    qtbot.waitUntil((tmp_path / "rekap.pdf").exists, timeout=20000)
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "rekap.pdf").pages)
     assert screen.recap.recap.period_label in text
 

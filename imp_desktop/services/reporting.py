@@ -23,6 +23,7 @@ from imp_desktop.reports.model import (
     ReportSettings,
     Signatory,
 )
+from imp_desktop.services import regions
 from imp_desktop.services import settings as settings_service
 
 
@@ -80,7 +81,7 @@ def village_head_signatory(desa_code: str | None, lang: str | None = None) -> Si
     if not desa_code:
         return None
     head = settings_service.get_village_head(desa_code)
-    title = head.title or settings_service.default_head_title(desa_code)
+    title = head.title or regions.default_head_title(desa_code)
     return Signatory(title=f"{title} {region_name(desa_code)}".strip(), name=head.name,
                      nip=head.nip)
 
@@ -359,62 +360,20 @@ def attendance_pdf(activity_id: int, blank: bool = False, lang: str | None = Non
 
 # ---------------------------------------------------------------- Enam Peran Bakti
 
-def _role_percents(assessment_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
-    """(met, answered) per role for each assessment, in one grouped query per 500."""
-    from peewee import fn
-
-    from imp_desktop.data.models import AssessmentAnswer, RoleIndicator
-
-    result: dict[int, dict[str, tuple[int, int]]] = {}
-    for start in range(0, len(assessment_ids), 500):
-        chunk = assessment_ids[start:start + 500]
-        query = (AssessmentAnswer.select(AssessmentAnswer.assessment, RoleIndicator.role,
-                                         fn.SUM(AssessmentAnswer.met.cast("integer")),
-                                         fn.COUNT(AssessmentAnswer.id))
-                 .join(RoleIndicator)
-                 .where(AssessmentAnswer.assessment.in_(chunk))
-                 .group_by(AssessmentAnswer.assessment, RoleIndicator.role).tuples())
-        for assessment_id, role, met, total in query:
-            result.setdefault(assessment_id, {})[role] = (int(met or 0), int(total))
-    return result
-
-
-def _unit_rows(region_code: str, period_key: str, lang: str | None):
-    """Every active unit of a desa or kecamatan with its assessment for the period."""
-    from imp_desktop.data.models import Assessment
+def _unit_rows(summary) -> list:
+    """The recap's units, row by row, as printed (from ``roles.recap()``, as on screen)."""
     from imp_desktop.reports.model import RoleRecapRow
-    from imp_desktop.services import roles
 
-    order = {level: index for index, level in enumerate(LEVELS)}
-    units = Unit.select().where(Unit.active == True)  # noqa: E712 (peewee expression)
-    if region_code.count(".") == 3:
-        units = units.where(Unit.desa == region_code)
-    else:
-        units = units.where(Unit.desa.startswith(region_code + "."))
-    units = sorted(units, key=lambda u: (u.desa_code, order.get(u.level, 9), u.name))
-    found = {row.unit_id: row for row in Assessment.select().where(
-        (Assessment.period == period_key) & Assessment.unit.in_([u.id for u in units] or [0]))}
-    percents = _role_percents([row.id for row in found.values()])
-    rules = {rule.id: rule for rule in roles.rule_versions()}
-    labels = settings_service.level_labels()
-    desa_names = dict(Region.select(Region.code, Region.name).where(Region.level == 4).tuples())
     rows = []
-    for unit in units:
-        assessment = found.get(unit.id)
-        row = RoleRecapRow(unit_name=unit.name, level=labels.get(unit.level, unit.level),
-                           desa_name=desa_names.get(unit.desa_code, ""))
-        if assessment is not None:
-            rule = rules.get(assessment.rule_id)
-            by_role = percents.get(assessment.id, {})
-            row.assessed_on = assessment.assessed_on
-            row.role_scores = [100.0 * by_role[code][0] / by_role[code][1]
-                               if by_role.get(code) and by_role[code][1] else None
-                               for code in roles.ROLE_CODES]
-            row.role_fulfilled = [rule.role_fulfilled(*by_role[code])
-                                  if rule and by_role.get(code) else None
-                                  for code in roles.ROLE_CODES]
-            row.roles_fulfilled = assessment.roles_fulfilled
-            row.classification = roles.classification_label(assessment.classification, lang)
+    for unit in summary.units:
+        row = RoleRecapRow(unit_name=unit.name, level=unit.level_label,
+                           desa_name=unit.desa_name)
+        if unit.assessment_id is not None:
+            row.assessed_on = unit.assessed_on
+            row.role_scores = list(unit.role_percents)
+            row.role_fulfilled = list(unit.role_fulfilled)
+            row.roles_fulfilled = unit.roles_fulfilled
+            row.classification = unit.classification_label
         rows.append(row)
     return rows
 
@@ -432,19 +391,13 @@ def desa_role_summary(desa_code: str, day: dt.date, lang: str | None = None):
     from imp_desktop.reports.model import RoleRecap
     from imp_desktop.services import roles
 
-    key = _period_key(day)
-    rows = _unit_rows(desa_code, key, lang)
-    assessed = [row for row in rows if row.classification]
-    if not assessed:
+    summary = roles.recap(desa_code, _period_key(day), lang)
+    if not summary.assessments:
         return None
-    from imp_desktop.data.models import Assessment
-
-    versions = sorted({a.rule.version for a in Assessment.select().join(Unit).where(
-        (Unit.desa == desa_code) & (Assessment.period == key))})
-    return RoleRecap(scope=desa_label(desa_code, lang),
-                     period=roles.parse_period(key).label(lang),
+    return RoleRecap(scope=desa_label(desa_code, lang), period=summary.period_label,
                      role_names=[roles.role_name(code, lang) for code in roles.ROLE_CODES],
-                     rows=rows, assessed=len(assessed), rule_note=_rule_notes(versions, lang))
+                     rows=_unit_rows(summary), assessed=summary.assessments,
+                     rule_note=_rule_notes(summary.rule_versions, lang))
 
 
 def _recap_summary(desa_code: str | None, period, lang: str | None):
@@ -496,7 +449,7 @@ def role_recap_from(summary, lang: str | None = None):
         by_level=[count(row) for row in summary.by_level],
         by_desa=[count(row) for row in summary.by_desa], total=count(summary.total),
         roles_fulfilled=[role.fulfilled for role in summary.roles],
-        assessed=summary.assessments, rows=_unit_rows(region_code, summary.period, lang),
+        assessed=summary.assessments, rows=_unit_rows(summary),
         unmet=[UnmetLine(line.role_number, line.text, line.unmet, line.assessed)
                for line in summary.unmet],
         rule_note=_rule_notes(summary.rule_versions, lang), catalogue_note=catalogue,

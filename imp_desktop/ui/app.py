@@ -25,7 +25,7 @@ def start_integrity_check(window, on_sound=None) -> None:
     is reported with the same choices as at start (restore the latest backup,
     choose another file, quit) and nothing more is written to it."""
     from imp_desktop.services.maintenance import verify_database_file
-    from imp_desktop.ui.tasks import task_runner
+    from imp_desktop.ui.operations import op
 
     path = window.db_path
 
@@ -33,11 +33,11 @@ def start_integrity_check(window, on_sound=None) -> None:
         if on_sound is not None and window.db_path == path:
             on_sound()
 
-    def damaged(exc: Exception) -> None:
+    def damaged(exc: Exception) -> bool:
         if not isinstance(exc, UserError):
-            raise exc
+            return False        # a bug: logged and shown the one way
         if window.db_path != path:
-            return
+            return True
         from imp_desktop.services.maintenance import close_current
 
         close_current()
@@ -47,8 +47,9 @@ def start_integrity_check(window, on_sound=None) -> None:
             QApplication.instance().quit()
         else:
             window.switch_database(replacement)
+        return True
 
-    task_runner().run(lambda: verify_database_file(path), sound, damaged)
+    op(window, lambda: verify_database_file(path)).success(sound).failure(damaged).run()
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -101,6 +102,14 @@ def open_first_database(path: str) -> str | None:
 
 def run_window(db_path: str | None = None) -> int:
     app = application()
+    from imp_desktop.logs import setup_logging
+    from imp_desktop.ui.operations import install_error_hooks
+
+    try:
+        setup_logging()
+    except OSError:     # a read-only data folder: the program still runs, unlogged
+        pass
+    install_error_hooks()
     from imp_desktop.ui.main_window import MainWindow
     from imp_desktop.ui.settings import UiSettings
 

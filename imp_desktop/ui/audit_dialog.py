@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from imp_desktop.i18n import tr
 from imp_desktop.ui.list_model import RowListModel
+from imp_desktop.ui.widgets import table_view
 
 
 class AuditTrailModel(RowListModel):
@@ -49,12 +48,7 @@ class AuditTrailWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.model = AuditTrailModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
+        self.table = table_view(self.model, select="multi", alternating=False, word_wrap=True)
         # two lines a row, wrapped (the tooltip shows a longer text whole): sizing
         # every row to its text takes seconds for an activity with 300 participants
         self.table.verticalHeader().setDefaultSectionSize(

@@ -1,8 +1,8 @@
 """Backups in the window: the automatic one at start, the Pengaturan page
 "Cadangan & Kirim Data", and restoring (also offered for a damaged file).
 
-Slow work (backup, restore) runs through the task runner with a progress
-dialog; the services do everything, this module only asks and shows.
+Slow work (backup, restore) runs as an operation (``ui/operations.py``) behind a
+progress dialog; the services do everything, this module only asks and shows.
 """
 from __future__ import annotations
 
@@ -10,18 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +26,9 @@ from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import tr
 from imp_desktop.ui.list_model import RowListModel
-from imp_desktop.ui.tasks import task_runner
+from imp_desktop.ui.operations import op
+from imp_desktop.ui.package_dialogs import PackagePanel
+from imp_desktop.ui.widgets import table_view
 
 BACKUP_FILTER = "IMP Desktop (*.zip);;*"
 
@@ -44,44 +41,13 @@ def start_auto_backup(window) -> None:
         if result.made is not None:
             window.statusBar().showMessage(tr("backup.auto_done", when=result.made.label), 8000)
 
-    def failed(exc):
+    def in_the_status_bar(exc) -> bool:
+        if not isinstance(exc, UserError):
+            return False       # a bug: logged and shown like any other
         window.statusBar().showMessage(tr("backup.auto_failed", detail=str(exc)), 15000)
+        return True
 
-    task_runner().run(auto_backup_if_due, done, failed)
-
-
-def run_with_progress(parent, title: str, fn, on_done, *, writes: bool = False,
-                      on_error=None) -> QProgressDialog:
-    """Run ``fn(progress)`` off the main thread behind a modal progress dialog.
-
-    Errors are shown in a message box unless ``on_error(exc)`` returns True
-    (it handled them); ``on_done(result)`` gets the result.
-    """
-    dialog = QProgressDialog(title, None, 0, 0, parent)
-    dialog.setWindowTitle(APP_NAME)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-
-    def progress(done, total):
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(min(done, max(total, 1)))
-
-    def finish(result):
-        dialog.close()
-        on_done(result)
-
-    def fail(exc):
-        dialog.close()
-        if on_error is not None and on_error(exc):
-            return
-        message = str(exc) if isinstance(exc, UserError) else tr(
-            "safety.error.unexpected", detail=f"{type(exc).__name__}: {exc}")
-        QMessageBox.warning(parent, APP_NAME, message)
-
-    task_runner().run(fn, finish, fail, on_progress=progress, writes=writes)
-    return dialog
+    op(window, auto_backup_if_due).success(done).failure(in_the_status_bar).run()
 
 
 def restore_damaged_file(parent, backup: Path, db_path: str) -> bool:
@@ -92,16 +58,9 @@ def restore_damaged_file(parent, backup: Path, db_path: str) -> bool:
                                                        path=str(db_path)))
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        result = restore(backup, db_path)
-    except UserError as exc:
-        QApplication.restoreOverrideCursor()
-        QMessageBox.warning(parent, APP_NAME, str(exc))
-        return False
-    QApplication.restoreOverrideCursor()
-    QMessageBox.information(parent, APP_NAME, _restored_text(result))
-    return True
+    return op(parent, lambda: restore(backup, db_path)).success(
+        lambda result: QMessageBox.information(parent, APP_NAME, _restored_text(result))
+    ).run_here(wait_cursor=True)
 
 
 def _restored_text(result) -> str:
@@ -178,24 +137,14 @@ class BackupPage(QWidget):
         buttons.addWidget(self.keep)
         box.addLayout(buttons)
         self.model = BackupListModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = table_view(self.model, editable=True, alternating=False,
+                                columns="stretch")
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         box.addWidget(self.table, 1)
         layout.addWidget(self.backup_box, 1)
 
-        self.package_panel = None
-        try:
-            from imp_desktop.ui.package_dialogs import PackagePanel
-        except ImportError:   # hand-over packages arrive in the next step
-            PackagePanel = None
-        if PackagePanel is not None:
-            self.package_panel = PackagePanel(self)
-            layout.addWidget(self.package_panel)
+        self.package_panel = PackagePanel(self)
+        layout.addWidget(self.package_panel)
         self.retranslate()
 
     # --- Pengaturan page protocol ------------------------------------------
@@ -208,8 +157,7 @@ class BackupPage(QWidget):
         finally:
             self.keep.blockSignals(False)
         self.model.reload()
-        if self.package_panel:
-            self.package_panel.refresh()
+        self.package_panel.refresh()
 
     def retranslate(self) -> None:
         self.backup_box.setTitle(tr("backup.box"))
@@ -219,17 +167,13 @@ class BackupPage(QWidget):
         self.restore_selected_button.setText(tr("backup.button.restore_selected"))
         self.keep_label.setText(tr("backup.keep"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
-        if self.package_panel:
-            self.package_panel.retranslate()
+        self.package_panel.retranslate()
 
     # --- actions -------------------------------------------------------------
     def _keep_changed(self, value: int) -> None:
         from imp_desktop.services.backup import set_keep_count
 
-        try:
-            set_keep_count(value)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        op(self, lambda: set_keep_count(value)).run_here()
 
     def backup_now(self) -> None:
         from imp_desktop.services.backup import backup_to_folder
@@ -238,9 +182,8 @@ class BackupPage(QWidget):
                                                   str(Path.home()))
         if not folder:
             return
-        run_with_progress(self, tr("backup.working"),
-                          lambda progress: backup_to_folder(folder, progress),
-                          self._backup_done)
+        op(self, lambda progress: backup_to_folder(folder, progress)).success(
+            self._backup_done).run(progress=tr("backup.working"))
 
     def _backup_done(self, info) -> None:
         self.model.reload()
@@ -261,22 +204,22 @@ class BackupPage(QWidget):
         self.restore(self.model.rows[rows[0].row()].path)
 
     def restore(self, backup: Path) -> None:
-        from imp_desktop.services.backup import current_file, read_backup_info, restore
+        from imp_desktop.services.backup import current_file, read_backup_info
 
-        try:
-            info = read_backup_info(backup)
-            db_path = current_file()
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+        op(self, lambda: (read_backup_info(backup), current_file())).success(
+            lambda found: self._confirm_restore(backup, *found)).run_here()
+
+    def _confirm_restore(self, backup: Path, info, db_path) -> None:
+        from imp_desktop.services.backup import restore
+
         answer = QMessageBox.question(self, APP_NAME, tr("backup.confirm_restore",
                                                          when=info.label, path=str(db_path)))
         if answer != QMessageBox.StandardButton.Yes:
             return
         window = self.window()
-        run_with_progress(self, tr("backup.restoring"),
-                          lambda progress: restore(backup, db_path, progress),
-                          lambda result: self._restored(window, db_path, result), writes=True)
+        op(self, lambda progress: restore(backup, db_path, progress)).success(
+            lambda result: self._restored(window, db_path, result)).run(
+            writes=True, progress=tr("backup.restoring"))
 
     def _restored(self, window, db_path, result) -> None:
         QMessageBox.information(self, APP_NAME, _restored_text(result))

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.errors import ValidationError
 from imp_desktop.formatting import format_nip
 from imp_desktop.i18n import tr
 from imp_desktop.services import first_run, regions
+from imp_desktop.ui.operations import op
 from imp_desktop.ui.region_picker import RegionPicker
-from imp_desktop.ui.tasks import task_runner
 
 TITLES = ["Penyuluh KB Ahli Pertama", "Penyuluh KB Ahli Muda", "Penyuluh KB Ahli Madya",
           "Penyuluh KB Terampil", "Penyuluh KB Mahir", "Penyuluh KB Penyelia", "PLKB",
@@ -297,23 +297,14 @@ class AreaPage(QWizardPage):
                                               tr("setup.area.import.filter"))
         if not path:
             return
-        self.import_button.setEnabled(False)
         self.import_button.setText(tr("setup.area.importing"))
-        task_runner().run(lambda: regions.import_region_file(path), self._imported,
-                          self._import_failed, writes=True)
+        op(self, lambda: regions.import_region_file(path)).success(self._imported).failure(
+            lambda exc: self.retranslate()).run(writes=True, busy=self.import_button)
 
     def _imported(self, summary) -> None:
         self.retranslate()
-        self.import_button.setEnabled(True)
         self._kecamatan_chosen(self.picker.kecamatan_code() or "")
         QMessageBox.information(self, APP_NAME, regions.import_summary_text(summary))
-
-    def _import_failed(self, exc: BaseException) -> None:
-        self.retranslate()
-        self.import_button.setEnabled(True)
-        if not isinstance(exc, UserError):
-            raise exc
-        QMessageBox.warning(self, APP_NAME, str(exc))
 
     def isComplete(self) -> bool:
         return bool(self.picker.kecamatan_code()) and bool(self.chosen_desa())
@@ -457,14 +448,19 @@ class FirstRunWizard(QWizard):
             letterhead_lines=self.letterhead_page.letterhead_lines())
 
     def save(self) -> bool:
-        try:
-            self.result_info = first_run.save_setup(self.values())
-        except ValidationError as exc:
+        def saved(info) -> None:
+            self.result_info = info
+            self.choice = CHOICE_SETUP
+
+        def shown_on_the_page(exc) -> bool:
+            if not isinstance(exc, ValidationError):
+                return False
             messages = [message for _field, message in exc.problems] or [str(exc)]
             _show_error(self.letterhead_page.error, [str(exc)] + messages)
-            return False
-        self.choice = CHOICE_SETUP
-        return True
+            return True
+
+        return op(self, lambda: first_run.save_setup(self.values())).success(saved).failure(
+            shown_on_the_page).run_here()
 
     def accept(self) -> None:
         if self.currentId() == PAGE_INTRO and self.intro_page.demo.isChecked():

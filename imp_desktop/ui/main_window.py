@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from imp_desktop import APP_NAME, __version__
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import on_language_changed, remove_language_listener, tr
+from imp_desktop.ui.operations import op, show_error
 from imp_desktop.ui.screens import SCREENS, ScreenEntry
 from imp_desktop.ui.settings import UiSettings
 from imp_desktop.ui.tasks import task_runner
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("")
         self.guide_action = QAction(self, shortcut=QKeySequence("F1"), triggered=self.show_guide)
         self.help_menu.addAction(self.guide_action)
+        self.report_problem_action = QAction(self, triggered=self.report_problem)
+        self.help_menu.addAction(self.report_problem_action)
         self.help_menu.addSeparator()
         self.about_action = QAction(self, triggered=self.show_about)
         self.help_menu.addAction(self.about_action)
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(tr("menu.action.refresh"))
         self.help_menu.setTitle(tr("menu.help"))
         self.guide_action.setText(tr("menu.help.guide"))
+        self.report_problem_action.setText(tr("problem.menu"))
         self.about_action.setText(tr("menu.help.about"))
         for row, entry in enumerate(SCREENS):
             item = self.nav.item(row)
@@ -226,16 +230,10 @@ class MainWindow(QMainWindow):
         if not self.screens_can_close():
             return False
         if not task_runner().wait(10000):
-            QMessageBox.warning(self, APP_NAME, tr("db.busy"))
+            show_error(self, UserError(tr("db.busy")))
             return False
-        try:
-            self._open_database(path)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            try:
-                self._open_database(self.db_path)
-            except UserError:
-                pass
+        if not op(self, lambda: self._open_database(path)).failure(
+                lambda exc: self._reopen_current()).run_here():
             return False
         self.db_path = path
         self.settings.add_recent_file(path)
@@ -252,6 +250,13 @@ class MainWindow(QMainWindow):
         self.check_first_run()
         return True
 
+    def _reopen_current(self) -> None:
+        """After another file was refused: back to the one that was open."""
+        try:
+            self._open_database(self.db_path)
+        except UserError:   # it went away meanwhile; the refusal was already shown
+            pass
+
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("menu.file.new"), str(Path.home()),
                                               DB_FILTER)
@@ -259,7 +264,7 @@ class MainWindow(QMainWindow):
             if not Path(path).suffix:
                 path += ".sqlite"
             if Path(path).exists():
-                QMessageBox.warning(self, APP_NAME, tr("db.exists", path=path))
+                show_error(self, UserError(tr("db.exists", path=path)))
                 return
             self.switch_database(path)
 
@@ -303,23 +308,16 @@ class MainWindow(QMainWindow):
 
     def open_demo_database(self) -> bool:
         """Build (once) the demo file next to the current database and open it."""
-        from PySide6.QtGui import QGuiApplication
-
         from imp_desktop.services.first_run import demo_database_path, prepare_demo_database
 
         folder = Path(self.db_path).parent if "://" not in self.db_path else Path.home()
         path = demo_database_path(folder)
         if not task_runner().wait(10000):
-            QMessageBox.warning(self, APP_NAME, tr("db.busy"))
+            show_error(self, UserError(tr("db.busy")))
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            prepare_demo_database(path, restore=self.db_path)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        if not op(self, lambda: prepare_demo_database(path, restore=self.db_path)).run_here(
+                wait_cursor=True):
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         return self.switch_database(str(path))
 
     def show_guide(self) -> None:
@@ -331,6 +329,12 @@ class MainWindow(QMainWindow):
         self.guide_window.show()
         self.guide_window.raise_()
         self.guide_window.activateWindow()
+
+    def report_problem(self) -> None:
+        """Bantuan › Laporkan masalah: the zip (log, versions, schema) for the district."""
+        from imp_desktop.ui.problem_dialog import ProblemReportDialog
+
+        ProblemReportDialog(self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("menu.help.about"),

@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QDialog,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,8 @@ from PySide6.QtWidgets import (
 from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
-from imp_desktop.ui.backup_dialogs import run_with_progress
+from imp_desktop.ui.operations import op, show_error
+from imp_desktop.ui.widgets import ok_cancel, table_view
 
 PACKAGE_FILTER = "IMP Desktop (*.imp *.zip);;*"
 
@@ -142,22 +141,15 @@ class ConflictDialog(QDialog):
         row.addStretch(1)
         layout.addLayout(row)
         self.model = ConflictModel(conflicts, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        # the last column is ticked in place: editable, and not alternating as before
+        self.table = table_view(self.model, select="multi", editable=True, alternating=False,
+                                columns="stretch")
+        self.table.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         self.mine.toggled.connect(lambda on: on and self.model.set_all(False))
         self.theirs.toggled.connect(lambda on: on and self.model.set_all(True))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("conflict.apply"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("conflict.cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self.accept, self.reject, tr("conflict.apply"), tr("conflict.cancel"))
         layout.addWidget(buttons)
 
     def choice(self) -> tuple[str, dict]:
@@ -296,7 +288,7 @@ class PackagePanel(QGroupBox):
         if self.use_passphrase.isChecked():
             passphrase = self.passphrase.text()
             if len(passphrase) < 8:
-                QMessageBox.warning(self, APP_NAME, tr("package.error.passphrase_short"))
+                show_error(self, UserError(tr("package.error.passphrase_short")))
                 return
         path, _ = QFileDialog.getSaveFileName(
             self, tr("package.button.send"), str(Path.home() / package_file_name()),
@@ -304,11 +296,9 @@ class PackagePanel(QGroupBox):
         if not path:
             return
         office, since_last = self.office.text().strip() or None, self.since_last.isChecked()
-        run_with_progress(self, tr("package.sending"),
-                          lambda progress: export_package(path, since_last=since_last,
-                                                          office=office, passphrase=passphrase,
-                                                          progress=progress),
-                          self._sent, writes=True)
+        op(self, lambda progress: export_package(path, since_last=since_last, office=office,
+                                                 passphrase=passphrase, progress=progress)
+           ).success(self._sent).run(writes=True, progress=tr("package.sending"))
 
     def _sent(self, summary) -> None:
         self.refresh()
@@ -332,8 +322,8 @@ class PackagePanel(QGroupBox):
                 if not ok:
                     return
         except OSError as exc:
-            QMessageBox.warning(self, APP_NAME, tr("package.error.read", path=path,
-                                                   detail=exc.strerror or exc))
+            show_error(self, UserError(tr("package.error.read", path=path,
+                                          detail=exc.strerror or exc)))
             return
         self._check(path, passphrase, trust_new_key=False)
 
@@ -349,10 +339,9 @@ class PackagePanel(QGroupBox):
                 self._check(path, passphrase, trust_new_key=True)
             return True
 
-        run_with_progress(self, tr("package.checking"),
-                          lambda progress: plan_merge(read_package(
-                              path, passphrase, trust_new_key=trust_new_key), progress),
-                          self._planned, on_error=key_changed)
+        op(self, lambda progress: plan_merge(read_package(
+            path, passphrase, trust_new_key=trust_new_key), progress)).success(
+            self._planned).failure(key_changed).run(progress=tr("package.checking"))
 
     def _planned(self, plan) -> None:
         from imp_desktop.services.package import apply_merge
@@ -372,9 +361,8 @@ class PackagePanel(QGroupBox):
                 + "\n\n" + sender)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        run_with_progress(self, tr("package.merging"),
-                          lambda progress: apply_merge(plan, policy, resolutions, progress),
-                          self._merged, writes=True)
+        op(self, lambda progress: apply_merge(plan, policy, resolutions, progress)).success(
+            self._merged).run(writes=True, progress=tr("package.merging"))
 
     def _merged(self, result) -> None:
         self.refresh()

@@ -1,17 +1,28 @@
 """The one helper that runs slow work off the main thread.
 
-``run_task(fn, on_done, on_error)`` runs ``fn`` in a worker thread and calls
-``on_done(result)`` or ``on_error(exception)`` back on the main thread. The
+``task_runner().run(fn, on_done, on_error)`` runs ``fn`` in a worker thread and
+calls ``on_done(result)`` or ``on_error(exception)`` back on the main thread. The
 runnable is kept referenced until it has reported, so nothing is destroyed
 while it still runs. Work that writes to the database goes through a
 single-thread pool so writes never overlap.
+
+Screens do not call it directly: ``imp_desktop.ui.operations.op`` builds on it
+and shows failures the one way. An unexpected failure's traceback is written
+to the log here, in the worker, as it is caught; a failure nobody handles goes
+to ``sys.excepthook`` (the window's hook logs and shows it).
 """
 from __future__ import annotations
 
+import logging
+import sys
 import traceback
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from imp_desktop.errors import UserError
+
+log = logging.getLogger("imp_desktop.ui.tasks")
 
 
 class _Signals(QObject):
@@ -37,6 +48,9 @@ class _Task(QRunnable):
                 result = self.fn()
         except Exception as exc:  # reported to the caller on the main thread
             exc.traceback_text = traceback.format_exc()
+            if not isinstance(exc, UserError):
+                log.error("Unexpected error in a task\n%s", exc.traceback_text)
+                exc.logged = True
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)
@@ -62,7 +76,7 @@ class TaskRunner(QObject):
                 callback(value)
 
         task.signals.finished.connect(lambda result: finish(on_done, result))
-        task.signals.failed.connect(lambda exc: finish(on_error or _raise_later, exc))
+        task.signals.failed.connect(lambda exc: finish(on_error or _unhandled, exc))
         if on_progress:
             task.signals.progress.connect(on_progress)
         (self._writer if writes else self._readers).start(task)
@@ -76,8 +90,9 @@ class TaskRunner(QObject):
         return bool(self._running)
 
 
-def _raise_later(exc: BaseException) -> None:
-    raise exc
+def _unhandled(exc: BaseException) -> None:
+    """A failure the caller gave no ``on_error`` for: to the excepthook, never dropped."""
+    sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 _runner: TaskRunner | None = None

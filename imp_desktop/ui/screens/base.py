@@ -1,10 +1,7 @@
 """What every screen of the main window has in common."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-
-from imp_desktop.i18n import tr
+from PySide6.QtWidgets import QWidget
 
 
 class Screen(QWidget):
@@ -50,23 +47,3 @@ class Screen(QWidget):
         window = self.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, msecs)
-
-
-class PlaceholderScreen(Screen):
-    """A screen whose feature is still being built: says so plainly."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        self.heading = QLabel()
-        self.heading.setObjectName("screenHeading")
-        self.body = QLabel()
-        self.body.setWordWrap(True)
-        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.body, 1)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.heading.setText(tr(self.title_key))
-        self.body.setText(tr("screen.not_ready"))

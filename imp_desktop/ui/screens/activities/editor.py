@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.errors import ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_date, format_number, parse_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import activities as service
@@ -50,10 +49,11 @@ from imp_desktop.services.activities import (
     status_label,
 )
 from imp_desktop.services.settings import get_setting
-from imp_desktop.ui.screens.activities.models import STATUS_KEYS, AttendanceModel
+from imp_desktop.ui.operations import export_document, op
 from imp_desktop.ui.screens.activities.invite_dialog import GuestDialog, InviteDialog
+from imp_desktop.ui.screens.activities.models import STATUS_KEYS, AttendanceModel
 from imp_desktop.ui.screens.activities.photo_panel import PhotoPanel
-from imp_desktop.ui.tasks import task_runner
+from imp_desktop.ui.widgets import ok_cancel
 
 # The report sections on their tabs, in the order of the Laporan Kegiatan.
 SECTION_TABS = [
@@ -120,10 +120,7 @@ class DuplicateDialog(QDialog):
         self.date.setDisplayFormat("dd/MM/yyyy")
         note = QLabel(tr("activity.duplicate.note"))
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self.accept, self.reject)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         form.addRow(tr("activity.duplicate.date"), self.date)
@@ -216,6 +213,7 @@ class ActivityEditor(QWidget):
         return label
 
     def _build_details(self) -> QWidget:
+        # Long on purpose: the form's fields top to bottom, in the order they appear.
         page = QWidget()
         self.title = QLineEdit()
         self.title.setObjectName("activityTitle")
@@ -512,7 +510,7 @@ class ActivityEditor(QWidget):
     def _format_amount(self) -> None:
         try:
             value = self._amount()
-        except Exception:
+        except (ArithmeticError, ValueError):   # not a number (yet): left as typed
             return
         if value is not None:
             self.funding_amount.setText("Rp" + format_number(value))
@@ -521,7 +519,7 @@ class ActivityEditor(QWidget):
         """What the form holds now; raises ValidationError for an unreadable amount."""
         try:
             amount = self._amount()
-        except Exception as exc:
+        except (ArithmeticError, ValueError) as exc:
             message = tr("activity.error.amount")
             raise ValidationError(message, [("funding_amount", message)]) from exc
         start = self.start.time().toPython()
@@ -651,24 +649,21 @@ class ActivityEditor(QWidget):
         """Save everything in one transaction; on refusal show why and keep the form."""
         if self.table.state() == QAbstractItemView.State.EditingState:
             self.table.setFocus()   # commits the cell being typed
-        try:
-            data = self.form_input()
-            new_id = service.save_activity(data, self.model.rows(), self.photos.photos(),
-                                           self.activity_id)
-        except ValidationError as exc:
-            self._show_problems(exc)
-            return False
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return False
+        return op(self, lambda: service.save_activity(
+            self.form_input(), self.model.rows(), self.photos.photos(), self.activity_id)
+        ).success(self._saved).failure(self._show_problems).run_here()
+
+    def _saved(self, new_id: int) -> None:
         selected_tab = self.tabs.currentIndex()
         self.open_activity(new_id)
         self.tabs.setCurrentIndex(selected_tab)
         self.saved.emit(new_id)
         self._notify(tr("activity.saved"))
-        return True
 
-    def _show_problems(self, exc: ValidationError) -> None:
+    def _show_problems(self, exc: Exception) -> None:
+        """A refusal with problems is also shown above the form, on the right tab."""
+        if not isinstance(exc, ValidationError):
+            return
         messages = [message for _, message in exc.problems] or [str(exc)]
         self.error.setText(tr("activity.error.list") + " " + " ".join(dict.fromkeys(messages)))
         fields = {name for name, _ in exc.problems}
@@ -681,7 +676,6 @@ class ActivityEditor(QWidget):
                 widget.setFocus()
         elif "participants" in fields:
             self.tabs.setCurrentIndex(len(SECTION_TABS) + 1)
-        QMessageBox.warning(self, APP_NAME, "\n".join(dict.fromkeys(messages)))
 
     def confirm_leave(self) -> bool:
         """True when the editor may be left (saved, discarded or nothing changed)."""
@@ -730,11 +724,10 @@ class ActivityEditor(QWidget):
         day = DuplicateDialog.get_date(self, service.next_month(source.date))
         if day is None:
             return
-        try:
-            new_id = service.duplicate_activity(self.activity_id, day)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+        op(self, lambda: service.duplicate_activity(self.activity_id, day)).success(
+            lambda new_id: self._duplicated(new_id, day)).run_here()
+
+    def _duplicated(self, new_id: int, day) -> None:
         self.open_activity(new_id)
         self.duplicated.emit(new_id)
         self._notify(tr("activity.duplicated", date=format_date(day)))
@@ -760,54 +753,39 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
     The documents themselves are made by ``services.reporting`` (ReportLab).
     ``choose_path``/``open_file`` stand in for the file dialog and the viewer in tests.
     """
-    from pathlib import Path
-
-    from PySide6.QtCore import QStandardPaths, QUrl
-    from PySide6.QtGui import QDesktopServices
-    from PySide6.QtWidgets import QFileDialog
-
     from imp_desktop.services import reporting
 
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    suggested = str(Path(folder) / pdf_file_name(activity_id, kind))
-    if choose_path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, tr(f"activity.print.{kind}"), suggested,
-                                              "PDF (*.pdf)")
-    else:
-        path = choose_path(suggested)
-    if not path:
-        return
-    if not path.lower().endswith(".pdf"):
-        path += ".pdf"
     from imp_desktop.ui.tte_ui import credentials_for_signing
 
-    credentials = credentials_for_signing(parent)   # Pengaturan › Dokumen: sign here?
-    if credentials is False:
-        return
+    signing: dict = {}
 
-    signing = {"sign_with": credentials} if credentials else {}
-
-    def build() -> str:
+    def build() -> bytes:
         if kind == "report":
-            data = reporting.activity_report_pdf(activity_id, **signing)
-        else:
-            data = reporting.attendance_pdf(activity_id, blank=kind == "attendance_blank",
-                                            **signing)
-        return str(reporting.write_pdf(data, path))
-
-    def done(written: str) -> None:
-        window = parent.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(tr("activity.print.done", path=written), 8000)
-        (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))))(written)
-
-    def failed(exc: Exception) -> None:
-        message = str(exc) if isinstance(exc, UserError) else tr("activity.print.failed",
-                                                                  detail=str(exc))
-        QMessageBox.warning(parent, APP_NAME, message)
+            return reporting.activity_report_pdf(activity_id, **signing)
+        return reporting.attendance_pdf(activity_id, blank=kind == "attendance_blank",
+                                        **signing)
 
     window = parent.window()
-    if hasattr(window, "statusBar"):
-        window.statusBar().showMessage(tr("activity.print.busy"))
-    task_runner().run(build, done, failed)
+    status = window.statusBar() if hasattr(window, "statusBar") else None
+
+    def saved(written: str) -> None:
+        if status is not None:
+            status.showMessage(tr("activity.print.done", path=written), 8000)
+
+    def failed(_exc) -> None:
+        if status is not None:
+            status.clearMessage()
+
+    def started(_path: str) -> bool:
+        credentials = credentials_for_signing(parent)   # Pengaturan › Dokumen: sign here?
+        if credentials is False:
+            return False
+        if credentials:
+            signing["sign_with"] = credentials
+        if status is not None:
+            status.showMessage(tr("activity.print.busy"))
+        return True
+
+    export_document(parent, build, pdf_file_name(activity_id, kind),
+                    title=tr(f"activity.print.{kind}"), choose_path=choose_path,
+                    open_file=open_file, on_started=started, on_saved=saved, on_failed=failed)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services.activities import (
     ParticipantRow,
@@ -32,6 +30,8 @@ from imp_desktop.services.activities import (
 )
 from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import units as list_units
+from imp_desktop.ui.operations import in_label, op
+from imp_desktop.ui.widgets import ok_cancel
 
 GUEST_POSITIONS = ["Kepala Desa", "Sekretaris Desa", "Penyuluh KB (PKB)", "Bidan desa",
                    "Tokoh agama", "Tokoh masyarakat", "Ketua TP PKK", "Babinsa",
@@ -95,11 +95,7 @@ class InviteDialog(QDialog):
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self.results.itemDoubleClicked.connect(lambda _: self.accept())
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("invite.add"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self.accept, self.reject, tr("invite.add"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
@@ -125,14 +121,13 @@ class InviteDialog(QDialog):
     def _update_preview(self) -> None:
         unit = self.unit_box.currentData()
         self.sub_units.setEnabled(unit is not None)
-        try:
-            rows = cadres_for_invitation(desa_code=self.desa_box.currentData(), unit_id=unit,
-                                         level=self.level_box.currentData(),
-                                         with_sub_units=self.sub_units.isChecked())
-        except UserError as exc:
-            self._group_rows = []
-            self.preview.setText(str(exc))
-            return
+        self._group_rows = []
+        op(self, lambda: cadres_for_invitation(
+            desa_code=self.desa_box.currentData(), unit_id=unit,
+            level=self.level_box.currentData(), with_sub_units=self.sub_units.isChecked())
+        ).success(self._show_preview).failure(in_label(self.preview)).run_here()
+
+    def _show_preview(self, rows) -> None:
         self._group_rows = rows
         new = sum(1 for r in rows if r.cadre_id not in self.already)
         self.preview.setText(tr("invite.preview", count=len(rows), new=new))
@@ -183,10 +178,7 @@ class GuestDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("guest.name"), self.name)
         form.addRow(tr("guest.position"), self.position)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -194,13 +186,10 @@ class GuestDialog(QDialog):
         self.row: ParticipantRow | None = None
 
     def accept(self) -> None:
-        try:
-            self.row = guest_row(self.name.text(), self.position.currentText())
-        except UserError as exc:
-            self.error.setText(str(exc))
-            self.name.setFocus()
-            return
-        super().accept()
+        if op(self, lambda: guest_row(self.name.text(), self.position.currentText())).success(
+                lambda row: setattr(self, "row", row)).failure(
+                in_label(self.error, self.name)).run_here():
+            super().accept()
 
     @classmethod
     def get_row(cls, parent) -> ParticipantRow | None:

@@ -19,17 +19,16 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services.activities import PhotoInfo
 from imp_desktop.services.photos import THUMB_SIDE, import_photo, photo_problem, thumbnail_path
+from imp_desktop.ui.operations import op, show_error
 from imp_desktop.ui.tasks import task_runner
 
 ICON = QSize(THUMB_SIDE, int(THUMB_SIDE * 0.75))
@@ -198,15 +197,14 @@ class PhotoPanel(QWidget):
 
     def add_files(self, paths: list[str], wait: bool = False) -> None:
         """Copy the files into the store in the background, then show them."""
-        self.add_button.setEnabled(False)
         self.busy.setText(tr("photo.busy", count=len(paths)))
-        task_runner().run(lambda: import_photos(paths), self._files_added, self._files_failed)
+        op(self, lambda: import_photos(paths)).success(self._files_added).failure(
+            lambda exc: self.busy.setText("")).run(busy=self.add_button)
         if wait:
             task_runner().wait()
 
     def _files_added(self, result) -> None:
         made, problems = result
-        self.add_button.setEnabled(True)
         self.busy.setText("")
         known = {p.file_name for p in self._photos}
         new = [p for p in made if p.file_name not in known]
@@ -219,14 +217,9 @@ class PhotoPanel(QWidget):
             self.list.setCurrentRow(len(self._photos) - 1)
             self.changed.emit()
         if problems:
-            QMessageBox.warning(self, APP_NAME, tr("photo.refused", count=len(problems))
-                                + "\n\n" + "\n".join(problems))
+            show_error(self, UserError(tr("photo.refused", count=len(problems))
+                                       + "\n\n" + "\n".join(problems)))
         self._show_problems()
-
-    def _files_failed(self, exc: Exception) -> None:
-        self.add_button.setEnabled(True)
-        self.busy.setText("")
-        QMessageBox.warning(self, APP_NAME, str(exc))
 
     def remove_current(self) -> None:
         row = self.list.currentRow()

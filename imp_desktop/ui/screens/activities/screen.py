@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,20 +17,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_date, format_month
 from imp_desktop.i18n import tr
 from imp_desktop.services import activities as service
 from imp_desktop.services.activities import ActivityFilter
+from imp_desktop.ui.operations import op
 from imp_desktop.ui.screens.activities.editor import ActivityEditor, DuplicateDialog
 from imp_desktop.ui.screens.activities.models import ActivityListModel
 from imp_desktop.ui.screens.base import Screen
+from imp_desktop.ui.widgets import table_view
 
 LIST_WIDTHS = (95, 380, 170, 130, 120)
 
@@ -58,17 +57,9 @@ class ActivityListPage(QWidget):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.currentIndexChanged.connect(self.reload)
 
-        self.table = QTableView()
-        self.table.setObjectName("activityTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table = table_view(self.model, editable=True, word_wrap=False, row_height=26,
+                                stretch_last=True, object_name="activityTable")
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
         for column, width in enumerate(LIST_WIDTHS):
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -201,14 +192,14 @@ class ActivityListPage(QWidget):
         day = DuplicateDialog.get_date(self, service.next_month(summary.date))
         if day is None:
             return
-        try:
-            new_id = service.duplicate_activity(ident, day)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+        op(self, lambda: service.duplicate_activity(ident, day)).success(
+            lambda new_id: self._changed(tr("activity.duplicated", date=format_date(day)),
+                                         select=new_id)).run_here()
+
+    def _changed(self, message: str, select: int | None = None) -> None:
         self.fill_filters()
-        self.reload(select=new_id)
-        self.screen.notify(tr("activity.duplicated", date=format_date(day)))
+        self.reload(select=select)
+        self.screen.notify(message)
 
     def delete_selected(self) -> None:
         ident = self.selected_id()
@@ -220,14 +211,8 @@ class ActivityListPage(QWidget):
                 tr("activity.delete_confirm", title=summary.title, date=format_date(summary.date),
                    count=summary.invited)) != QMessageBox.StandardButton.Yes:
             return
-        try:
-            service.delete_activity(ident)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.fill_filters()
-        self.reload()
-        self.screen.notify(tr("activity.deleted"))
+        op(self, lambda: service.delete_activity(ident)).success(
+            lambda _none: self._changed(tr("activity.deleted"))).run_here()
 
 
 class ActivityScreen(Screen):
@@ -260,13 +245,9 @@ class ActivityScreen(Screen):
         self.stack.setCurrentWidget(self.editor)
 
     def open_activity(self, activity_id: int) -> None:
-        try:
-            self.editor.open_activity(activity_id)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            self.list_page.reload()
-            return
-        self.stack.setCurrentWidget(self.editor)
+        op(self, lambda: self.editor.open_activity(activity_id)).success(
+            lambda _none: self.stack.setCurrentWidget(self.editor)).failure(
+            lambda exc: self.list_page.reload()).run_here()
 
     def show_list(self) -> None:
         current = self.editor.activity_id

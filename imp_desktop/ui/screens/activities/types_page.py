@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import activities as service
+from imp_desktop.ui.operations import op
 
 
 class ActivityTypesPage(QWidget):
@@ -116,12 +116,7 @@ class ActivityTypesPage(QWidget):
         return name if ok else None
 
     def _run(self, action) -> bool:
-        try:
-            action()
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return False
-        return True
+        return op(self, action).run_here()
 
     def add(self) -> None:
         name = self._ask_name(tr("activity.types.add"))

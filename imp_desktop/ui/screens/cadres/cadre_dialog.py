@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_date
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
@@ -50,6 +50,8 @@ from imp_desktop.services.cadres import (
 from imp_desktop.services.settings import level_label
 from imp_desktop.services.units import units as list_units
 from imp_desktop.ui.keyboard import chain_tab_order
+from imp_desktop.ui.operations import op
+from imp_desktop.ui.widgets import ok_cancel
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -83,6 +85,8 @@ def _text(edit: QLineEdit) -> str | None:
 
 class CadreDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, cadre_id: int | None = None):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(parent)
         self.cadre_id = cadre_id
         self.saved_id: int | None = None
@@ -407,15 +411,18 @@ class CadreDialog(QDialog):
             self.save_button.setText(tr("cadre.dialog.save_anyway"))
             self._show_problems([])
             return False
-        try:
-            self.saved_id = save_cadre(data, self.cadre_id)
-        except ValidationError as exc:
-            self._show_problems(exc.problems or [("", str(exc))])
-            return False
-        except UserError as exc:
-            self._show_problems([("", str(exc))])
+        self.saved_id = op(self, lambda: save_cadre(data, self.cadre_id)).failure(
+            self._refused).call()
+        if self.saved_id is None:
             return False
         self.accept()
+        return True
+
+    def _refused(self, exc: Exception) -> bool:
+        """A refusal stays in the dialog, beside what was typed."""
+        if not isinstance(exc, UserError):
+            return False
+        self._show_problems(getattr(exc, "problems", None) or [("", str(exc))])
         return True
 
     @classmethod
@@ -458,12 +465,8 @@ class LeaveDialog(QDialog):
         form.addRow(tr("cadre.leave.reason") + " *", self.reason)
         form.addRow(tr("cadre.leave.date"), self.date)
         form.addRow(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("cadre.leave.confirm"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("cadre.dialog.cancel"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self._check, self.reject,
+                            tr("cadre.leave.confirm"), tr("cadre.dialog.cancel"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -482,7 +485,7 @@ class LeaveDialog(QDialog):
 
 def change_active(parent: QWidget, cadre_id: int) -> bool:
     """Deactivate (asking reason and date) or reactivate a cadre. True if changed."""
-    try:
+    def ask_and_change() -> bool:
         state = cadre_state(cadre_id)
         name = load_cadre(cadre_id).name
         if state.active:
@@ -497,10 +500,9 @@ def change_active(parent: QWidget, cadre_id: int) -> bool:
             if answer != QMessageBox.StandardButton.Yes:
                 return False
             set_active(cadre_id, True)
-    except UserError as exc:
-        QMessageBox.warning(parent, APP_NAME, str(exc))
-        return False
-    return True
+        return True
+
+    return bool(op(parent, ask_and_change).call())
 
 
 # --- merging --------------------------------------------------------------------------
@@ -536,12 +538,8 @@ class MergeDialog(QDialog):
         self.choices[0].setChecked(True)
         explain = QLabel(tr("cadre.merge.explain"))
         explain.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("cadre.merge.confirm"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("cadre.dialog.cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self.accept, self.reject,
+                            tr("cadre.merge.confirm"), tr("cadre.dialog.cancel"))
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(explain)
@@ -557,13 +555,12 @@ class MergeDialog(QDialog):
 
 def confirm_merge(parent: QWidget, first_id: int, second_id: int) -> int | None:
     """Ask which record to keep, then merge; the kept id, or None."""
-    try:
+    def ask_and_merge() -> int | None:
         dialog = MergeDialog(parent, first_id, second_id)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         keep, other = dialog.kept_and_merged()
         merge_cadres(keep, other)
-    except UserError as exc:
-        QMessageBox.warning(parent, APP_NAME, str(exc))
-        return None
-    return keep
+        return keep
+
+    return op(parent, ask_and_merge).call()

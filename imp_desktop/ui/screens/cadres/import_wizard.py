@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services.cadre_import import (
     FIELDS,
@@ -37,7 +36,7 @@ from imp_desktop.services.cadre_import import (
     read_table,
     write_import,
 )
-from imp_desktop.ui.tasks import task_runner
+from imp_desktop.ui.operations import in_label, op
 
 PAGE_FILE, PAGE_MAPPING, PAGE_REPORT = range(3)
 MAX_REPORT_LINES = 2000
@@ -174,12 +173,10 @@ class ImportWizard(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> bool:
+        """A refused file or import is explained on the page; a bug is shown the one way."""
         self._stop()
-        if isinstance(exc, UserError):
-            self.message.setText(str(exc))
-        else:
-            self.message.setText(tr("wizard.failed", detail=str(exc)))
+        return in_label(self.message)(exc)
 
     # --- step 1 -> 2 ------------------------------------------------------------------
     def load_file(self, path: str) -> None:
@@ -187,7 +184,7 @@ class ImportWizard(QDialog):
             self.message.setText(tr("wizard.file.none"))
             return
         self._start()
-        task_runner().run(lambda: read_table(path), self._loaded, self._failed)
+        op(self, lambda: read_table(path)).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, table: SheetTable) -> None:
         self._stop()
@@ -226,8 +223,8 @@ class ImportWizard(QDialog):
     def check(self) -> None:
         table, mapping = self.table, self.mapping()
         self._start()
-        task_runner().run(lambda progress: check_import(table, mapping, progress), self._checked,
-                          self._failed, on_progress=self._progress)
+        op(self, lambda progress: check_import(table, mapping, progress)).success(
+            self._checked).failure(self._failed).run(progress=self._progress)
 
     def _checked(self, report: ImportReport) -> None:
         self._stop()
@@ -277,8 +274,8 @@ class ImportWizard(QDialog):
         if report is None or not report.ok:
             return
         self._start()
-        task_runner().run(lambda progress: write_import(report, progress), self._written,
-                          self._failed, on_progress=self._progress, writes=True)
+        op(self, lambda progress: write_import(report, progress)).success(
+            self._written).failure(self._failed).run(progress=self._progress, writes=True)
 
     def _written(self, count: int) -> None:
         self._stop()

@@ -20,6 +20,7 @@ from imp_desktop.services.cadre_search import (
     search_cadre_ids,
 )
 from imp_desktop.services.settings import level_labels
+from imp_desktop.ui.operations import log_unexpected
 
 PAGE = 100
 CACHE_LIMIT = 2000
@@ -98,7 +99,8 @@ class CadreTableModel(QAbstractTableModel):
         page = self._ids[start:start + PAGE]
         try:
             found = cadre_rows(page)
-        except Exception:  # a failing page shows disabled rows, never raises into Qt
+        except Exception as exc:  # a failing page shows disabled rows, never raises into Qt
+            log_unexpected(exc)   # ...but the log has it
             found = {}
         for cid in page:
             self._cache[cid] = found.get(cid)

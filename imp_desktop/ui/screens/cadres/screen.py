@@ -9,33 +9,28 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import cadre_search
 from imp_desktop.services.cadre_search import CadreFilter
 from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import units as list_units
+from imp_desktop.ui.operations import op
 from imp_desktop.ui.screens.cadres.models import CadreTableModel
 from imp_desktop.ui.screens.base import Screen
-from imp_desktop.ui.tasks import task_runner
 from imp_desktop.ui.screens.cadres.unit_panel import UnitPanel
+from imp_desktop.ui.widgets import table_view
 
 SEARCH_DELAY_MS = 120
 COLUMN_WIDTHS = (185, 135, 90, 175, 95, 100, 40, 85, 110, 70)
@@ -45,6 +40,8 @@ class CadreListPanel(QWidget):
     """Search, filters, the table and the actions on cadres."""
 
     def __init__(self, screen: "CadreScreen"):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(screen)
         self.screen = screen
         self.model = CadreTableModel(self)
@@ -95,19 +92,10 @@ class CadreListPanel(QWidget):
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_file)
 
-        self.table = QTableView()
-        self.table.setObjectName("cadreTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table = table_view(self.model, select="multi", editable=True, word_wrap=False,
+                                row_height=26, fixed_rows=True, columns="interactive",
+                                stretch_last=True, object_name="cadreTable")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -338,20 +326,11 @@ class CadreListPanel(QWidget):
         from imp_desktop.services.cadre_export import export_cadres
 
         ids = self.model.ids
-        self.export_button.setEnabled(False)
         self.screen.notify(tr("cadre.export.running", count=format_number(len(ids))), 0)
-
-        def done(count: int) -> None:
-            self.export_button.setEnabled(True)
-            self.screen.notify(tr("cadre.export.done", count=format_number(count), path=path))
-
-        def failed(exc: BaseException) -> None:
-            self.export_button.setEnabled(True)
-            self.screen.notify("")
-            QMessageBox.warning(self, APP_NAME, str(exc) if isinstance(exc, UserError)
-                                else tr("cadre.export.failed", detail=str(exc)))
-
-        task_runner().run(lambda: export_cadres(path, ids), done, failed)
+        op(self, lambda: export_cadres(path, ids)).success(
+            lambda count: self.screen.notify(tr("cadre.export.done", count=format_number(count),
+                                                path=path))).failure(
+            lambda exc: self.screen.notify("")).run(busy=self.export_button)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("cadre.search.placeholder"))

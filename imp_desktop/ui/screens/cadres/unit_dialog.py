@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import regions
 from imp_desktop.services.cadres import desa_choices
@@ -36,12 +36,15 @@ from imp_desktop.services.units import (
     save_unit,
     units,
 )
+from imp_desktop.ui.operations import in_label, op
 from imp_desktop.ui.screens.cadres.cadre_dialog import ERROR_STYLE, INVALID_FIELD, OptionalDateEdit
 
 
 class UnitDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, unit_id: int | None = None,
                  desa_code: str | None = None):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(parent)
         self.unit_id = unit_id
         self.saved_id: int | None = None
@@ -231,10 +234,9 @@ class UnitDialog(QDialog):
         if ok and name.strip():
             rw = "".join(ch for ch in name if ch.isdigit()) if name.upper().startswith("RW") \
                 else None
-            try:
-                hamlet = regions.add_hamlet(desa, name, rw)
-            except UserError as exc:
-                self.problems.setText(str(exc))
+            hamlet = op(self, lambda: regions.add_hamlet(desa, name, rw)).failure(
+                in_label(self.problems)).call()
+            if hamlet is None:
                 return
             self._desa_changed()
             self.hamlet.setCurrentIndex(self.hamlet.findData(hamlet.id))
@@ -247,10 +249,9 @@ class UnitDialog(QDialog):
         number, ok = QInputDialog.getText(self, tr("unit.dialog.add_rt"),
                                           tr("unit.dialog.rt_prompt"))
         if ok and number.strip():
-            try:
-                rt = regions.add_neighbourhood(hamlet_id, number.strip())
-            except UserError as exc:
-                self.problems.setText(str(exc))
+            rt = op(self, lambda: regions.add_neighbourhood(hamlet_id, number.strip())).failure(
+                in_label(self.problems)).call()
+            if rt is None:
                 return
             self._hamlet_changed()
             self.neighbourhood.setCurrentIndex(self.neighbourhood.findData(rt.id))
@@ -274,19 +275,22 @@ class UnitDialog(QDialog):
     def save(self) -> bool:
         for widget in self._fields.values():
             widget.setStyleSheet("")
-        try:
-            self.saved_id = save_unit(self.values(), self.unit_id)
-        except ValidationError as exc:
-            for field, _ in exc.problems:
-                if field in self._fields:
-                    self._fields[field].setStyleSheet(INVALID_FIELD)
-            self.problems.setText("\n".join(f"• {text}" for _, text in exc.problems)
-                                  or str(exc))
-            return False
-        except UserError as exc:
-            self.problems.setText(str(exc))
+        self.saved_id = op(self, lambda: save_unit(self.values(), self.unit_id)).failure(
+            self._refused).call()
+        if self.saved_id is None:
             return False
         self.accept()
+        return True
+
+    def _refused(self, exc: Exception) -> bool:
+        """A refusal stays in the dialog: the fields marked, the reasons listed."""
+        if not isinstance(exc, UserError):
+            return False
+        problems = getattr(exc, "problems", None) or []
+        for field, _ in problems:
+            if field in self._fields:
+                self._fields[field].setStyleSheet(INVALID_FIELD)
+        self.problems.setText("\n".join(f"• {text}" for _, text in problems) or str(exc))
         return True
 
     @classmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_number, format_short_date
 from imp_desktop.i18n import tr
 from imp_desktop.services.cadre_search import cadre_desa_choices
 from imp_desktop.services.settings import level_labels
 from imp_desktop.services.units import UnitRow, set_unit_active, unit_board, unit_rows
 from imp_desktop.ui.list_model import RowListModel
+from imp_desktop.ui.operations import op
+from imp_desktop.ui.widgets import table_view
 
 UNIT_COLUMNS = ("name", "level", "desa", "hamlet", "rt", "parent", "sk", "members", "status")
 
@@ -96,14 +95,7 @@ class UnitPanel(QWidget):
         self.active_button.clicked.connect(self.toggle_active)
         self.members_button.clicked.connect(self.show_members)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = table_view(self.model, editable=True, row_height=26, stretch_last=True)
         for column, width in enumerate((160, 95, 75, 110, 55, 125, 95, 45)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _: self.edit_unit())
@@ -214,11 +206,7 @@ class UnitPanel(QWidget):
             return
         from imp_desktop.ui.screens.cadres.unit_dialog import UnitDialog
 
-        try:
-            saved = UnitDialog.edit(self, unit.id)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+        saved = op(self, lambda: UnitDialog.edit(self, unit.id)).call()
         if saved is not None:
             self.refresh()
             self.select_unit(unit.id)

@@ -119,6 +119,8 @@ class HomeScreen(Screen):
     title_key = "nav.home"
 
     def __init__(self, parent: QWidget | None = None):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(parent)
         self.setStyleSheet(STYLE)
         self.summary: home.HomeSummary | None = None

@@ -6,10 +6,9 @@ Other screens can send the officer here with a document already chosen:
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -28,26 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import reporting
+from imp_desktop.ui.operations import document_file_name, documents_folder, export_document
 from imp_desktop.ui.screens.base import Screen
-from imp_desktop.ui.tasks import task_runner
 
 KINDS = ("activity", "attendance", "cadres", "roles", "assessment")
 
 
 def default_folder() -> Path:
     """Documents/IMP Desktop: where "Buat dan buka" keeps the PDFs it makes."""
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    return Path(documents) / "IMP Desktop"
-
-
-def _file_name(text: str) -> str:
-    cleaned = re.sub(r"[^\w.-]+", "-", text.lower()).strip("-")
-    return (cleaned or "laporan")[:80] + ".pdf"
+    return documents_folder() / "IMP Desktop"
 
 
 class _Options(QWidget):
@@ -95,6 +85,8 @@ class ReportScreen(Screen):
     title_key = "nav.reports"
 
     def __init__(self, parent: QWidget | None = None):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(parent)
         self.busy = False
         self.last_path: Path | None = None
@@ -197,15 +189,9 @@ class ReportScreen(Screen):
     # --- what the screen shows --------------------------------------------------------
     def refresh(self) -> None:
         """Reload the choices (activities, desa, periods), keeping what was chosen."""
-        try:
-            activities = reporting.activity_choices()
-        except Exception:   # no activity data in this database version
-            activities = []
+        activities = reporting.activity_choices()
         desa = reporting.desa_choices()
-        try:
-            periods = reporting.period_choices()
-        except Exception:
-            periods = []
+        periods = reporting.period_choices()
         _fill(self.activity_box, activities)
         _fill(self.attendance_box, activities)
         _fill(self.cadre_desa_box, [(None, tr("report.ui.all_desa"))] + desa)
@@ -332,16 +318,14 @@ class ReportScreen(Screen):
         if credentials is False:
             return
         build, name = self.job()
-        target = Path(path) if path else default_folder() / _file_name(name)
-
-        def work():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            return reporting.write_pdf(build(sign_with=credentials), target)
-
+        target = Path(path) if path else default_folder() / document_file_name(name)
         self.busy = True
         self._update_buttons()
         self.status.setText(tr("report.ui.building"))
-        task_runner().run(work, lambda written: self._done(written, open_after), self._failed)
+        export_document(self, lambda: build(sign_with=credentials), target.name, path=target,
+                        open_after=False,
+                        on_saved=lambda written: self._done(written, open_after),
+                        on_failed=self._failed)
 
     def _done(self, path: Path, open_after: bool) -> None:
         self.busy = False
@@ -354,22 +338,17 @@ class ReportScreen(Screen):
             self.open_last()
 
     def _failed(self, exc: BaseException) -> None:
+        """Before the failure is shown: the buttons back, the reason under them too."""
         self.busy = False
         self._update_buttons()
-        if isinstance(exc, UserError):
-            message = str(exc)
-        elif isinstance(exc, OSError):
-            message = tr("report.ui.os_error", detail=exc.strerror or str(exc))
-        else:
-            message = tr("report.ui.failed", detail=str(exc) or type(exc).__name__)
-        self.status.setText(message)
-        QMessageBox.warning(self, APP_NAME, message)
+        self.status.setText(str(exc) if isinstance(exc, UserError)
+                            else tr("error.unexpected.title"))
 
     def save_as(self) -> None:
         if self._missing():
             return
         _, name = self.job()
-        suggested = str(default_folder() / _file_name(name))
+        suggested = str(default_folder() / document_file_name(name))
         path, _ = QFileDialog.getSaveFileName(self, tr("report.ui.save_as"), suggested,
                                               "PDF (*.pdf)")
         if path:

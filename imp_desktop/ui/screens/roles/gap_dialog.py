@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -18,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_percent
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
+from imp_desktop.ui.operations import op
+from imp_desktop.ui.widgets import ok_cancel
 
 
 class GapDialog(QDialog):
@@ -61,12 +61,7 @@ class GapDialog(QDialog):
         form.addRow(tr("role.gap.date"), self.date)
         form.addRow(tr("role.gap.agenda"), self.agenda)
         form.addRow("", self.invite)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("role.gap.create"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("role.gap.cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self.accept, self.reject, tr("role.gap.create"), tr("role.gap.cancel"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.gaps)
@@ -94,21 +89,17 @@ class GapDialog(QDialog):
 
     def accept(self) -> None:
         day, count, agenda, invite = self.values()
-        try:
-            self.activity_id = roles.create_coaching_activity(
-                self.assessment_id, day, count, agenda, invite)
-        except UserError as exc:   # the dialog stays open with what was typed
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        super().accept()
+        # a refusal leaves the dialog open with what was typed
+        self.activity_id = op(self, lambda: roles.create_coaching_activity(
+            self.assessment_id, day, count, agenda, invite)).call()
+        if self.activity_id is not None:
+            super().accept()
 
     @classmethod
     def create(cls, parent, assessment_id: int) -> int | None:
         """Show the dialog; the new activity's id, or None when cancelled."""
-        try:
-            dialog = cls(parent, assessment_id)
-        except UserError as exc:
-            QMessageBox.warning(parent, APP_NAME, str(exc))
+        dialog = op(parent, lambda: cls(parent, assessment_id)).call()
+        if dialog is None:
             return None
         if not dialog.open_roles:
             QMessageBox.information(parent, APP_NAME, tr("role.gap.nothing",

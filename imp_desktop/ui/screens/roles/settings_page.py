@@ -18,23 +18,23 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import ValidationError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
+from imp_desktop.ui.operations import op
 from imp_desktop.ui.screens.roles.models import (
     CatalogueDraftModel,
     Column,
     PlainTableModel,
     WrappingDelegate,
 )
+from imp_desktop.ui.widgets import table_view
 
 
 def _when(created_at: str) -> str:
@@ -52,6 +52,8 @@ class RoleSettingsPage(QWidget):
     title_key = "role.settings.tab"
 
     def __init__(self, parent=None):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(parent)
         # --- the indicator list ---
         self.model = CatalogueDraftModel(self)
@@ -167,16 +169,9 @@ class RoleSettingsPage(QWidget):
         self.version_views = []
         for model, button in ((self.versions, self.use_catalogue_button),
                               (self.rules, self.use_rule_button)):
-            view = QTableView()
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            view = table_view(model, alternating=False, word_wrap=True, columns="contents",
+                              stretch_last=True)
             self.version_views.append(view)
-            view.setModel(model)
-            view.verticalHeader().setVisible(False)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
-            view.setWordWrap(True)
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.selectionModel().currentRowChanged.connect(
                 lambda *_: self._update_version_buttons())
@@ -305,11 +300,9 @@ class RoleSettingsPage(QWidget):
 
     def save_catalogue(self) -> bool:
         before = roles.current_catalogue().version
-        try:
-            catalogue = roles.save_catalogue(self.model.all_drafts(), self.change_note.text())
-        except ValidationError as exc:
-            details = "\n".join(f"• {message}" for _, message in exc.problems)
-            QMessageBox.warning(self, APP_NAME, f"{exc}\n\n{details}")
+        catalogue = op(self, lambda: roles.save_catalogue(self.model.all_drafts(),
+                                                          self.change_note.text())).call()
+        if catalogue is None:
             return False
         self.model.dirty = False
         self.reload_catalogue()
@@ -338,12 +331,10 @@ class RoleSettingsPage(QWidget):
         self.save_rule_button.setEnabled(changed and not problems)
 
     def save_rule(self) -> bool:
-        try:
-            rule = roles.save_rule(self.threshold.value(), self.berkembang.value(),
-                                   self.mandiri.value(), self.rule_note.text())
-        except ValidationError as exc:
-            details = "\n".join(f"• {message}" for _, message in exc.problems)
-            QMessageBox.warning(self, APP_NAME, f"{exc}\n\n{details}")
+        rule = op(self, lambda: roles.save_rule(self.threshold.value(), self.berkembang.value(),
+                                                self.mandiri.value(), self.rule_note.text())
+                  ).call()
+        if rule is None:
             return False
         self.reload_rule()
         self._fill_versions()

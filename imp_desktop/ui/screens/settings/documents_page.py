@@ -22,18 +22,16 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_nip
 from imp_desktop.i18n import tr
-from imp_desktop.services import reporting, tte
+from imp_desktop.services import regions, reporting, tte
 from imp_desktop.services import settings as settings_service
 from imp_desktop.services.settings import (
     MAX_LETTERHEAD_LINES,
@@ -42,6 +40,7 @@ from imp_desktop.services.settings import (
     VillageHead,
 )
 from imp_desktop.ui.list_model import RowListModel
+from imp_desktop.ui.operations import op
 
 
 class VillageHeadModel(RowListModel):
@@ -60,7 +59,7 @@ class VillageHeadModel(RowListModel):
         for code, name in reporting.desa_choices():
             head = heads.get(code) or VillageHead(code)
             if not head.title:
-                head = replace(head, title=settings_service.default_head_title(code))
+                head = replace(head, title=regions.default_head_title(code))
             rows.append((name, head))
         self.saved = {head.desa_code: head for _, head in rows}
         self.set_rows(rows)
@@ -118,6 +117,8 @@ class DocumentSettingsPage(QWidget):
     title_key = "report.settings.tab"
 
     def __init__(self, parent: QWidget | None = None):
+        # Long on purpose: builds the widgets top to bottom in the order they appear;
+        # split into pieces, the layout would be harder to follow, not easier.
         super().__init__(parent)
         self.logo: bytes | None = None
 
@@ -300,11 +301,9 @@ class DocumentSettingsPage(QWidget):
         passphrase = (ask or ask_passphrase)(self, self.tte_path)
         if passphrase is None:
             return
-        try:
-            credentials = tte.load_credentials(self.tte_path, passphrase)
-        except UserError as exc:
-            self.message.setText(str(exc))
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        credentials = op(self, lambda: tte.load_credentials(self.tte_path, passphrase)).failure(
+            lambda exc: isinstance(exc, UserError) and self.message.setText(str(exc))).call()
+        if credentials is None:
             return
         self.message.setText(tr("tte.settings.valid", subject=credentials.subject,
                                 until=format_date(credentials.not_after.date())))
@@ -349,16 +348,19 @@ class DocumentSettingsPage(QWidget):
                                   logo=self.logo)
 
     def save(self) -> bool:
-        try:
+        def write() -> None:
             settings_service.save_letterhead(self.letterhead())
             settings_service.set_paper_size(self.paper.currentData())
             for head in self.heads.changed():
                 settings_service.save_village_head(head)
             tte.save_signing(tte.SigningSettings(enabled=self.tte_enabled.isChecked(),
                                                  certificate=self.tte_path))
-        except UserError as exc:
-            self.message.setText(str(exc))
-            QMessageBox.warning(self, APP_NAME, str(exc))
+
+        def keep_the_reason(exc) -> None:
+            if isinstance(exc, UserError):
+                self.message.setText(str(exc))
+
+        if not op(self, write).failure(keep_the_reason).run_here():
             return False
         self.heads.load()
         self.message.setText(tr("report.settings.saved"))
@@ -369,12 +371,8 @@ class DocumentSettingsPage(QWidget):
                                               tr("report.settings.logo_filter"))
         if not path:
             return
-        try:
-            self._show_logo(settings_service.read_logo(path))
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.message.setText(tr("report.settings.unsaved"))
+        if op(self, lambda: self._show_logo(settings_service.read_logo(path))).run_here():
+            self.message.setText(tr("report.settings.unsaved"))
 
     def remove_logo(self) -> None:
         self._show_logo(None)

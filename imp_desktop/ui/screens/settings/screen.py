@@ -38,9 +38,6 @@ class SettingsScreen(Screen):
             page = getattr(importlib.import_module(module), class_name)(self)
             self.pages.append(page)
             self.tabs.addTab(page, "")
-        self.empty = QLabel()
-        if not self.pages:
-            layout.addWidget(self.empty)
         self.retranslate()
 
     def refresh(self) -> None:
@@ -49,7 +46,6 @@ class SettingsScreen(Screen):
 
     def retranslate(self) -> None:
         self.heading.setText(tr(self.title_key))
-        self.empty.setText(tr("screen.not_ready"))
         for index, page in enumerate(self.pages):
             page.retranslate()
             self.tabs.setTabText(index, tr(page.title_key))
