@@ -43,8 +43,13 @@ def test_attendance_model_passes_the_model_tester(qtmodeltester, demo_db):
     assert not model.setData(model.index(0, pre), "150")
     assert not model.setData(model.index(0, pre), "abc")
     assert not model.setData(model.index(0, model.column("name")), "X")  # a cadre's name
-    assert model.set_status(None, "hadir") >= 0
+    not_yet_present = sum(1 for n in range(model.rowCount())
+                          if model.participant(n).status != "hadir")
+    assert model.set_status(None, "hadir") == not_yet_present
     assert model.counts().present == model.rowCount()
+    assert model.set_status(None, "hadir") == 0       # nothing left to change
+    assert model.set_status([0], None) == 1 and model.participant(0).status is None
+    assert model.counts().present == model.rowCount() - 1
 
 
 def test_list_filters_by_month_desa_type_and_text(qtbot, screen):

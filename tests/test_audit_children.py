@@ -2,7 +2,6 @@
 activity, answers of an assessment): ``record_history(uuid, children=True)``."""
 import dataclasses
 import datetime as dt
-import time
 
 from imp_desktop.data.models import Activity, Assessment, Cadre, Participant, Unit
 from imp_desktop.services import activities as svc
@@ -118,14 +117,9 @@ def test_an_activity_with_300_participants_takes_a_few_queries(demo_db, monkeypa
         return original(sql, params, *args, **kwargs)
 
     monkeypatch.setattr(demo_db, "execute_sql", counting)
-    started = time.perf_counter()
     lines = record_history(record_uuid, children=True)
-    elapsed = time.perf_counter() - started
     monkeypatch.undo()
     assert sum(line.field == f"Peserta Tamu {n:03d} · Kehadiran"
                for line in lines for n in (0, 299)) == 2
     assert len(lines) > 900
-    assert len(queries) <= 30, len(queries)
-    print(f"\n300 participants: {len(lines)} lines, {len(queries)} queries, "
-          f"{elapsed * 1000:.0f} ms")
-    assert elapsed < 2.0
+    assert len(queries) <= 30, len(queries)      # not one query per participant

@@ -1,7 +1,8 @@
 """Laporan Kegiatan and Daftar Hadir, rendered from hand-built data and read back."""
 import dataclasses
 import datetime as dt
-import time
+
+import pytest
 
 from imp_desktop.reports import render_activity_report, render_attendance
 from imp_desktop.reports.base import verification_code
@@ -110,17 +111,16 @@ def test_hostile_text_everywhere():
     assert "(foto tidak dapat dibaca)" in text
 
 
-def test_large_report_with_photos_is_quick_and_every_page_numbered():
+@pytest.mark.slow
+def test_large_report_with_photos_has_every_page_numbered():
+    # how quick it is: benchmarks/bench_reports.py (target 3 s), not a timed test
     report = seed_activity(participant_count=300, photos=8, role_recap=role_recap(40))
-    started = time.perf_counter()
     data = render_activity_report(report, ReportSettings())
-    elapsed = time.perf_counter() - started
     pages = pdf_pages(data)
     assert all(f"dari {len(pages)}" in page for page in pages)
     # the attendance header repeats on each page of the list
     list_pages = [p for p in pages if "Tanda Tangan" in p]
     assert len(list_pages) >= 5
-    assert elapsed < 10       # the benchmark holds the real target (3 s)
     assert pdf_text(data).count("Foto ") >= 8
 
 

@@ -131,17 +131,26 @@ def test_cli_every_kind(demo_db, db_path, tmp_path, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_builders_for_the_peran_screen(demo_db, tmp_path):
+def test_the_recap_printed_is_the_recap_on_screen(demo_db):
+    """The Peran screen prints the ``roles.recap()`` it shows, unit by unit."""
+    summary = roles.recap(DUREN, roles.latest_period())
+    printed = reporting.role_recap_from(summary)
+    assert [row.unit_name for row in printed.rows] == [unit.name for unit in summary.units]
+    assert [row.classification for row in printed.rows] == [
+        unit.classification_label if unit.assessment_id else None for unit in summary.units]
+    assert [row.role_fulfilled for row in printed.rows if row.classification] == [
+        list(unit.role_fulfilled) for unit in summary.units if unit.assessment_id]
+    assert sum(1 for row in printed.rows if row.classification) == summary.assessments > 0
+    assert "Desa Duren" in pdf_text(reporting.recap_pdf(summary))
+
+
+def test_the_sheet_of_the_peran_screen(demo_db):
     from imp_desktop.data.models import Assessment
-    from imp_desktop.reports.roles import build_assessment_sheet, build_role_recap
 
     row = Assessment.select().first()
-    build_assessment_sheet(roles.get_assessment(row.id), tmp_path / "sheet.pdf")
-    assert "LEMBAR PENILAIAN" in pdf_text((tmp_path / "sheet.pdf").read_bytes())
-    build_assessment_sheet(roles.blank_sheet(row.unit_id), tmp_path / "blank.pdf")
-    assert "(lembar isian)" in pdf_text((tmp_path / "blank.pdf").read_bytes())
-    build_role_recap(roles.recap(DUREN, roles.latest_period()), tmp_path / "recap.pdf")
-    assert "Desa Duren" in pdf_text((tmp_path / "recap.pdf").read_bytes())
+    assert "LEMBAR PENILAIAN" in pdf_text(reporting.assessment_sheet_pdf(row.id))
+    assert "(lembar isian)" in pdf_text(reporting.assessment_sheet_pdf(unit_id=row.unit_id,
+                                                                       blank=True))
 
 
 def test_cli_roles_recap_takes_a_month_or_a_quarter(demo_db, db_path, tmp_path, capsys):

@@ -29,13 +29,22 @@ from pathlib import Path
 from typing import Callable
 
 from imp_desktop import __version__
+from imp_desktop.data.backup_files import (  # noqa: F401  (part of this module's API)
+    FORMAT,
+    MANIFEST_ENTRY,
+    BackupInfo,
+    _info,
+    backups_dir,
+    describe_time,
+    latest_backup,
+    list_backups,
+    read_backup_info,
+)
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 
 DB_ENTRY = "database.sqlite"
-MANIFEST_ENTRY = "backup.json"
 MEDIA_PREFIX = "media/"
-FORMAT = "imp-desktop-backup"
 AUTO_PREFIX = "auto-"
 SAFETY_PREFIX = "sebelum-pulih-"
 PAGES_PER_STEP = 2048
@@ -49,39 +58,8 @@ def media_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".media")
 
 
-def backups_dir(db_path: Path) -> Path:
-    """Automatic backups of a database: ``<db>.backups/`` next to the file."""
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".backups")
-
-
 def _stamp(moment: dt.datetime | None = None) -> str:
     return (moment or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-
-
-def describe_time(iso_utc: str) -> str:
-    """``27 November 2026 pukul 14.05`` in the computer's own time zone."""
-    from imp_desktop.formatting import format_date, format_time
-
-    try:
-        moment = dt.datetime.fromisoformat(iso_utc).astimezone()
-    except ValueError:
-        return iso_utc
-    return f"{format_date(moment.date())} {format_time(moment.time())}"
-
-
-@dataclass
-class BackupInfo:
-    path: Path
-    created_at: str          # ISO UTC
-    schema_version: int
-    program_version: str
-    media_files: int
-    database_bytes: int
-
-    @property
-    def label(self) -> str:
-        return describe_time(self.created_at)
 
 
 def _sha256_file(path: Path) -> str:
@@ -155,46 +133,6 @@ def create_backup(db_path: Path, out: Path, progress: Progress | None = None) ->
     if progress:
         progress(total_steps, total_steps)
     return _info(out, manifest)
-
-
-def _info(path: Path, manifest: dict) -> BackupInfo:
-    return BackupInfo(Path(path), manifest.get("created_at", ""),
-                      int(manifest.get("schema_version", 0)),
-                      str(manifest.get("program_version", "")),
-                      int(manifest.get("media_files", 0)),
-                      int(manifest.get("database_bytes", 0)))
-
-
-def read_backup_info(path: Path) -> BackupInfo:
-    """The manifest of a backup file; UserError for anything that is not one."""
-    path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            manifest = json.loads(zf.read(MANIFEST_ENTRY))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
-        raise UserError(tr("backup.error.not_backup", path=str(path))) from exc
-    if manifest.get("format") != FORMAT:
-        raise UserError(tr("backup.error.not_backup", path=str(path)))
-    return _info(path, manifest)
-
-
-def list_backups(db_path: Path) -> list[BackupInfo]:
-    """Readable backups in the database's backup folder, newest first."""
-    found = []
-    folder = backups_dir(db_path)
-    if folder.is_dir():
-        for path in folder.glob("*.zip"):
-            try:
-                found.append(read_backup_info(path))
-            except UserError:
-                continue
-    found.sort(key=lambda info: info.created_at, reverse=True)
-    return found
-
-
-def latest_backup(db_path: Path) -> BackupInfo | None:
-    backups = list_backups(db_path)
-    return backups[0] if backups else None
 
 
 def auto_backup_name(moment: dt.datetime | None = None) -> str:

@@ -37,7 +37,7 @@ def is_url(target: str) -> bool:
 
 def _damaged(path: Path, detail: str) -> DatabaseDamaged:
     """The refusal of a damaged file, offering the latest backup if there is one."""
-    from imp_desktop.data.backup import latest_backup
+    from imp_desktop.data.backup_files import latest_backup
 
     backup = latest_backup(path)
     if backup is None:

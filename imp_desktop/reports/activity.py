@@ -273,6 +273,7 @@ def _attachment_title(number: int, title: str, lang: str) -> list[Flowable]:
 
 
 def render_activity_report(report: ActivityReport, settings: ReportSettings) -> bytes:
+    # Long on purpose: the report's sections in printed order, one after another.
     lang = settings.lang
     s = styles()
     width = content_width(settings)

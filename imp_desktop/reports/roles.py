@@ -256,27 +256,3 @@ def render_assessment_sheet(sheet: AssessmentSheet, settings: ReportSettings) ->
     info = document_info(sheet, f"{tr('report.sheet.title', lang)} {sheet.unit_name}".strip(),
                          tr("report.sheet.subject", lang))
     return build_pdf(story, settings, info)
-
-
-# --- for screens that hold the roles service's own values --------------------------
-
-def build_assessment_sheet(sheet, path) -> None:
-    """Write the PDF of a ``services.roles.AssessmentSheet`` (blank when it has no id).
-
-    The Peran screen hands over what it shows; the officer, village and unit
-    details are added by ``services.reporting`` (imported here, late, so this
-    module stays free of the database for everything else).
-    """
-    from imp_desktop.services import reporting
-
-    data = render_assessment_sheet(reporting.assessment_sheet_from(sheet),
-                                   reporting.report_settings())
-    reporting.write_pdf(data, path)
-
-
-def build_role_recap(recap, path) -> None:
-    """Write the Rekap Peran Bakti PDF of a ``services.roles.Recap``."""
-    from imp_desktop.services import reporting
-
-    data = render_role_recap(reporting.role_recap_from(recap), reporting.report_settings())
-    reporting.write_pdf(data, path)

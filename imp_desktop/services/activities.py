@@ -31,6 +31,7 @@ from imp_desktop.data.models import (
     database,
     new_uuid,
 )
+from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_time
 from imp_desktop.i18n import tr
@@ -522,8 +523,7 @@ def list_activities(filters: ActivityFilter | None = None) -> list[ActivitySumma
     records = list(query.order_by(Activity.date.desc(), Activity.id.desc()).tuples())
     ids = [r[0] for r in records]
     invited, present, photos = {}, {}, {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         for ident, total, here in (Participant
                                    .select(Participant.activity,
                                            fn.COUNT(Participant.id),
@@ -700,8 +700,8 @@ def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
     existing = {p.id: p for p in Participant.select().where(Participant.activity == activity_id)}
     keep = {row.id for row in rows if row.id in existing}
     gone = [ident for ident in existing if ident not in keep]
-    for start in range(0, len(gone), 500):
-        audited_delete(Participant, Participant.id.in_(gone[start:start + 500]))
+    for chunk in chunks(gone):
+        audited_delete(Participant, Participant.id.in_(chunk))
     new: list[dict] = []
     for order, row in enumerate(rows):
         values = dict(cadre=row.cadre_id,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from imp_desktop.data.models import Cadre, Hamlet, Region, Unit
+from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services.cadre_search import STATUS_ALL, CadreFilter, search_cadre_ids
@@ -41,8 +42,7 @@ def _records(ids: list[int]):
     hamlets = dict(Hamlet.select(Hamlet.id, Hamlet.name).tuples())
     labels = level_labels()
     number = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    for chunk in chunks(ids, CHUNK):
         found = {c.id: c for c in Cadre.select().where(Cadre.id.in_(chunk))}
         for cid in chunk:
             cadre = found.get(cid)

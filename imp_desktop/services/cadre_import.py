@@ -25,6 +25,7 @@ from typing import Callable
 from imp_desktop.data.audit import audited_insert
 from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVELS, POSITIONS
 from imp_desktop.data.models import Cadre, Hamlet, Neighbourhood, Region, Unit, database, new_uuid
+from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
@@ -575,6 +576,8 @@ def _text(value) -> str | None:
 def _check_row(report: ImportReport, number: int, cells: dict, places: _Places,
                levels: dict[str, str], regions_known: dict[str, bool],
                niks_in_file: dict[str, int]) -> None:
+    # Long on purpose: every column's rule for one imported row, in column order;
+    # each rule is a few lines and they share the row being built.
     problems: list[ImportProblem] = []
 
     def error(key: str, message: str) -> None:
@@ -728,8 +731,7 @@ def _check_existing_niks(report: ImportReport) -> None:
     by_nik = {row.data.nik: row for row in report.rows if row.data.nik}
     niks = list(by_nik)
     refused = set()
-    for start in range(0, len(niks), 500):
-        chunk = niks[start:start + 500]
+    for chunk in chunks(niks):
         for nik, cid, name in Cadre.select(Cadre.nik, Cadre.id, Cadre.name).where(
                 Cadre.nik.in_(chunk)).tuples():
             row = by_nik[nik]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from peewee import SqliteDatabase
 
 from imp_desktop.data.models import LEVELS, POSITIONS, database
+from imp_desktop.data.sync import chunks
 from imp_desktop.services.text import fold
 
 STATUS_ACTIVE = "active"
@@ -180,8 +181,7 @@ def _date(value):
 def cadre_rows(ids: list[int]) -> dict[int, CadreRow]:
     """The rows of the given cadres (a page of the list), keyed by id."""
     found: dict[int, CadreRow] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         marks = ", ".join([database.param] * len(chunk))
         sql = ("SELECT c.id, c.name, c.nik, u.level, c.unit_id, u.name, c.desa_code, r.name, "
                "h.name, c.rw, c.rt, c.position, c.phone, c.active, c.inactive_reason, "

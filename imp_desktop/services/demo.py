@@ -19,6 +19,7 @@ from imp_desktop.data.models import (
     new_uuid,
     utc_now,
 )
+from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services.regions import upsert_regions
@@ -84,14 +85,13 @@ def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
     sql = (f'INSERT INTO "{table}" ({", ".join(columns)}) '
            f'VALUES ({", ".join([p] * len(columns))})')
     cursor = database.cursor()
-    for start in range(0, len(rows), 1000):
-        cursor.executemany(sql, rows[start:start + 1000])
+    for batch in chunks(rows, 1000):
+        cursor.executemany(sql, batch)
 
 
 def _ids(table: str, uuids: list[str]) -> dict[str, int]:
     found = {}
-    for start in range(0, len(uuids), 500):
-        chunk = uuids[start:start + 500]
+    for chunk in chunks(uuids):
         sql = f'SELECT uuid, id FROM "{table}" WHERE uuid IN ({", ".join([database.param] * len(chunk))})'
         found.update(dict(database.execute_sql(sql, chunk).fetchall()))
     return found
@@ -104,6 +104,8 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
     ``activities`` sets how many activities (kegiatan) are made, spread month by
     month over the desa; by default each desa gets one a month for four months.
     """
+    # Long on purpose: the demo's records in dependency order (regions, units,
+    # cadres, ...) inside one transaction; each step uses the ids of the ones before.
     if not 1 <= desa <= len(DESA):
         raise UserError(tr("demo.error.desa", max=len(DESA)))
     if cadres < 1:
@@ -227,8 +229,7 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
         # A few who have left, so the status filter has something to show.
         leavers = rng.sample(range(len(rows)), max(1, len(rows) // 40))
         left = dt.date.today() - dt.timedelta(days=90)
-        for chunk_start in range(0, len(leavers), 500):
-            chunk = [rows[i][0] for i in leavers[chunk_start:chunk_start + 500]]
+        for chunk in chunks([rows[i][0] for i in leavers]):
             database.execute_sql(
                 f"UPDATE cadre SET active = {database.param}, inactive_reason = {database.param}, "
                 f"inactive_date = {database.param} WHERE uuid IN "

@@ -16,6 +16,7 @@ from imp_desktop.errors import ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.services import regions
 from imp_desktop.services.settings import (
+    WORK_DESA_KEY,
     OfficerProfile,
     get_letterhead,
     get_officer,
@@ -27,7 +28,6 @@ from imp_desktop.services.settings import (
 from imp_desktop.services.text import clean_spaces
 
 DISMISSED_KEY = "first_run.dismissed"
-WORK_DESA_KEY = "officer.desa_codes"
 MAX_LETTERHEAD_LINES = 4
 NIP_LENGTH = 18
 # Desa typed without a code get a local code 9001, 9002… under the kecamatan:

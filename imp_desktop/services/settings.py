@@ -10,6 +10,9 @@ from imp_desktop.data.models import LEVELS, Officer, Setting, database
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 
+# The desa the officer works in (chosen at first run; a merged local desa follows).
+WORK_DESA_KEY = "officer.desa_codes"
+
 DEFAULTS: dict[str, object] = {
     "language": "id",
     "paper_size": "A4",
@@ -169,12 +172,6 @@ def read_logo(path) -> bytes:
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise UserError(tr("settings.error.logo", path=str(path))) from exc
     return buffer.getvalue()
-
-
-def default_head_title(desa_code: str) -> str:
-    from imp_desktop.services.regions import is_kelurahan
-
-    return tr("settings.head.lurah") if is_kelurahan(desa_code) else tr("settings.head.kades")
 
 
 def get_village_heads() -> dict[str, VillageHead]:

@@ -3,6 +3,7 @@ versions, assessments and their answers. Seeds catalogue version 1 from
 ``imp_desktop/resources/roles/catalogue.json`` and rule version 1 with the defaults of the
 domain brief (a role is fulfilled at 60%; Berkembang from 3 roles, Mandiri at 6).
 """
+import datetime as dt
 import json
 import uuid
 
@@ -18,8 +19,12 @@ from peewee import (
 )
 
 
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
 def apply(db):
-    from imp_desktop.data.models import utc_now
+    # Long on purpose: a migration is one frozen, self-contained script.
     from imp_desktop.paths import resource
 
     class Base(Model):

@@ -26,7 +26,9 @@ bring versions made on other installations (numbered after ours), so the
 version in use becomes a local setting (``role.catalogue_in_use`` and
 ``role.rule_in_use``, a uuid): here, the highest version at the upgrade.
 """
+import datetime as dt
 import json
+import uuid
 
 from peewee import (
     AutoField,
@@ -129,9 +131,7 @@ def _rewrite_bases(db) -> None:
 
 
 def _remember_versions_in_use(db) -> None:
-    from imp_desktop.data.models import new_uuid, utc_now
-
-    now = utc_now()
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
     for key, table in (("role.catalogue_in_use", "role_catalogue"),
                        ("role.rule_in_use", "classification_rule")):
         if _rows(db, "SELECT id FROM setting WHERE key = ?", (key,)):
@@ -140,7 +140,7 @@ def _remember_versions_in_use(db) -> None:
         if highest:
             db.execute_sql("INSERT INTO setting (uuid, created_at, updated_at, key, value) "
                            f"VALUES ({', '.join([db.param] * 5)})",
-                           (new_uuid(), now, now, key, json.dumps(highest[0][0])))
+                           (str(uuid.uuid4()), now, now, key, json.dumps(highest[0][0])))
 
 
 def apply(db):

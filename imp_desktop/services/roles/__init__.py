@@ -17,19 +17,22 @@ six roles, the rule, ``score``), ``versions`` (catalogue and rule versions),
 here, so ``from imp_desktop.services import roles; roles.recap(...)`` is the way
 to call it; a module inside imports its siblings by their full names.
 """
-from imp_desktop.services.roles.periods import (  # noqa: F401
+from imp_desktop.services.roles.periods import (
     Period,
     month_period,
     parse_period,
     quarter_period,
     recent_periods,
 )
-from imp_desktop.services.roles.scoring import (  # noqa: F401
+from imp_desktop.services.roles.scoring import (
     BERKEMBANG,
     CLASSIFICATIONS,
     DASAR,
     MANDIRI,
     ROLE_CODES,
+    Catalogue,
+    Indicator,
+    RoleIndicators,
     RoleScore,
     Rule,
     Score,
@@ -38,16 +41,13 @@ from imp_desktop.services.roles.scoring import (  # noqa: F401
     role_number,
     score,
 )
-from imp_desktop.services.roles.versions import (  # noqa: F401
+from imp_desktop.services.roles.versions import (
     CATALOGUE_IN_USE,
     MAX_INDICATORS,
     MIN_INDICATORS,
     RULE_IN_USE,
-    Catalogue,
     CatalogueVersion,
-    Indicator,
     IndicatorDraft,
-    RoleIndicators,
     catalogue_versions,
     check_catalogue_draft,
     check_rule,
@@ -62,7 +62,7 @@ from imp_desktop.services.roles.versions import (  # noqa: F401
     use_catalogue,
     use_rule,
 )
-from imp_desktop.services.roles.assessments import (  # noqa: F401
+from imp_desktop.services.roles.assessments import (
     AnswerInput,
     AssessmentInput,
     AssessmentSheet,
@@ -71,7 +71,6 @@ from imp_desktop.services.roles.assessments import (  # noqa: F401
     SheetLine,
     SheetRole,
     UnitStatus,
-    activities_available,
     activity_choices,
     assessed_periods,
     assessment_records,
@@ -87,7 +86,7 @@ from imp_desktop.services.roles.assessments import (  # noqa: F401
     unit_statuses,
     units_not_assessed_since,
 )
-from imp_desktop.services.roles.recap import (  # noqa: F401
+from imp_desktop.services.roles.recap import (
     Recap,
     RecapRow,
     RecapUnit,
@@ -99,12 +98,91 @@ from imp_desktop.services.roles.recap import (  # noqa: F401
     recap,
     recap_scopes,
 )
-from imp_desktop.services.roles.gaps import (  # noqa: F401
+from imp_desktop.services.roles.gaps import (
     Gap,
     create_coaching_activity,
     gap_agenda,
     weakest_roles,
 )
-from imp_desktop.services.roles.demo import (  # noqa: F401
+from imp_desktop.services.roles.demo import (
     demo_assessments,
 )
+
+__all__ = [
+    "Period",
+    "month_period",
+    "parse_period",
+    "quarter_period",
+    "recent_periods",
+    "BERKEMBANG",
+    "CLASSIFICATIONS",
+    "DASAR",
+    "MANDIRI",
+    "ROLE_CODES",
+    "Catalogue",
+    "Indicator",
+    "RoleIndicators",
+    "RoleScore",
+    "Rule",
+    "Score",
+    "classification_label",
+    "role_name",
+    "role_number",
+    "score",
+    "CATALOGUE_IN_USE",
+    "MAX_INDICATORS",
+    "MIN_INDICATORS",
+    "RULE_IN_USE",
+    "CatalogueVersion",
+    "IndicatorDraft",
+    "catalogue_versions",
+    "check_catalogue_draft",
+    "check_rule",
+    "current_catalogue",
+    "current_rule",
+    "drafts_of",
+    "get_catalogue",
+    "get_rule",
+    "rule_versions",
+    "save_catalogue",
+    "save_rule",
+    "use_catalogue",
+    "use_rule",
+    "AnswerInput",
+    "AssessmentInput",
+    "AssessmentSheet",
+    "HistoryPoint",
+    "PreviousAnswers",
+    "SheetLine",
+    "SheetRole",
+    "UnitStatus",
+    "activity_choices",
+    "assessed_periods",
+    "assessment_records",
+    "blank_sheet",
+    "delete_assessment",
+    "evidence_titles",
+    "find_assessment",
+    "get_assessment",
+    "new_sheet",
+    "previous_answers",
+    "save_assessment",
+    "unit_history",
+    "unit_statuses",
+    "units_not_assessed_since",
+    "Recap",
+    "RecapRow",
+    "RecapUnit",
+    "RoleRecap",
+    "UnmetIndicator",
+    "desa_choices",
+    "latest_period",
+    "period_choices",
+    "recap",
+    "recap_scopes",
+    "Gap",
+    "create_coaching_activity",
+    "gap_agenda",
+    "weakest_roles",
+    "demo_assessments",
+]

@@ -22,7 +22,9 @@ from imp_desktop.data.models import (
     database,
 )
 from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.formatting import format_date
 from imp_desktop.i18n import language, tr
+from imp_desktop.services import activities, photos
 from imp_desktop.services.roles.periods import Period, parse_period
 from imp_desktop.services.roles.scoring import (
     ROLE_CODES,
@@ -348,26 +350,18 @@ def save_assessment(data: AssessmentInput, assessment_id: int | None = None) -> 
 
 def _forget_photos(file_names: set[str]) -> None:
     """Remove evidence photos nothing refers to any more (after the transaction)."""
-    if file_names and _photo_store() is not None:
-        _photo_store().remove_unreferenced(file_names)
-
-
-def _photo_store():
-    try:
-        from imp_desktop.services import photos
-    except ImportError:
-        return None
-    return photos
+    if file_names:
+        photos.remove_unreferenced(file_names)
 
 
 def delete_assessment(assessment_id: int) -> None:
-    photos = {row.evidence_photo for row in AssessmentAnswer.select(
+    files = {row.evidence_photo for row in AssessmentAnswer.select(
         AssessmentAnswer.evidence_photo).where((AssessmentAnswer.assessment == assessment_id)
                                                & AssessmentAnswer.evidence_photo.is_null(False))}
     with database.atomic():
         audited_delete(AssessmentAnswer, AssessmentAnswer.assessment == assessment_id)
         audited_delete(Assessment, Assessment.id == assessment_id)
-    _forget_photos(photos)
+    _forget_photos(files)
 
 
 # --- history -------------------------------------------------------------------
@@ -458,28 +452,11 @@ def unit_statuses(desa_code: str, period: str) -> list[UnitStatus]:
 
 # --- evidence ----------------------------------------------------------------
 
-def _activities_module():
-    try:
-        from imp_desktop.services import activities
-    except ImportError:      # the activities feature is not installed yet
-        return None
-    return activities
-
-
-def activities_available() -> bool:
-    return _activities_module() is not None
-
-
 def activity_choices(desa_code: str | None = None, period: str | None = None
                      ) -> list[tuple[int, str]]:
     """(id, "27 November 2026 - title") of activities that can serve as evidence:
     those of the desa, in the period first."""
-    module = _activities_module()
-    if module is None:
-        return []
-    from imp_desktop.formatting import format_date
-
-    found = module.list_activities(module.ActivityFilter(desa_code=desa_code))
+    found = activities.list_activities(activities.ActivityFilter(desa_code=desa_code))
     chosen = parse_period(period) if period else None
 
     def inside(item) -> bool:
@@ -491,15 +468,10 @@ def activity_choices(desa_code: str | None = None, period: str | None = None
 
 def evidence_titles(activity_ids) -> dict[int, str]:
     ids = {i for i in activity_ids if i}
-    module = _activities_module()
-    if module is None or not ids:
-        return {}
-    from imp_desktop.formatting import format_date
-
     titles = {}
     for activity_id in ids:
         try:
-            detail = module.get_activity(activity_id)
+            detail = activities.get_activity(activity_id)
         except UserError:
             continue
         titles[activity_id] = f"{format_date(detail.date)} - {detail.title}"

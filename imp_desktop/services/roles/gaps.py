@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
-from imp_desktop.services.roles.assessments import _activities_module, get_assessment
+from imp_desktop.services import activities
+from imp_desktop.services.roles.assessments import get_assessment
 
 @dataclass(frozen=True)
 class Gap:
@@ -50,21 +51,18 @@ def create_coaching_activity(assessment_id: int, date: dt.date, count: int = 3,
     """From gap to action: a coaching activity (kegiatan) for the unit of an
     assessment, with its weakest roles as the agenda and its cadres invited.
 
-    Returns the new activity's id. Raises UserError when the activities
-    feature is missing or the unit fulfils every role.
+    Returns the new activity's id. Raises UserError when the unit fulfils
+    every role.
     """
-    module = _activities_module()
-    if module is None:
-        raise UserError(tr("role.gap.no_activities", lang))
     sheet = get_assessment(assessment_id, lang)
     gaps = weakest_roles(assessment_id, count, lang)
     if not gaps:
         raise UserError(tr("role.gap.nothing", lang, unit=sheet.unit_name))
     names = ", ".join(gap.name for gap in gaps)
-    types = module.activity_types()
+    types = activities.activity_types()
     coaching = next((t.id for t in types if "pembinaan" in t.name.lower()),
                     types[0].id if types else None)
-    data = module.ActivityInput(
+    data = activities.ActivityInput(
         type_id=coaching, date=date, desa_code=sheet.desa_code,
         place="",
         background=tr("role.gap.background", lang, unit=sheet.unit_name,
@@ -72,6 +70,6 @@ def create_coaching_activity(assessment_id: int, date: dt.date, count: int = 3,
                       fulfilled=sheet.roles_fulfilled or 0),
         aims=tr("role.gap.aims", lang, roles=names, unit=sheet.unit_name),
         agenda=(agenda or "").strip() or gap_agenda(assessment_id, count, lang))
-    participants = (module.cadres_for_invitation(unit_id=sheet.unit_id) if invite_cadres
+    participants = (activities.cadres_for_invitation(unit_id=sheet.unit_id) if invite_cadres
                     else [])
-    return module.save_activity(data, participants, [])
+    return activities.save_activity(data, participants, [])

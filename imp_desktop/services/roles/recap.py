@@ -17,6 +17,7 @@ from imp_desktop.data.models import (
     RoleIndicator,
     Unit,
 )
+from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import language, tr
 from imp_desktop.services.roles.assessments import _region_names, assessed_periods
@@ -180,27 +181,9 @@ def recap(region_code: str, period: str, lang: str | None = None,
     if region is None or region.level not in (3, 4):
         raise UserError(tr("role.error.region", code=region_code))
     scope = "desa" if region.level == 4 else "kecamatan"
-    unit_query = Unit.select(Unit.id, Unit.level, Unit.desa, Unit.name).where(
-        Unit.active == True)  # noqa: E712
-    if scope == "desa":
-        unit_query = unit_query.where(Unit.desa == region_code)
-        desa_names = {region_code: region.name}
-        kecamatan_name = _region_names(region_code)[1]
-    else:
-        desa_names = dict(Region.select(Region.code, Region.name)
-                          .where(Region.parent_code == region_code).tuples())
-        unit_query = unit_query.where(Unit.desa.in_(list(desa_names) or [""]))
-        kecamatan_name = region.name
-    units = list(unit_query.tuples())
+    units, desa_names, kecamatan_name = _units_in_scope(region, scope)
     unit_ids = [u[0] for u in units]
-    rows = []
-    for start in range(0, max(len(unit_ids), 1), 500):
-        rows += list(Assessment.select(Assessment.id, Assessment.unit, Assessment.classification,
-                                       Assessment.rule, Assessment.catalogue,
-                                       Assessment.roles_fulfilled, Assessment.assessed_on)
-                     .where((Assessment.period == key)
-                            & Assessment.unit.in_(unit_ids[start:start + 500] or [0]))
-                     .tuples())
+    rows = _assessments_of(unit_ids, key)
     classes = {row[1]: row[2] for row in rows}
     by_level = tuple(_counts(labels[level], level, None,
                              [u[0] for u in units if u[1] == level], classes)
@@ -213,19 +196,61 @@ def recap(region_code: str, period: str, lang: str | None = None,
     total = _counts(tr("role.recap.total", lang), None, None, unit_ids, classes)
 
     assessment_ids = [r[0] for r in rows]
-    rule_ids = {r[3] for r in rows}
-    rule_by_id = {rule_id: get_rule(rule_id) for rule_id in rule_ids}
+    rule_by_id = {rule_id: get_rule(rule_id) for rule_id in {r[3] for r in rows}}
     rule_of = {r[0]: rule_by_id[r[3]] for r in rows}
-    unmet: Counter = Counter()
-    seen: Counter = Counter()
+    role_counts, per_indicator, unmet = _answer_counts(assessment_ids)
+    fulfilled_roles: Counter = Counter()
+    for (assessment_id, role), (met, count) in role_counts.items():
+        if rule_of[assessment_id].role_fulfilled(met, count):
+            fulfilled_roles[role] += 1
+    roles = tuple(RoleRecap(code, number, role_name(code, lang), fulfilled_roles[code],
+                            len(assessment_ids))
+                  for number, code in enumerate(ROLE_CODES, 1))
+    catalogue_versions = sorted({v.version for v in RoleCatalogue.select(RoleCatalogue.version)
+                                 .where(RoleCatalogue.id.in_({r[4] for r in rows} or {0}))})
+    unit_rows = _recap_units(units, rows, desa_names, labels, role_counts, rule_of, lang)
+    return Recap(scope, region.code, region.name, kecamatan_name, key,
+                 parse_period(key).label(lang), by_level, by_desa, total, roles,
+                 _most_unmet(per_indicator, unmet, top, lang),
+                 tuple(sorted(r.version for r in rule_by_id.values())),
+                 tuple(catalogue_versions), len(assessment_ids), unit_rows)
+
+
+def _units_in_scope(region: Region, scope: str):
+    """(id, level, desa, name) of the active units, the desa names, the kecamatan name."""
+    query = Unit.select(Unit.id, Unit.level, Unit.desa, Unit.name).where(
+        Unit.active == True)  # noqa: E712
+    if scope == "desa":
+        query = query.where(Unit.desa == region.code)
+        desa_names = {region.code: region.name}
+        kecamatan_name = _region_names(region.code)[1]
+    else:
+        desa_names = dict(Region.select(Region.code, Region.name)
+                          .where(Region.parent_code == region.code).tuples())
+        query = query.where(Unit.desa.in_(list(desa_names) or [""]))
+        kecamatan_name = region.name
+    return list(query.tuples()), desa_names, kecamatan_name
+
+
+def _assessments_of(unit_ids: list[int], key: str) -> list[tuple]:
+    """(id, unit, classification, rule, catalogue, roles fulfilled, assessed on)."""
+    rows = []
+    for chunk in chunks(unit_ids):
+        rows += list(Assessment.select(Assessment.id, Assessment.unit, Assessment.classification,
+                                       Assessment.rule, Assessment.catalogue,
+                                       Assessment.roles_fulfilled, Assessment.assessed_on)
+                     .where((Assessment.period == key) & Assessment.unit.in_(chunk)).tuples())
+    return rows
+
+
+def _answer_counts(assessment_ids: list[int]):
+    """Counted in SQL (a district has hundreds of thousands of answers): [met, total]
+    per (assessment, role), and answers and unmet ones per indicator id."""
     role_counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    texts: dict[str, tuple[int, str, str, str]] = {}   # key -> (version, role, id, en)
-    # Counted in SQL (a district has hundreds of thousands of answers): met and
-    # total per assessment and role, and per indicator.
     per_indicator: Counter = Counter()
+    unmet: Counter = Counter()
     met_sum = fn.SUM(AssessmentAnswer.met.cast("integer"))
-    for start in range(0, len(assessment_ids), 500):
-        chunk = assessment_ids[start:start + 500]
+    for chunk in chunks(assessment_ids):
         for assessment_id, role, met, count in (
                 AssessmentAnswer.select(AssessmentAnswer.assessment, RoleIndicator.role,
                                         met_sum, fn.COUNT(AssessmentAnswer.id))
@@ -239,6 +264,14 @@ def recap(region_code: str, period: str, lang: str | None = None,
                 .group_by(AssessmentAnswer.indicator).tuples()):
             per_indicator[indicator_id] += count
             unmet[indicator_id] += count - (met or 0)
+    return role_counts, per_indicator, unmet
+
+
+def _most_unmet(per_indicator: Counter, unmet: Counter, top: int,
+                lang: str | None) -> tuple[UnmetIndicator, ...]:
+    """The indicators most often unmet, followed by key across catalogue versions."""
+    seen: Counter = Counter()
+    texts: dict[str, tuple[int, str, str, str]] = {}   # key -> (version, role, id, en)
     if per_indicator:
         for indicator_id, ind_key, role, text_id, text_en, version in (
                 RoleIndicator.select(RoleIndicator.id, RoleIndicator.key, RoleIndicator.role,
@@ -249,26 +282,22 @@ def recap(region_code: str, period: str, lang: str | None = None,
             unmet[ind_key] += unmet.pop(indicator_id)
             if ind_key not in texts or texts[ind_key][0] < version:
                 texts[ind_key] = (version, role, text_id, text_en)
-    fulfilled_roles: Counter = Counter()
-    for (assessment_id, role), (met, count) in role_counts.items():
-        if rule_of[assessment_id].role_fulfilled(met, count):
-            fulfilled_roles[role] += 1
-    roles = tuple(RoleRecap(code, number, role_name(code, lang), fulfilled_roles[code],
-                            len(assessment_ids))
-                  for number, code in enumerate(ROLE_CODES, 1))
     english = (lang or language()) == "en"
     ranked = sorted((k for k in unmet if unmet[k]),
                     key=lambda k: (-unmet[k] / seen[k], -unmet[k],
                                    ROLE_CODES.index(texts[k][1]), k))
-    top_unmet = tuple(UnmetIndicator(k, texts[k][1], role_number(texts[k][1]),
-                                     role_name(texts[k][1], lang),
-                                     texts[k][3] if english else texts[k][2], unmet[k], seen[k])
-                      for k in ranked[:top])
-    catalogue_versions = sorted({v.version for v in RoleCatalogue.select(RoleCatalogue.version)
-                                 .where(RoleCatalogue.id.in_({r[4] for r in rows} or {0}))})
+    return tuple(UnmetIndicator(k, texts[k][1], role_number(texts[k][1]),
+                                role_name(texts[k][1], lang),
+                                texts[k][3] if english else texts[k][2], unmet[k], seen[k])
+                 for k in ranked[:top])
+
+
+def _recap_units(units, rows, desa_names, labels, role_counts, rule_of,
+                 lang: str | None) -> tuple[RecapUnit, ...]:
+    """Unit by unit in desa, level, name order, with its result per role."""
     by_unit = {row[1]: row for row in rows}
     order = {level: i for i, level in enumerate(LEVELS)}
-    unit_rows = []
+    result = []
     for unit_id, level, desa_code, name in sorted(
             units, key=lambda u: (desa_names.get(u[2], u[2]), order.get(u[1], 9), u[3])):
         row = by_unit.get(unit_id)
@@ -277,15 +306,12 @@ def recap(region_code: str, period: str, lang: str | None = None,
             counts = [role_counts.get((row[0], code), [0, 0]) for code in ROLE_CODES]
             percents = tuple(100.0 * met / n if n else 0.0 for met, n in counts)
             fulfilled_flags = tuple(rule_of[row[0]].role_fulfilled(met, n) for met, n in counts)
-        unit_rows.append(RecapUnit(
+        result.append(RecapUnit(
             unit_id, name, level, labels.get(level, level), desa_code,
             desa_names.get(desa_code, desa_code), row[0] if row else None,
             row[6] if row else None, percents, fulfilled_flags, row[5] if row else None,
             row[2] if row else None, classification_label(row[2] if row else None, lang)))
-    return Recap(scope, region_code, region.name, kecamatan_name, key,
-                 parse_period(key).label(lang), by_level, by_desa, total, roles, top_unmet,
-                 tuple(sorted(r.version for r in rule_by_id.values())),
-                 tuple(catalogue_versions), len(assessment_ids), tuple(unit_rows))
+    return tuple(result)
 
 
 def latest_period(region_code: str | None = None) -> str | None:

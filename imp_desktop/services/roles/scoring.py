@@ -1,4 +1,5 @@
-"""The six roles, the rule table and scoring a checklist (pure: no database).
+"""The six roles, the catalogue and rule table as values, and scoring a checklist
+(pure: no database).
 
 A role is fulfilled when at least ``threshold_percent`` of its indicators are
 met; the number of fulfilled roles gives the classification (Dasar, Berkembang,
@@ -7,12 +8,8 @@ Mandiri) through the rule table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from imp_desktop.i18n import tr
-
-if TYPE_CHECKING:
-    from imp_desktop.services.roles.versions import Catalogue
+from imp_desktop.i18n import language, tr
 
 # The six roles, in their official order.
 ROLE_CODES = ("pengorganisasian", "pertemuan", "kie_konseling", "pencatatan", "pelayanan",
@@ -32,6 +29,49 @@ def role_number(code: str) -> int:
 def classification_label(code: str | None, lang: str | None = None) -> str:
     return tr(f"role.class.{code}", lang) if code else tr("role.class.none", lang)
 
+
+# --- the catalogue as plain values (``versions`` loads and saves it) ----------------
+
+@dataclass(frozen=True)
+class Indicator:
+    id: int
+    key: str
+    role: str
+    position: int
+    text_id: str
+    text_en: str
+
+    def text(self, lang: str | None = None) -> str:
+        return self.text_en if (lang or language()) == "en" else self.text_id
+
+
+@dataclass(frozen=True)
+class RoleIndicators:
+    code: str
+    number: int
+    indicators: tuple[Indicator, ...]
+
+    def name(self, lang: str | None = None) -> str:
+        return role_name(self.code, lang)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    id: int
+    version: int
+    created_at: str
+    note: str | None
+    roles: tuple[RoleIndicators, ...]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(role.indicators) for role in self.roles)
+
+    def indicators(self) -> list[Indicator]:
+        return [item for role in self.roles for item in role.indicators]
+
+
+# --- the rule table -------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Rule:

@@ -20,50 +20,18 @@ from imp_desktop.data.models import (
     database,
 )
 from imp_desktop.errors import UserError, ValidationError
-from imp_desktop.i18n import language, tr
-from imp_desktop.services.roles.scoring import ROLE_CODES, Rule, role_name
+from imp_desktop.i18n import tr
+from imp_desktop.services.roles.scoring import (
+    ROLE_CODES,
+    Catalogue,
+    Indicator,
+    RoleIndicators,
+    Rule,
+    role_name,
+)
 from imp_desktop.services.text import clean_spaces
 
 MIN_INDICATORS, MAX_INDICATORS = 1, 12     # per role, when editing the catalogue
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: int
-    key: str
-    role: str
-    position: int
-    text_id: str
-    text_en: str
-
-    def text(self, lang: str | None = None) -> str:
-        return self.text_en if (lang or language()) == "en" else self.text_id
-
-
-@dataclass(frozen=True)
-class RoleIndicators:
-    code: str
-    number: int
-    indicators: tuple[Indicator, ...]
-
-    def name(self, lang: str | None = None) -> str:
-        return role_name(self.code, lang)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    id: int
-    version: int
-    created_at: str
-    note: str | None
-    roles: tuple[RoleIndicators, ...]
-
-    @property
-    def indicator_count(self) -> int:
-        return sum(len(role.indicators) for role in self.roles)
-
-    def indicators(self) -> list[Indicator]:
-        return [item for role in self.roles for item in role.indicators]
 
 
 @dataclass(frozen=True)
