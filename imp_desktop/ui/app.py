@@ -94,7 +94,7 @@ def open_first_database(path: str) -> str | None:
         try:
             open_database(path)
             return path
-        except UserError as exc:
+        except UserError as exc:   # refused: the officer chooses what to open instead
             path = ask_about_refused_file(exc, path)
             if path is None:
                 return None

@@ -79,7 +79,7 @@ class BackupListModel(RowListModel):
 
         try:
             rows = list_backups()
-        except UserError:
+        except UserError:   # no open database file: nothing to list
             rows = []
         self.set_rows(rows)
 

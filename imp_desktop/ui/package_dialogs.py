@@ -370,7 +370,7 @@ class PackagePanel(QGroupBox):
         for screen in getattr(window, "screens", {}).values():
             try:
                 screen.refresh()
-            except UserError:
+            except UserError:   # a screen that cannot refresh now shows its old rows
                 pass
         QMessageBox.information(self, APP_NAME, tr(
             "package.merged", added=result.added, updated=result.updated,

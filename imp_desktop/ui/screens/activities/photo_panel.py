@@ -51,7 +51,7 @@ def import_photos(paths: list[str]) -> tuple[list[PhotoInfo], list[str]]:
     for path in paths:
         try:
             stored = import_photo(path)
-        except UserError as exc:
+        except UserError as exc:   # one refused file: the others are still added
             problems.append(str(exc))
             continue
         made.append(PhotoInfo(file_name=stored.file_name, original_name=stored.original_name,
