@@ -141,7 +141,7 @@ def test_the_recap_printed_is_the_recap_on_screen(demo_db):
     assert [row.role_fulfilled for row in printed.rows if row.classification] == [
         list(unit.role_fulfilled) for unit in summary.units if unit.assessment_id]
     assert sum(1 for row in printed.rows if row.classification) == summary.assessments > 0
-    assert "Desa Duren" in pdf_text(reporting.recap_pdf(summary))
+    assert "Desa Duren" in pdf_text(reporting.role_recap_pdf_from(summary))
 
 
 def test_the_sheet_of_the_peran_screen(demo_db):

@@ -1,6 +1,7 @@
 """TTE in the window: Pengaturan › Dokumen, signing from Laporan, taking a signed PDF back."""
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from tte_support import make_p12
 
@@ -33,7 +34,7 @@ def test_settings_sign_from_laporan_take_back_and_show_in_the_activity(
     qtbot.mouseClick(page.tte_choose, Qt.MouseButton.LeftButton)
     assert page.tte_enabled.isChecked() and page.tte_file.text() == str(p12)
     warned = []
-    monkeypatch.setattr(pengaturan_dokumen.QMessageBox, "warning",
+    monkeypatch.setattr(QMessageBox, "warning",
                         lambda *a: warned.append(a[2]))
     page.check_certificate(ask=lambda parent, path: "salah")
     assert "kata sandinya salah" in warned[0]
@@ -52,7 +53,7 @@ def test_settings_sign_from_laporan_take_back_and_show_in_the_activity(
     monkeypatch.setattr(laporan, "default_folder", lambda: tmp_path / "out")
     monkeypatch.setattr(laporan.QDesktopServices, "openUrl", staticmethod(lambda url: True))
     failures = []
-    monkeypatch.setattr(laporan.QMessageBox, "warning", lambda *a: failures.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: failures.append(a[2]))
     screen.refresh()
     qtbot.mouseClick(screen.make_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not screen.busy, timeout=60000)
@@ -97,6 +98,6 @@ def test_a_refused_file_says_why(demo_db, qtbot, tmp_path, monkeypatch):
     path = tmp_path / "unsigned.pdf"
     path.write_bytes(reporting.attendance_pdf(activities.list_activities()[-1].id))
     warnings = []
-    monkeypatch.setattr(tte_ui.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     assert tte_ui.take_back_signed(None, str(path)) is None
     assert warnings == [f"PDF {path.name} tidak memuat tanda tangan elektronik."]
