@@ -98,6 +98,6 @@ def test_a_refused_file_says_why(demo_db, qtbot, tmp_path, monkeypatch):
     path = tmp_path / "unsigned.pdf"
     path.write_bytes(reporting.attendance_pdf(activities.list_activities()[-1].id))
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr(tte_ui.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     assert tte_ui.take_back_signed(None, str(path)) is None
     assert warnings == [f"PDF {path.name} tidak memuat tanda tangan elektronik."]

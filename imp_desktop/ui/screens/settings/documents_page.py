@@ -40,7 +40,7 @@ from imp_desktop.services.settings import (
     VillageHead,
 )
 from imp_desktop.ui.list_model import RowListModel
-from imp_desktop.ui.operations import op
+from imp_desktop.ui.operations import op, show_error
 
 
 class VillageHeadModel(RowListModel):
@@ -301,9 +301,11 @@ class DocumentSettingsPage(QWidget):
         passphrase = (ask or ask_passphrase)(self, self.tte_path)
         if passphrase is None:
             return
-        credentials = op(self, lambda: tte.load_credentials(self.tte_path, passphrase)).failure(
-            lambda exc: isinstance(exc, UserError) and self.message.setText(str(exc))).call()
-        if credentials is None:
+        try:
+            credentials = tte.load_credentials(self.tte_path, passphrase)
+        except UserError as exc:   # shown beside the field and in a message
+            self.message.setText(str(exc))
+            show_error(self, exc)
             return
         self.message.setText(tr("tte.settings.valid", subject=credentials.subject,
                                 until=format_date(credentials.not_after.date())))
