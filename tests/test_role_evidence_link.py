@@ -9,7 +9,8 @@ from peewee import IntegrityError
 
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database, schema_version
-from imp_desktop.data.models import Activity, AssessmentAnswer, database
+from imp_desktop.data import versions
+from imp_desktop.data.models import Activity, AssessmentAnswer, RecordVersion, database
 from imp_desktop.services import activities, roles, signing
 from imp_desktop.services import package as pkg
 from imp_desktop.services.regions import upsert_regions
@@ -60,9 +61,12 @@ def schema7(monkeypatch):
 
 @pytest.mark.parametrize("target", office_targets())
 def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothing(
-        target, schema7, tmp_path):
+        target, schema7, tmp_path, monkeypatch):
     where = target(tmp_path)
     db = schema7(where)
+    # Schema 7 kept no record versions (migration 12 makes them from what it finds).
+    monkeypatch.setattr(versions, "stamp", lambda *args, **kwargs: None)
+    monkeypatch.setattr(versions, "tombstone", lambda *args, **kwargs: None)
     try:
         assert schema_version(db) == 7
         unit_id = _unit()
@@ -99,6 +103,7 @@ def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothi
         indexes = _indexes() if "sqlite" in where else None
         kept_uuid = Activity.get_by_id(kept).uuid
         close_database()
+        monkeypatch.undo()
 
         db = open_database(where)
         assert schema_version(db) == migrations.latest_version()
@@ -115,11 +120,14 @@ def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothi
         if indexes is not None:
             assert _indexes() == indexes
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-        # The common version follows: new field name, the activity's uuid.
-        stored = json.loads(pkg._bases()["assessment_answer"][first_uuid])
-        assert list(stored) == [("evidence_activity" if k == "evidence_activity_id" else k)
-                                for k in base]
-        assert stored["evidence_activity"] == kept_uuid
+        # The common version followed (new field name, the activity's uuid) into the
+        # record's version (migration 12): the link is what both sides had in common,
+        # the fields that differ from it count as changed here.
+        assert kept_uuid
+        clock = json.loads(RecordVersion.get(RecordVersion.record_uuid == first_uuid).clock)
+        assert versions.dot_of(clock, "evidence_activity") == ["~", 0]
+        assert versions.dot_of(clock, "note") == ["~", 0]
+        assert versions.dot_of(clock, "assessment") != ["~", 0]
         # Now a real foreign key: an unknown id is refused by the database itself,
         # and deleting the activity clears the link.
         with pytest.raises(IntegrityError):

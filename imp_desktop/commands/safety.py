@@ -36,6 +36,9 @@ def register(cli) -> None:
                       help="in a conflict keep the package's value")
     side.add_argument("--mine", action="store_true",
                       help="in a conflict keep this database's value (the default)")
+    merge.add_argument("--allow-deletions", action="store_true",
+                       help="let the first package from an installation delete or deactivate "
+                            "records (without it such a package is refused)")
     merge.add_argument("--trust-new-key", action="store_true",
                        help="accept a new signing key for the sending laptop (only after "
                             "comparing its fingerprint with the sender by phone)")
@@ -108,12 +111,15 @@ def run_package_merge(args) -> int:
     policy = "theirs" if args.theirs else "mine"
     try:
         result = merge_package(args.file, passphrase=read_passphrase(args.passphrase_file),
-                               policy=policy, trust_new_key=args.trust_new_key)
+                               policy=policy, trust_new_key=args.trust_new_key,
+                               allow_deletions=args.allow_deletions)
     except KeyChangedError as exc:
         raise UserError(f"{exc} {tr('package.hint.trust_cli')}") from exc
     print(tr("package.merged", added=result.added, updated=result.updated,
              deleted=result.deleted, unchanged=result.unchanged,
              conflicts=len(result.conflicts), policy=tr(f"package.policy.{policy}")))
+    if result.note:
+        print(result.note)
     print(tr("package.key.sender", fingerprint=result.fingerprint) + " "
           + tr(f"package.key.{result.key_status}", officer=result.officer or "?"))
     for conflict in result.conflicts[:20]:

@@ -347,15 +347,17 @@ class AuditEntry(BaseModel):
     at = CharField(default=utc_now, index=True)
 
 
-class SyncState(BaseModel):
-    """The versions of records last exchanged in hand-over packages: the
-    common ancestors a merge compares both sides against. One snapshot row per
-    table (``record_uuid`` = "*", ``data`` = JSON {record uuid: content}) since
-    schema 9; see ``services.package._bases``."""
+class RecordVersion(BaseModel):
+    """The version of one travelling record (or its tombstone, or an alias of
+    another installation's uuid for one of ours): see ``data/versions.py``.
+    Local bookkeeping, never sent as a record (its clock travels with it)."""
 
     record_table = CharField()
     record_uuid = CharField(max_length=36)
-    data = TextField()                 # JSON
+    clock = TextField(null=True)       # JSON {"c": {replica: n}, "d": {field: [replica, n]}}
+    deleted = BooleanField(default=False)
+    alias = CharField(max_length=36, null=True)
+    seq = IntegerField(default=0, index=True)
 
     class Meta:
         indexes = ((("record_table", "record_uuid"), True),)
@@ -373,7 +375,7 @@ class Handover(BaseModel):
     summary = TextField(default="{}")  # JSON counts
 
 
-ALL_MODELS += [AuditEntry, SyncState, Handover]
+ALL_MODELS += [AuditEntry, RecordVersion, Handover]
 
 
 # --- Printouts: what was printed, so that anyone holding the paper can check it ---

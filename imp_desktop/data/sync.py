@@ -27,7 +27,7 @@ from peewee import (
 from imp_desktop.data.models import ALL_MODELS, Officer, Setting, database
 
 # Bookkeeping that belongs to one installation and never travels as records.
-LOCAL_TABLES = {"officer", "setting", "audit_entry", "sync_state", "handover"}
+LOCAL_TABLES = {"officer", "setting", "audit_entry", "record_version", "handover"}
 # Reference data matched by a natural key instead of the uuid: every
 # installation creates the official regions itself, with its own uuids.
 NATURAL_KEYS = {"region": "code"}

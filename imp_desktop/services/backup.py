@@ -120,7 +120,14 @@ def restore(backup: str | Path, db_path: str | Path, progress=None) -> store.Res
 
     db_path = Path(db_path).expanduser().resolve()
     store.read_backup_info(Path(backup))   # not a backup at all: refuse at once
+    from imp_desktop.data.versions import forget_replica_sqlite
+
     if holds_lock(db_path):
-        return store.restore_backup(Path(backup), db_path, progress)
-    with DatabaseLock(db_path):
-        return store.restore_backup(Path(backup), db_path, progress)
+        result = store.restore_backup(Path(backup), db_path, progress)
+    else:
+        with DatabaseLock(db_path):
+            result = store.restore_backup(Path(backup), db_path, progress)
+    # The restored copy has forgotten what it sent since the backup: it writes as a
+    # new replica, so its new edits never reuse the numbers of the forgotten ones.
+    forget_replica_sqlite(db_path)
+    return result

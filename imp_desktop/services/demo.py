@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from imp_desktop.data.versions import stamp_unversioned
 from imp_desktop.data.models import (
     LEVEL_KELOMPOK,
     LEVEL_PPKBD,
@@ -238,6 +239,8 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
             module_name, function_name = step.split(":")
             module = __import__(module_name, fromlist=[function_name])
             getattr(module, function_name)(rng, summary)
+        # Written in bulk around the audit trail: every record is made here.
+        stamp_unversioned()
     if progress:
         progress(cadres, cadres)
     return summary
