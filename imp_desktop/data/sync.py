@@ -37,9 +37,11 @@ NATURAL_KEYS = {"region": "code"}
 # or their content is (the other fields plus the rows of CONTENT_CHILDREN that
 # belong to it); otherwise it is added as a version of its own, with the next
 # free number here when its number is taken.
-LOCAL_NUMBERS = {"role_catalogue": "version", "classification_rule": "version"}
+LOCAL_NUMBERS = {"role_catalogue": "version", "classification_rule": "version",
+                 "monthly_template": "version"}
 # Rows that make up a record's content: table -> (child table, its field pointing at it).
-CONTENT_CHILDREN = {"role_catalogue": ("role_indicator", "catalogue")}
+CONTENT_CHILDREN = {"role_catalogue": ("role_indicator", "catalogue"),
+                    "monthly_template": ("monthly_line", "template")}
 # Tables whose changes are not written to the audit trail (the print log is a
 # log itself, written once and never changed; stored files never change either:
 # their name is their content's hash).

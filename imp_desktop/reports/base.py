@@ -462,7 +462,8 @@ def grid_table(header: list[str], rows: list[list], widths: list[float], *,
 
 def signature_blocks(left: Signatory | None, right: Signatory | None, width: float, *,
                      left_heading: list[str] = (), right_heading: list[str] = (),
-                     lang: str = "id") -> Flowable:
+                     lang: str = "id", room: float = SIGNATURE_ROOM,
+                     space: float = 8 * mm) -> Flowable:
     """Two signature blocks side by side that never split across pages.
 
     ``*_heading`` are the lines above the title ("Mengetahui," or the place and
@@ -485,13 +486,13 @@ def signature_blocks(left: Signatory | None, right: Signatory | None, width: flo
     data = [l + r for l, r in zip(left_col, right_col)]
     half = width / 2
     table = Table(data, colWidths=[half, half],
-                  rowHeights=[None, None, SIGNATURE_ROOM, None, None])
+                  rowHeights=[None, None, room, None, None])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return KeepTogether([Spacer(1, space), table])
 
 
 FIELD_WIDTH = 62 * mm        # a signature field: the signing room above the name

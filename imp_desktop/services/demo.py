@@ -59,6 +59,7 @@ OCCUPATION = ["Ibu rumah tangga", "Ibu rumah tangga", "Ibu rumah tangga", "Petan
 EXTRA_STEPS: list[str] = [
     "imp_desktop.services.activity_demo:demo_activities",
     "imp_desktop.services.roles.demo:demo_assessments",
+    "imp_desktop.services.monthly_demo:demo_monthly",
 ]
 
 

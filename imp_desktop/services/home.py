@@ -252,6 +252,13 @@ def reminders(today: dt.date, incomplete: list[Count]) -> list[Reminder]:
                 "annual", tr("home.reminder.annual", date=format_date(due, weekday=True),
                              left=_days_phrase(days)), due, days, urgent=days <= 7))
 
+    missing = monthly_missing(today)
+    if missing is not None and missing[1]:
+        period, count, label = missing
+        items.append(Reminder(
+            "monthly_missing", tr("home.reminder.monthly_missing", count=count, month=label),
+            count=count, link=Link("bulanan", {"period": period, "view": "coverage"})))
+
     start = quarter_start(today)
     unassessed = len(units_not_assessed_since(start))
     if unassessed:
@@ -265,6 +272,14 @@ def reminders(today: dt.date, incomplete: list[Count]) -> list[Reminder]:
             items.append(Reminder(count.key, tr(f"home.reminder.{count.key}", count=count.value),
                                   count=count.value, link=count.link))
     return items
+
+
+def monthly_missing(today: dt.date) -> tuple[str, int, str] | None:
+    """(last month's key, units that have not sent its monthly report, its label)."""
+    from imp_desktop.services import monthly
+
+    month = monthly.month_of(today).previous()
+    return month.key, monthly.missing_reports(month.key), month.label()
 
 
 def officer_area() -> tuple[str, str]:

@@ -124,13 +124,18 @@ def _uuids(model, ids) -> list[str]:
 
 def write_pdf(data: bytes, out: str | Path) -> Path:
     """Write the whole file at once: a half-written PDF never replaces a good one."""
+    return write_file(data, out, ".pdf")
+
+
+def write_file(data: bytes, out: str | Path, suffix: str) -> Path:
+    """Write ``data`` to ``out`` (given ``suffix`` if it has another) in one go."""
     out = Path(out)
-    if out.suffix.lower() != ".pdf":
-        out = out.with_suffix(out.suffix + ".pdf") if out.suffix else out.with_suffix(".pdf")
+    if out.suffix.lower() != suffix:
+        out = out.with_suffix(out.suffix + suffix) if out.suffix else out.with_suffix(suffix)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(tr("report.error.folder", path=str(folder)))
-    handle, temp = tempfile.mkstemp(prefix=".imp-report-", suffix=".pdf", dir=folder)
+    handle, temp = tempfile.mkstemp(prefix=".imp-report-", suffix=suffix, dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -143,6 +148,61 @@ def write_pdf(data: bytes, out: str | Path) -> Path:
         raise UserError(tr("report.error.write", path=str(out),
                            detail=exc.strerror or str(exc))) from exc
     return out
+
+
+# ---------------------------------------------------------------- PDF or Excel
+
+PDF, XLSX = "pdf", "xlsx"
+
+
+def format_of(path: str | Path | None) -> str:
+    """``xlsx`` for a file name ending in .xlsx, else ``pdf``."""
+    return XLSX if path and str(path).lower().endswith(".xlsx") else PDF
+
+
+def _pdf_renderer(document):
+    from imp_desktop import reports
+    from imp_desktop.reports import model, monthly
+
+    renderers = {
+        model.ActivityReport: reports.render_activity_report,
+        model.AttendanceSheet: reports.render_attendance,
+        model.CadreListing: reports.render_cadre_list,
+        model.RoleRecap: reports.render_role_recap,
+        model.AssessmentSheet: reports.render_assessment_sheet,
+        model.MonthlyUnitReport: monthly.render_monthly_unit_report,
+        model.MonthlyRecap: monthly.render_monthly_recap,
+        model.CoverageReport: monthly.render_coverage,
+        model.PaperRegister: monthly.render_paper_register,
+    }
+    return renderers[type(document)]
+
+
+def _is_monthly(document) -> bool:
+    from imp_desktop.reports import model
+
+    return isinstance(document, (model.MonthlyUnitReport, model.MonthlyRecap,
+                                 model.CoverageReport, model.PaperRegister))
+
+
+def render(document, fmt: str = PDF, lang: str | None = None) -> bytes:
+    """A document dataclass as PDF or XLSX bytes, with this installation's settings
+    (the monthly documents on their own paper, F4 by default)."""
+    if _is_monthly(document):
+        from imp_desktop.services.monthly_reports import monthly_settings
+
+        settings = monthly_settings(lang)
+    else:
+        settings = report_settings(lang)
+    if fmt == XLSX:
+        from imp_desktop.reports.xlsx import render_xlsx
+
+        return render_xlsx(document, settings)
+    return _pdf_renderer(document)(document, settings)
+
+
+def write_document(data: bytes, out: str | Path, fmt: str = PDF) -> Path:
+    return write_file(data, out, ".xlsx" if fmt == XLSX else ".pdf")
 
 
 # ---------------------------------------------------------------- Daftar Kader

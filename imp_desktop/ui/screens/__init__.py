@@ -23,8 +23,10 @@ SCREENS = [
     ScreenEntry("kegiatan", "nav.activities", "imp_desktop.ui.screens.activities.screen",
                 "ActivityScreen", "Ctrl+3"),
     ScreenEntry("peran", "nav.roles", "imp_desktop.ui.screens.roles.screen", "RoleScreen", "Ctrl+4"),
-    ScreenEntry("laporan", "nav.reports", "imp_desktop.ui.screens.reports.screen", "ReportScreen",
+    ScreenEntry("bulanan", "nav.monthly", "imp_desktop.ui.screens.monthly.screen", "MonthlyScreen",
                 "Ctrl+5"),
+    ScreenEntry("laporan", "nav.reports", "imp_desktop.ui.screens.reports.screen", "ReportScreen",
+                "Ctrl+6"),
     ScreenEntry("pengaturan", "nav.settings", "imp_desktop.ui.screens.settings.screen",
-                "SettingsScreen", "Ctrl+6"),
+                "SettingsScreen", "Ctrl+7"),
 ]
