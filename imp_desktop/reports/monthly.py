@@ -36,7 +36,7 @@ from imp_desktop.reports.model import (
 DESA_PER_TABLE = 8          # recap columns per table part; more desa continue below
 # Fifty lines and two signatures on one F4 page: smaller type and padding than
 # the other documents' tables.
-COMPACT = [("TOPPADDING", (0, 0), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2)]
+COMPACT = [("TOPPADDING", (0, 0), (-1, -1), 0.3), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.0)]
 
 
 class _Compact:
@@ -44,7 +44,7 @@ class _Compact:
 
     def __init__(self):
         s = styles()
-        self.cell = ParagraphStyle("m_cell", parent=s.cell, fontSize=7.2, leading=8.4)
+        self.cell = ParagraphStyle("m_cell", parent=s.cell, fontSize=7.0, leading=7.9)
         self.cell_right = ParagraphStyle("m_right", parent=self.cell, alignment=TA_RIGHT)
         self.cell_bold = ParagraphStyle("m_bold", parent=self.cell, fontName=s.cell_bold.fontName)
         self.cell_tiny = s.cell_tiny
