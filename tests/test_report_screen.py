@@ -114,7 +114,7 @@ def test_monthly_documents_and_excel_copies_from_the_list(screen, qtbot, monkeyp
     from openpyxl import load_workbook
 
     from imp_desktop.services import monthly
-    from imp_desktop.ui.screens import laporan
+    from imp_desktop.ui.screens.reports import screen as laporan
 
     period = monthly.month_of(__import__("datetime").date.today()).previous().key
     unit = screen.monthly_unit_box.itemData(0) if screen.monthly_unit_box.count() else None
