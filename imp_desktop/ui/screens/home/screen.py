@@ -279,6 +279,7 @@ class HomeScreen(Screen):
 
     def _clear(self, widgets: list[QWidget]) -> None:
         for widget in widgets:
+            widget.hide()          # gone now, not only when the event loop deletes it
             widget.deleteLater()
         widgets.clear()
 
