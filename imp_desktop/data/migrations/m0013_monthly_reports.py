@@ -1,4 +1,4 @@
-"""Schema 12: Laporan bulanan. The versioned line template of the units' monthly
+"""Schema 13: Laporan bulanan. The versioned line template of the units' monthly
 report (``monthly_template``/``monthly_line``) and the reports themselves
 (``monthly_report``, one per unit per month). Seeds template version 1 from
 ``resources/monthly/template.json`` (the R/I/PPKBD shape, in New SIGA's order).
