@@ -16,7 +16,7 @@ from imp_desktop.errors import UserError
 from imp_desktop.i18n import set_language, tr
 
 # Verbs that take a kind: ``imp-desktop import regions FILE``.
-KIND_VERBS = ("import", "export", "list", "report", "package")
+KIND_VERBS = ("import", "export", "list", "report", "package", "server")
 
 
 class CommandLine:

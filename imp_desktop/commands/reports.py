@@ -35,6 +35,14 @@ def register(cli) -> None:
                        help="month (2026-11) or quarter (2026-Q4); default: latest assessments")
     _out(roles)
 
+    district = cli.kind("report", "district", run_district,
+                        "the kabupaten view of one month (PDF or XLSX, by the extension)")
+    district.add_argument("--period", metavar="YYYY-MM", required=True, help="month, e.g. 2026-11")
+    district.add_argument("--scope", choices=("kabupaten", "kecamatan"),
+                          help="default: the whole kabupaten on PostgreSQL, the own kecamatan "
+                               "on a laptop's file")
+    district.add_argument("--out", metavar="F.pdf|F.xlsx", required=True)
+
     sheet = cli.kind("report", "assessment", run_assessment,
                      "six-role checklist of a unit, filled or --blank (PDF)")
     sheet.add_argument("--unit", type=int, metavar="ID", help="unit number (for a blank sheet)")
@@ -229,3 +237,25 @@ def run_register(args) -> int:
     return _write(args, lambda: paper_register_pdf(args.hamlet, args.year),
                   f"register-bulanan-{args.hamlet}-{args.year}.pdf",
                   lambda: paper_register(args.hamlet, args.year))
+
+
+def run_district(args) -> int:
+    from pathlib import Path
+
+    from imp_desktop.services.district import district_report, district_view, district_xlsx
+    from imp_desktop.services.reporting import report_settings, write_pdf
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise UserError(tr("district.error.format", path=args.out))
+    open_db(args)
+    view = district_view(args.period, args.scope)
+    if suffix == ".xlsx":
+        path = district_xlsx(view, args.out)
+    else:
+        from imp_desktop.reports import render_district
+
+        path = write_pdf(render_district(district_report(view), report_settings()), args.out)
+    print(tr("district.written", period=view.period_label, path=str(path)))
+    return 0
+

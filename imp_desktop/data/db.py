@@ -136,9 +136,14 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool
     target = str(target)
     new_lock = None
     if is_url(target):
-        from playhouse.db_url import connect
+        from imp_desktop.data import server
 
-        db = connect(target)
+        db = server.connect(target)
+        try:
+            _check_version(server.inspect(db, target), server.redact(target))
+        except BaseException:
+            db.close()
+            raise
     else:
         path = Path(target).expanduser()
         if path.exists() and path.is_dir():

@@ -21,6 +21,7 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
+    PostgresqlDatabase,
     TextField,
 )
 
@@ -259,6 +260,14 @@ def bulk_insert(model, rows: list[dict]) -> None:
     else:
         data = [(row[names[0]],) for row in rows]
     cursor = db.cursor()
+    if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
+        # psycopg2's executemany sends one statement per row (a network round
+        # trip each: a district merge took minutes); many rows per statement.
+        from psycopg2.extras import execute_values
+
+        execute_values(cursor, sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", data,
+                       page_size=1000)
+        return
     cursor.executemany(sql, data)
 
 

@@ -458,3 +458,20 @@ class PaperRegister:
     blank_rows: int = 3
 
     document_kind = "monthly-register"
+@dataclass
+class DistrictTable:
+    """One table of the kabupaten view: cells are text or whole numbers."""
+
+    key: str                      # "handover", "cadres", …
+    title: str
+    header: list[str]
+    rows: list[list]
+    total: list | None = None
+
+
+@dataclass
+class DistrictReport:
+    title: str
+    subtitle: list[str]
+    tables: list[DistrictTable]
+    code_data: dict               # what the verification code is made from

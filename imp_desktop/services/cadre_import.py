@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from imp_desktop.data.advisory import exclusive_operation
 from imp_desktop.data.audit import audited_insert
 from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVELS, POSITIONS
 from imp_desktop.data.models import Cadre, Hamlet, Neighbourhood, Region, Unit, database, new_uuid
@@ -748,6 +749,7 @@ _FIELDS = ["uuid", "nik", "name", "sex", "birth_place", "birth_date", "address",
            "inactive_date", "search_text"]
 
 
+@exclusive_operation("import_cadres")   # one merge or import at a time on a shared database
 def write_import(report: ImportReport, progress: Callable[[int, int], None] | None = None) -> int:
     """Write every row of a clean report in one transaction; returns the count.
 

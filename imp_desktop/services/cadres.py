@@ -40,6 +40,9 @@ class CadreInput:
     sk_number: str | None = None
     sk_date: dt.date | None = None
     start_date: dt.date | None = None
+    # The row version read with the record (``load_cadre``): a save finding
+    # another one is refused (someone else saved it meanwhile). Not a field.
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -64,7 +67,7 @@ def clean_input(data: CadreInput) -> CadreInput:
     """Spaces, capitalisation, phone and RT/RW numbers tidied; nothing invented."""
     values = {f.name: getattr(data, f.name) for f in fields(CadreInput)}
     for key, value in values.items():
-        if isinstance(value, str):
+        if isinstance(value, str) and key != "version":
             values[key] = clean_spaces(value) or None
     values["name"] = clean_name(data.name)
     values["phone"] = clean_phone(data.phone)
@@ -150,6 +153,11 @@ def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
     if result.errors:
         raise ValidationError(tr("cadre.error.not_saved"), result.errors)
     with database.atomic():
+        if cadre_id is not None and data.version is not None:
+            from imp_desktop.services.concurrency import refuse_if_changed
+
+            refuse_if_changed(Cadre, cadre_id, data.version,
+                              lambda: load_cadre(cadre_id), data, "cadre")
         cadre = Cadre() if cadre_id is None else Cadre.get_by_id(cadre_id)
         _apply(cadre, data)
         cadre.save()
@@ -182,10 +190,13 @@ class CadreState:
 
 def load_cadre(cadre_id: int) -> CadreInput:
     """A saved cadre as the dialog's plain values."""
+    from imp_desktop.data.row_versions import row_version
+
     cadre = Cadre.get_or_none(Cadre.id == cadre_id)
     if cadre is None:
         raise UserError(tr("cadre.error.missing", id=cadre_id))
     return CadreInput(
+        version=row_version(Cadre, cadre_id),
         name=cadre.name, nik=cadre.nik, sex=cadre.sex, birth_place=cadre.birth_place,
         birth_date=cadre.birth_date, address=cadre.address, rt=cadre.rt, rw=cadre.rw,
         desa_code=cadre.desa_code, hamlet_id=cadre.hamlet_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from imp_desktop.data import migrations
-from imp_desktop.data.db import integrity_check, schema_version
+from imp_desktop.data.db import database_file, integrity_check, schema_version
 from imp_desktop.data.models import ALL_MODELS, database
 
 
@@ -39,8 +39,15 @@ def close_current() -> None:
 
 def check_database() -> CheckReport:
     db = database.obj
-    report = CheckReport(str(db.database), schema_version(db), migrations.latest_version())
+    from imp_desktop.services.server import redact
+
+    location = str(db.database) if database_file() is not None else redact(
+        _server_url(db))
+    report = CheckReport(location, schema_version(db), migrations.latest_version())
     report.problems = integrity_check(db)
+    from imp_desktop.services.server_check import server_problems, stored_file_problems
+
+    report.problems += server_problems() if database_file() is None else stored_file_problems()
     tables = set(db.get_tables())
     for model in ALL_MODELS:
         name = model._meta.table_name
@@ -49,6 +56,14 @@ def check_database() -> CheckReport:
     for name in sorted(tables - {m._meta.table_name for m in ALL_MODELS} - {"schema_migrations"}):
         report.counts[name] = db.execute_sql(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
     return report
+
+
+def _server_url(db) -> str:
+    params = getattr(db, "connect_params", {}) or {}
+    user = params.get("user")
+    return "postgresql://{}{}:{}/{}".format(f"{user}@" if user else "",
+                                             params.get("host") or "localhost",
+                                             params.get("port") or 5432, db.database)
 
 
 def verify_database_file(path: str) -> None:

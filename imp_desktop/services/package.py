@@ -47,8 +47,8 @@ from peewee import ForeignKeyField, IntegrityError
 from imp_desktop import __version__
 from imp_desktop.data import migrations
 from imp_desktop.data.audit import write_many
-from imp_desktop.data.backup import media_dir
-from imp_desktop.data.db import database_file, schema_version
+from imp_desktop.data.advisory import exclusive_operation
+from imp_desktop.data.db import schema_version
 from imp_desktop.data import versions
 from imp_desktop.data.models import (
     AuditEntry,
@@ -59,6 +59,7 @@ from imp_desktop.data.models import (
     new_uuid,
     utc_now,
 )
+from imp_desktop.services import photos as photo_store
 from imp_desktop.data.sync import (
     COMPACT,
     CONTENT_CHILDREN,
@@ -246,12 +247,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             progress(index + 1, len(models) + 3)
     tables["region"] = _referenced_regions(tables)
     audit = record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
-    photos = []
-    db_file = database_file()
-    if db_file is not None and media_dir(db_file).is_dir():
-        since_ts = dt.datetime.fromisoformat(since).timestamp() if since else None
-        photos = sorted(p for p in media_dir(db_file).iterdir() if p.is_file()
-                        and (since_ts is None or p.stat().st_mtime > since_ts))
+    photos = photo_store.photos_for_package(since)
     officer, kecamatan = _officer_block()
     own_key = signing.own_public_key()      # made on first need, before the file
     package_id = new_uuid()
@@ -267,8 +263,8 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
         put(VERSIONS, COMPACT.encode(clocks).encode("utf-8"))
         put("deleted.json", COMPACT.encode(deleted).encode("utf-8"))
         put("audit.json", json.dumps(audit, ensure_ascii=False).encode("utf-8"))
-        for photo in photos:
-            put(f"media/{photo.name}", photo.read_bytes(), zipfile.ZIP_STORED)
+        for photo_name, photo_data in photos:
+            put(f"media/{photo_name}", photo_data, zipfile.ZIP_STORED)
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "package_id": package_id,
             "installation": installation_id(), "replica": versions.replica_id(),
@@ -918,9 +914,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     deletions = _plan_deletions(package, models, uuids, aliases, versions_only)
     have_audit = set(ids_by_uuid(AuditEntry, [e["uuid"] for e in package.audit]))
     new_audit = [e for e in package.audit if e["uuid"] not in have_audit]
-    folder = media_dir(database_file()) if database_file() else None
     new_media = {name: data for name, data in package.media.items()
-                 if folder is None or not (folder / name).exists()}
+                 if not photo_store.has_photo(name)}
     plan = MergePlan(package, records, deletions, [], aliases, new_audit, new_media, unchanged,
                      versions_only, new_aliases)
     plan.repeated, plan.older = _received_before(package)
@@ -1124,6 +1119,7 @@ def _decide(conflict: Conflict, take_theirs: bool, dots: dict, ctx: dict, own: l
         ctx[own[0]] = own[1]
 
 
+@exclusive_operation("merge")      # one merge or import at a time on a shared database
 def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None = None,
                 progress: Progress | None = None, *, allow_deletions: bool = False) -> MergeResult:
     """Write a planned merge in one transaction.
@@ -1151,15 +1147,10 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
     source = package.officer_name or "?"
     who = tr("package.audit.who", officer=_local_officer(), source=source)
     _pin_sender_key(package, write=False)      # before anything is written
-    db_file = database_file()
-    if plan.new_media and db_file is not None:
+    if plan.new_media:
         # Photos first: named by their content, harmless if the merge fails.
-        folder = media_dir(db_file)
-        folder.mkdir(parents=True, exist_ok=True)
         for name, data in plan.new_media.items():
-            partial = folder / (name + ".part")
-            partial.write_bytes(data)
-            os.replace(partial, folder / name)
+            photo_store.keep_photo(name, data)
         result.photos = len(plan.new_media)
     uuids = UuidMap()
     now = utc_now()     # one time for the whole merge: it is one action
@@ -1298,6 +1289,9 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                             summary=dumps({"added": result.added, "updated": result.updated,
                                            "deleted": result.deleted,
                                            "seq": package.manifest.get("seq"),
+                                           # for the kabupaten view's hand-over coverage
+                                           "kecamatan": (package.manifest.get("kecamatan")
+                                                         or {}).get("code"),
                                            "key": package.fingerprint,
                                            "key_status": package.key_status}))
     except IntegrityError as exc:

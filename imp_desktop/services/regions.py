@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peewee import fn
 
+from imp_desktop.data.advisory import exclusive_operation
 from imp_desktop.data.audit import audited_update
 from imp_desktop.data.models import (
     ALL_MODELS,
@@ -163,6 +164,7 @@ def _read_region_csv(text: str):
     return rows, problems
 
 
+@exclusive_operation("import_regions")  # one merge or import at a time on a shared database
 def import_region_file(path: str | Path) -> ImportSummary:
     """Import the official region list (all or nothing; importing twice changes nothing).
 

@@ -129,6 +129,7 @@ def write_pdf(data: bytes, out: str | Path) -> Path:
 
 def write_file(data: bytes, out: str | Path, suffix: str) -> Path:
     """Write ``data`` to ``out`` (given ``suffix`` if it has another) in one go."""
+    """Write a document (``suffix`` ".pdf", ".xlsx") whole, or leave the old one."""
     out = Path(out)
     if out.suffix.lower() != suffix:
         out = out.with_suffix(out.suffix + suffix) if out.suffix else out.with_suffix(suffix)

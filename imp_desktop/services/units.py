@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import SqliteDatabase
 
@@ -33,6 +33,9 @@ class UnitInput:
     parent_id: int | None = None
     sk_number: str | None = None
     sk_date: dt.date | None = None
+    # The row version read with the unit (``UnitInfo.version``); a save finding
+    # another one is refused (someone else saved it meanwhile).
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class UnitInfo:
     sk_number: str | None
     sk_date: dt.date | None
     active: bool
+    version: str | None = None
 
 
 def check_unit(data: UnitInput) -> list[tuple[str, str]]:
@@ -74,6 +78,11 @@ def save_unit(data: UnitInput, unit_id: int | None = None) -> int:
     if errors:
         raise ValidationError(tr("unit.error.not_saved"), errors)
     with database.atomic():
+        if unit_id is not None and data.version is not None:
+            from imp_desktop.services.concurrency import refuse_if_changed
+
+            refuse_if_changed(Unit, unit_id, data.version, lambda: _as_input(unit_id), data,
+                              "unit")
         unit = Unit() if unit_id is None else Unit.get_by_id(unit_id)
         unit.level = data.level
         unit.name = clean_spaces(data.name)
@@ -87,15 +96,24 @@ def save_unit(data: UnitInput, unit_id: int | None = None) -> int:
     return unit.id
 
 
-def _info(unit: Unit) -> UnitInfo:
+def _as_input(unit_id: int) -> UnitInput:
+    """The saved unit in the dialog's shape (to name what changed meanwhile)."""
+    unit = Unit.get_by_id(unit_id)
+    return UnitInput(unit.level, unit.name, unit.desa_code, unit.hamlet_id,
+                     unit.neighbourhood_id, unit.parent_id, unit.sk_number, unit.sk_date)
+
+
+def _info(unit: Unit, version: str | None = None) -> UnitInfo:
     return UnitInfo(unit.id, unit.uuid, unit.level, unit.name, unit.desa_code, unit.hamlet_id,
                     unit.neighbourhood_id, unit.parent_id, unit.sk_number, unit.sk_date,
-                    unit.active)
+                    unit.active, version)
 
 
 def get_unit(unit_id: int) -> UnitInfo | None:
+    from imp_desktop.data.row_versions import row_version
+
     unit = Unit.get_or_none(Unit.id == unit_id)
-    return _info(unit) if unit else None
+    return _info(unit, row_version(Unit, unit_id)) if unit else None
 
 
 def units(desa_code: str | None = None, level: str | None = None) -> list[UnitInfo]:

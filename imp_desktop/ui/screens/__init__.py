@@ -29,4 +29,6 @@ SCREENS = [
                 "Ctrl+6"),
     ScreenEntry("pengaturan", "nav.settings", "imp_desktop.ui.screens.settings.screen",
                 "SettingsScreen", "Ctrl+7"),
+    ScreenEntry("kabupaten", "nav.district", "imp_desktop.ui.screens.district.screen",
+                "DistrictScreen", "Ctrl+8"),
 ]

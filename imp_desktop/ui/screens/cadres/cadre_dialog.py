@@ -307,9 +307,11 @@ class CadreDialog(QDialog):
             education=self.education.currentText().strip() or None,
             occupation=_text(self.occupation), unit_id=self.unit.currentData(),
             position=self.position.currentData(), sk_number=_text(self.sk_number),
-            sk_date=self.sk_date.value(), start_date=self.start_date.value())
+            sk_date=self.sk_date.value(), start_date=self.start_date.value(),
+            version=getattr(self, "_version", None))
 
     def set_values(self, data: CadreInput) -> None:
+        self._version = data.version          # the save is refused if someone saved since
         self.name.setText(data.name or "")
         self.nik.setText(data.nik or "")
         self.sex.setCurrentIndex(max(self.sex.findData(data.sex), 0))
