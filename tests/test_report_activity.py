@@ -73,7 +73,7 @@ def test_counts_by_status_and_level_and_officials():
     assert "Kelompok KB 3 2 0 0 1" in text
     assert "Undangan lain 1 1 0 0 0" in text
     assert "Jumlah 7 4 1 1 1" in text
-    assert "Pak Kades (Kepala Desa Duren)" in text
+    assert "Pak Kades, Kepala Desa Duren" in text
     assert "Pre-test 2 55 " in text and "Post-test 2 75,3" in text and "+20,3" in text
     assert "Nilai 2 dari 2 peserta naik" in text
 

@@ -44,7 +44,8 @@ def test_seed_typed_into_an_activity_comes_out_whole(demo_db, tmp_path):
     assert f"Hadir {present} dari {len(invited)} orang yang diundang" in text
     assert "Jumat, 27 November 2026" in text and "pukul 09.00–12.00 WIB" in text
     assert "Mengetahui," in text and "Kepala Desa Duren" in text and "Bambang Santoso" in text
-    assert "Penyuluh KB Kecamatan Tengaran" in text and "NIP. 19860926 201505 2 001" in text
+    assert "Penyuluh KB Ahli Muda Kecamatan Tengaran" in text  # the jabatan from setup
+    assert "NIP. 19860926 201505 2 001" in text
     assert "Foto 1: Penyampaian materi" in text
     assert invited[0].name in text
 

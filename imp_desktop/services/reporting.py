@@ -61,11 +61,19 @@ def desa_label(code: str, lang: str | None = None, name: str | None = None) -> s
 
 
 def officer_signatory(lang: str | None = None) -> Signatory:
-    """"Penyuluh KB Kecamatan <kec>" with the officer's name and NIP."""
+    """The officer's jabatan from the setup ("Penyuluh KB Ahli Muda", with the
+    kecamatan on the next line), else "Penyuluh KB Kecamatan <kec>"; name and NIP."""
     officer = settings_service.get_officer()
     kecamatan = region_name(officer.kecamatan_code)
-    title = tr("report.sign.officer", lang, kecamatan=kecamatan) if kecamatan \
-        else tr("report.sign.officer_plain", lang)
+    jabatan = " ".join((officer.title or "").split())
+    if jabatan:
+        title = jabatan
+        if kecamatan and kecamatan.lower() not in jabatan.lower():
+            title += "\n" + tr("report.kecamatan_line", lang, name=kecamatan)
+    elif kecamatan:
+        title = tr("report.sign.officer", lang, kecamatan=kecamatan)
+    else:
+        title = tr("report.sign.officer_plain", lang)
     return Signatory(title=title, name=officer.name, nip=officer.nip, officer=True)
 
 
@@ -75,14 +83,47 @@ def place_name() -> str:
     return officer.place_name or region_name(officer.kecamatan_code)
 
 
-def village_head_signatory(desa_code: str | None, lang: str | None = None) -> Signatory | None:
-    """"Kepala Desa <desa>" (or "Lurah <kelurahan>") with the name set in Pengaturan."""
+def village_head_signatory(desa_code: str | None, lang: str | None = None,
+                           guests=()) -> Signatory | None:
+    """"Kepala Desa <desa>" (or "Lurah <kelurahan>"): the village head among the
+    activity's guests (``ParticipantRow``), else the one set for the desa."""
     if not desa_code:
         return None
     head = settings_service.get_village_head(desa_code)
     title = head.title or settings_service.default_head_title(desa_code)
-    return Signatory(title=f"{title} {region_name(desa_code)}".strip(), name=head.name,
-                     nip=head.nip)
+    name, nip = head.name, head.nip
+    guest = village_head_guest(guests)
+    if guest is not None:
+        name, nip = guest.name, None if guest.name != head.name else head.nip
+    return Signatory(title=f"{title} {region_name(desa_code)}".strip(), name=name, nip=nip)
+
+
+_HEAD_POSITIONS = ("kepala desa", "kades", "lurah", "kepala kelurahan")
+
+
+def village_head_guest(guests):
+    """The guest whose position is Kepala Desa/Lurah (who came, when several)."""
+    from imp_desktop.services.text import fold
+
+    def is_head(position: str) -> bool:
+        position = " ".join(fold(position or "").split())
+        return any(position == p or position.startswith(p + " ") for p in _HEAD_POSITIONS)
+
+    heads = [row for row in guests if row.is_guest and row.name.strip() and is_head(row.position)]
+    present = [row for row in heads if row.status in (None, "hadir")]
+    return (present or heads or [None])[0]
+
+
+def village_head_known(activity_id: int) -> bool:
+    """Whether the Laporan Kegiatan has a name for "Mengetahui" (a guest or the
+    desa's record); the window asks for it only when not."""
+    from imp_desktop.services import activities
+
+    detail = activities.get_activity(activity_id)
+    if not detail.desa_code:
+        return True
+    signer = village_head_signatory(detail.desa_code, guests=detail.participants)
+    return bool(signer and signer.name.strip())
 
 
 def printed(data, render, record: str, title: str, sources=(), lang: str | None = None,
@@ -366,7 +407,7 @@ def activity_report(activity_id: int, lang: str | None = None):
         participants=_participants(detail.participants),
         photos=[_photo(info) for info in detail.photos],
         role_recap=recap, level_labels=settings_service.level_labels(),
-        village_head=village_head_signatory(detail.desa_code, lang),
+        village_head=village_head_signatory(detail.desa_code, lang, detail.participants),
         officer=officer_signatory(lang), place_name=place_name(), signed_on=detail.date)
 
 
@@ -555,7 +596,9 @@ def role_recap_from(summary, lang: str | None = None):
         scope=scope, period=summary.period_label,
         role_names=[roles.role_name(code, lang) for code in roles.ROLE_CODES],
         by_level=[count(row) for row in summary.by_level],
-        by_desa=[count(row) for row in summary.by_desa], total=count(summary.total),
+        # A desa without IMP units would print a line of zeros: it is left out.
+        by_desa=[count(row) for row in summary.by_desa if count(row).total],
+        total=count(summary.total),
         roles_fulfilled=[role.fulfilled for role in summary.roles],
         assessed=summary.assessments, rows=_unit_rows(region_code, summary.period, lang),
         unmet=[UnmetLine(line.role_number, line.text, line.unmet, line.assessed)
