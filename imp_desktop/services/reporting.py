@@ -41,6 +41,14 @@ def report_settings(lang: str | None = None) -> ReportSettings:
                           timezone=str(settings_service.get_setting("timezone") or "WIB"))
 
 
+def kop_lines(lines: list[str], address: str = ""):
+    """The kop's lines as they print (``reports.base.KopLine``): the setup preview
+    draws the same list as the PDF."""
+    from imp_desktop.reports.base import kop_lines as printed
+
+    return printed(lines, address)
+
+
 def region_name(code: str | None) -> str:
     if not code:
         return ""

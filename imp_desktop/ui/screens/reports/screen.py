@@ -512,8 +512,9 @@ class ReportScreen(Screen):
             return
         _, name = self.job()
         suggested = str(default_folder() / _file_name(name))
-        path, _ = QFileDialog.getSaveFileName(self, tr("report.ui.save_as"), suggested,
-                                              "PDF (*.pdf)")
+        # A window title shows no mnemonic: "&Simpan sebagai…" is the button's text.
+        title = tr("report.ui.save_as").replace("&", "")
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested, "PDF (*.pdf)")
         if path:
             self.make(Path(path), open_after=True)
 
