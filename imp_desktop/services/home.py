@@ -75,6 +75,7 @@ class HomeSummary:
     latest_activities: list[ActivityLine] | None = None
     reminders: list[Reminder] = field(default_factory=list)
     incomplete: list[Count] = field(default_factory=list)
+    setup_done: bool = False     # the officer's profile and kecamatan are set
 
     @property
     def is_empty(self) -> bool:
@@ -306,4 +307,11 @@ def home_summary(today: dt.date | None = None) -> HomeSummary:
         today=today, officer_name=name, area=area, cadres=levels, cadre_status=status, units=unit_counts(),
         classification=classification_counts(), activities_this_month=activities,
         attendance_rate=rate, latest_activities=latest,
-        reminders=reminders(today, incomplete), incomplete=incomplete)
+        reminders=reminders(today, incomplete), incomplete=incomplete,
+        setup_done=_setup_done())
+
+
+def _setup_done() -> bool:
+    from imp_desktop.services.settings import get_officer
+
+    return get_officer().is_complete
