@@ -557,11 +557,15 @@ def activity_months() -> list[tuple[int, int]]:
 
 
 def activity_desa() -> list[tuple[str, str]]:
-    """(code, name) of the desa that have cadres or activities (for pickers)."""
+    """(code, name) of the officer's desa and those that have cadres or activities
+    (for pickers): the officer's own first, then by name."""
+    from imp_desktop.services.first_run import officer_desa_first, work_desa_codes
+
     codes = {c for (c,) in Cadre.select(Cadre.desa).distinct().tuples() if c}
     codes |= {c for (c,) in Activity.select(Activity.desa).distinct().tuples() if c}
+    codes |= set(work_desa_codes())
     names = _desa_names(codes)
-    return sorted(names.items(), key=lambda item: fold(item[1]))
+    return officer_desa_first(sorted(names.items(), key=lambda item: fold(item[1])))
 
 
 # --- invitations -------------------------------------------------------------
@@ -799,6 +803,9 @@ def save_activity(data: ActivityInput, participants: list[ParticipantRow] | None
             _save_participants(record.id, participants)
         if photos is not None:
             removed = _save_photos(record.id, photos)
+        from imp_desktop.services.first_run import remember_desa
+
+        remember_desa(data.desa_code)
     if removed:
         from imp_desktop.services.photos import remove_unreferenced
 

@@ -161,6 +161,9 @@ def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
         cadre = Cadre() if cadre_id is None else Cadre.get_by_id(cadre_id)
         _apply(cadre, data)
         cadre.save()
+        from imp_desktop.services.first_run import remember_desa
+
+        remember_desa(data.desa_code)
     return cadre.id
 
 
@@ -216,8 +219,10 @@ def cadre_state(cadre_id: int) -> CadreState:
 
 def desa_choices() -> list[tuple[str, str]]:
     """(code, name) of the desa a cadre can be placed in: those of the officer's
-    kecamatan and any desa that already has units or cadres, by name."""
+    kecamatan and any desa that already has units or cadres; the officer's own desa
+    first, then by name."""
     from imp_desktop.services.cadre_search import cadre_desa_choices
+    from imp_desktop.services.first_run import officer_desa_first
     from imp_desktop.services.regions import children
     from imp_desktop.services.settings import get_officer
 
@@ -225,4 +230,4 @@ def desa_choices() -> list[tuple[str, str]]:
     kecamatan = get_officer().kecamatan_code
     if kecamatan:
         found.update((r.code, r.name) for r in children(kecamatan))
-    return sorted(found.items(), key=lambda item: (item[1], item[0]))
+    return officer_desa_first(sorted(found.items(), key=lambda item: (item[1], item[0])))

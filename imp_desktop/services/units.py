@@ -93,6 +93,9 @@ def save_unit(data: UnitInput, unit_id: int | None = None) -> int:
         unit.sk_number = clean_spaces(data.sk_number) or None
         unit.sk_date = data.sk_date
         unit.save()
+        from imp_desktop.services.first_run import remember_desa
+
+        remember_desa(data.desa_code)
     return unit.id
 
 
