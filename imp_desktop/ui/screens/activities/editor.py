@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,6 +40,7 @@ from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_date, format_number, parse_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import activities as service
+from imp_desktop.services import drafting
 from imp_desktop.services.activities import (
     ATTENDANCE_STATUSES,
     DEFAULT_TITLE,
@@ -50,6 +50,7 @@ from imp_desktop.services.activities import (
     status_label,
 )
 from imp_desktop.services.settings import get_setting
+from imp_desktop.ui.date_field import DateField
 from imp_desktop.ui.screens.activities.models import STATUS_KEYS, AttendanceModel
 from imp_desktop.ui.screens.activities.invite_dialog import GuestDialog, InviteDialog
 from imp_desktop.ui.screens.activities.photo_panel import PhotoPanel
@@ -115,9 +116,8 @@ class DuplicateDialog(QDialog):
     def __init__(self, parent, default: dt.date):
         super().__init__(parent)
         self.setWindowTitle(tr("activity.duplicate.title"))
-        self.date = QDateEdit(QDate(default.year, default.month, default.day))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateField()
+        self.date.setDate(QDate(default.year, default.month, default.day))
         note = QLabel(tr("activity.duplicate.note"))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -151,6 +151,7 @@ class ActivityEditor(QWidget):
         self.activity_id: int | None = None
         self._dirty = False
         self._loading = False
+        self._drafted: dict[str, str] = {}     # each section as the program last drafted it
         self.heading = QLabel()
         self.heading.setObjectName("screenHeading")
         self.tabs = QTabWidget()
@@ -170,6 +171,9 @@ class ActivityEditor(QWidget):
         self.counts_label.setObjectName("attendanceCounts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
         self.counts_label.setWordWrap(True)   # a long summary wraps instead of widening the window
+        self.redraft_button = QPushButton()   # "Susun ulang": untouched sections only
+        self.redraft_button.setObjectName("redraftButton")
+        self.redraft_button.clicked.connect(self.redraft)
         self.duplicate_button = QPushButton()
         self.history_button = QPushButton()   # who changed what, from the audit trail
         self.history_button.setVisible(False)
@@ -190,6 +194,7 @@ class ActivityEditor(QWidget):
         self.close_button.clicked.connect(self.request_close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.counts_label, 1)
+        bottom.addWidget(self.redraft_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.duplicate_button)
         bottom.addWidget(self.history_button)
@@ -220,9 +225,7 @@ class ActivityEditor(QWidget):
         self.title = QLineEdit()
         self.title.setObjectName("activityTitle")
         self.type_box = QComboBox()
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateField()       # "27112026" typed in takes at once
         self.date_text = QLabel()
         self.start = QTimeEdit()
         self.start.setDisplayFormat("HH.mm")
@@ -304,6 +307,8 @@ class ActivityEditor(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         for name in names:
+            if name == "agenda":
+                layout.addLayout(self._build_agenda_roles())
             edit = QPlainTextEdit()
             edit.setObjectName(f"section_{name}")
             edit.setTabChangesFocus(True)
@@ -313,6 +318,23 @@ class ActivityEditor(QWidget):
             layout.addWidget(self._label(f"activity.field.{name}"))
             layout.addWidget(edit, 1)
         return page
+
+    def _build_agenda_roles(self) -> QHBoxLayout:
+        """The Enam Peran Bakti chosen as the session's material (drafts "Acara dan materi")."""
+        from imp_desktop.services.roles import ROLE_CODES
+
+        row = QHBoxLayout()
+        self.agenda_roles_label = QLabel()
+        row.addWidget(self.agenda_roles_label)
+        self.agenda_roles: dict[str, QCheckBox] = {}
+        for code in ROLE_CODES:
+            box = QCheckBox()
+            box.setObjectName(f"agendaRole_{code}")
+            box.toggled.connect(self._mark_dirty)
+            self.agenda_roles[code] = box
+            row.addWidget(box)
+        row.addStretch(1)
+        return row
 
     def _build_attendance(self) -> QWidget:
         page = QWidget()
@@ -403,6 +425,13 @@ class ActivityEditor(QWidget):
         self.remove_button.setText(tr("attendance.remove"))
         self.scores_box.setText(tr("activity.field.scores_enabled"))
         self.keys_hint.setText(tr("attendance.keys_hint"))
+        from imp_desktop.services.roles import role_name
+
+        self.agenda_roles_label.setText(tr("activity.field.agenda_roles"))
+        for code, box in self.agenda_roles.items():
+            box.setText(role_name(code))
+        self.redraft_button.setText(tr("activity.redraft"))
+        self.redraft_button.setToolTip(tr("activity.redraft_tip"))
         self.duplicate_button.setText(tr("activity.duplicate"))
         self.history_button.setText(tr("activity.history"))   # short: the row is full
         self.history_button.setToolTip(tr("activity.history_tip"))
@@ -449,13 +478,18 @@ class ActivityEditor(QWidget):
 
     # --- loading ---------------------------------------------------------------
     def new_activity(self, desa_code: str | None = None) -> None:
+        from imp_desktop.services.first_run import preferred_desa
+
         data = ActivityInput(date=dt.date.today(), start_time=dt.time(9, 0),
                              end_time=dt.time(12, 0),
                              time_zone=str(get_setting("timezone") or "WIB"),
-                             desa_code=desa_code)
+                             desa_code=desa_code or preferred_desa(
+                                 [code for code, _ in service.activity_desa()]))
         types = service.activity_types()
         if types:
             data.type_id = types[0].id
+        # A new report starts as a draft from the template: the officer edits it.
+        data = drafting.redraft(data, []).data
         self._show(None, data, [], [])
 
     def open_activity(self, activity_id: int) -> None:
@@ -479,6 +513,9 @@ class ActivityEditor(QWidget):
             self.place.setText(data.place)
             for name, edit in self.texts.items():
                 edit.setPlainText(getattr(data, name))
+            self._drafted = dict(data.drafted or {})
+            for code, box in self.agenda_roles.items():
+                box.setChecked(code in (data.agenda_roles or []))
             self.funding_source.setCurrentText(data.funding_source)
             self.funding_amount.setText(format_number(data.funding_amount)
                                         if data.funding_amount is not None else "")
@@ -535,7 +572,9 @@ class ActivityEditor(QWidget):
             funding_source=self.funding_source.currentText(), funding_amount=amount,
             engagement_rating=self.rating.currentData(),
             engagement_note=self.engagement_note.toPlainText(),
-            scores_enabled=self.scores_box.isChecked())
+            scores_enabled=self.scores_box.isChecked(),
+            agenda_roles=[code for code, box in self.agenda_roles.items() if box.isChecked()],
+            drafted=dict(self._drafted))
 
     # --- state -----------------------------------------------------------------
     @property
@@ -646,6 +685,22 @@ class ActivityEditor(QWidget):
         menu.addAction(tr("attendance.remove"), self.remove_selected)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
+    # --- drafting -----------------------------------------------------------------
+    def redraft(self) -> None:
+        """Draft again from the data the sections the officer has not touched."""
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            self.table.setFocus()   # commits the cell being typed
+        try:
+            result = drafting.redraft(self.form_input(), self.model.rows())
+        except ValidationError as exc:
+            self._show_problems(exc)
+            return
+        for name in result.changed:
+            self.texts[name].setPlainText(getattr(result.data, name))
+        self._drafted = dict(result.data.drafted)
+        self._notify(tr("activity.redrafted", count=len(result.changed),
+                        kept=len(result.kept)))
+
     # --- saving and closing ----------------------------------------------------
     def save(self) -> bool:
         """Save everything in one transaction; on refusal show why and keep the form."""
@@ -712,7 +767,32 @@ class ActivityEditor(QWidget):
                                     QMessageBox.StandardButton.Save
                                     ) != QMessageBox.StandardButton.Save or not self.save():
                 return
+        if kind == "report" and not self.ask_village_head():
+            return
         make_activity_pdf(self, self.activity_id, kind)
+
+    def ask_village_head(self) -> bool:
+        """The Laporan Kegiatan needs a name under "Mengetahui": asked only when neither
+        the guests nor the desa's record give one; kept for the desa. False: cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from imp_desktop.services import reporting
+        from imp_desktop.services import settings as settings_service
+
+        if self.activity_id is None or reporting.village_head_known(self.activity_id):
+            return True
+        detail = service.get_activity(self.activity_id)
+        head = settings_service.get_village_head(detail.desa_code)
+        title = head.title or settings_service.default_head_title(detail.desa_code)
+        name, ok = QInputDialog.getText(
+            self, APP_NAME, tr("activity.print.village_head", title=title,
+                               desa=detail.desa_name))
+        if not ok:
+            return False
+        if name.strip():
+            head.name = name
+            settings_service.save_village_head(head)
+        return True
 
     def show_history(self) -> None:
         """The activity's history with its participants' and photos'."""
@@ -760,20 +840,20 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
     The documents themselves are made by ``services.reporting`` (ReportLab).
     ``choose_path``/``open_file`` stand in for the file dialog and the viewer in tests.
     """
-    from pathlib import Path
-
-    from PySide6.QtCore import QStandardPaths, QUrl
+    from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QFileDialog
 
     from imp_desktop.services import reporting
+    from imp_desktop.ui.screens.reports.screen import default_folder
 
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    suggested = str(Path(folder) / pdf_file_name(activity_id, kind))
+    folder = default_folder()      # the one folder every document is offered in
+    folder.mkdir(parents=True, exist_ok=True)
+    suggested = str(folder / pdf_file_name(activity_id, kind))
     if choose_path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, tr(f"activity.print.{kind}"), suggested,
-                                              "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, tr(f"activity.print.{kind}").replace("&", "").rstrip("…"), suggested,
+            "PDF (*.pdf)")
     else:
         path = choose_path(suggested)
     if not path:
@@ -800,7 +880,10 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
         window = parent.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(tr("activity.print.done", path=written), 8000)
-        (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))))(written)
+        opened = (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))))(
+            written)
+        if opened is False:      # no PDF viewer on this computer: say where the file is
+            QMessageBox.information(parent, APP_NAME, tr("report.ui.no_viewer", path=written))
 
     def failed(exc: Exception) -> None:
         message = str(exc) if isinstance(exc, UserError) else tr("activity.print.failed",

@@ -14,7 +14,6 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -49,6 +48,7 @@ from imp_desktop.services.cadres import (
 )
 from imp_desktop.services.settings import level_label
 from imp_desktop.services.units import units as list_units
+from imp_desktop.ui.date_field import DateField
 from imp_desktop.ui.keyboard import chain_tab_order
 
 ERROR_STYLE = "color: #b3261e;"
@@ -58,13 +58,11 @@ INVALID_FIELD = "border: 1px solid #b3261e;"
 EMPTY_DATE = QDate(1900, 1, 1)
 
 
-class OptionalDateEdit(QDateEdit):
+class OptionalDateEdit(DateField):
     """A date field that may be left empty (shown blank at its minimum)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setDisplayFormat("dd/MM/yyyy")
-        self.setCalendarPopup(True)
         self.setMinimumDate(EMPTY_DATE)
         self.setSpecialValueText(" ")
         self.setDate(EMPTY_DATE)
@@ -450,9 +448,8 @@ class LeaveDialog(QDialog):
         self.reason.addItem("")
         for key in LEAVE_REASONS:
             self.reason.addItem(tr(key))
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date = DateField()
+        self.date.setDate(QDate.currentDate())
         self.problem = QLabel()
         self.problem.setStyleSheet(ERROR_STYLE)
         form = QFormLayout()

@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import language, tr
 from imp_desktop.services import roles
+from imp_desktop.ui.date_field import DateField
 from imp_desktop.ui.screens.roles.chart import HistoryChart
 from imp_desktop.ui.screens.roles.models import (
     CLASS_COLOURS,
@@ -156,9 +156,7 @@ class ChecklistPanel(QWidget):
         header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
-        self.assessed_on = QDateEdit()
-        self.assessed_on.setCalendarPopup(True)
-        self.assessed_on.setDisplayFormat("dd/MM/yyyy")
+        self.assessed_on = DateField()
         self.assessed_on.setMaximumDate(QDate.currentDate())
         self.assessor = QLineEdit()
         self.note = QLineEdit()
