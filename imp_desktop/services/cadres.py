@@ -167,6 +167,45 @@ def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
     return cadre.id
 
 
+@dataclass
+class NewPlace:
+    """What the cadre dialog creates with the cadre, in the same transaction: a dusun/RW
+    typed that does not exist yet, and a unit proposed for the cadre's place."""
+
+    hamlet_name: str | None = None    # a new dusun/RW of the cadre's desa
+    unit_level: str | None = None     # a new unit of this level...
+    unit_name: str | None = None      # ...and name (proposed from the place)
+
+
+def save_cadre_with_place(data: CadreInput, place: NewPlace,
+                          cadre_id: int | None = None) -> int:
+    """Create the dusun/RW, its RT and the unit the cadre belongs to, then the cadre:
+    one user action, one transaction (a refusal anywhere writes nothing)."""
+    from dataclasses import replace
+
+    from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD
+    from imp_desktop.services import regions, units
+
+    data = replace(data)
+    if not data.desa_code:
+        raise ValidationError(tr("cadre.error.no_desa"), [("desa_code", tr("cadre.error.no_desa"))])
+    with database.atomic():
+        if place.hamlet_name and place.hamlet_name.strip():
+            data.hamlet_id = regions.add_hamlet(data.desa_code, place.hamlet_name, data.rw).id
+            data.neighbourhood_id = None
+        if place.unit_level:
+            if place.unit_level == LEVEL_KELOMPOK and not data.neighbourhood_id \
+                    and data.hamlet_id and data.rt:
+                data.neighbourhood_id = regions.add_neighbourhood(data.hamlet_id, data.rt).id
+            data.unit_id = units.save_unit(units.UnitInput(
+                level=place.unit_level, name=place.unit_name or "", desa_code=data.desa_code,
+                hamlet_id=None if place.unit_level == LEVEL_PPKBD else data.hamlet_id,
+                neighbourhood_id=data.neighbourhood_id if place.unit_level == LEVEL_KELOMPOK
+                else None,
+                parent_id=units.parent_for(place.unit_level, data.desa_code, data.hamlet_id)))
+        return save_cadre(data, cadre_id)
+
+
 def set_active(cadre_id: int, active: bool, reason: str | None = None,
                date: dt.date | None = None) -> None:
     """Deactivate (with reason and date) or reactivate a cadre; never deletes."""
