@@ -162,7 +162,7 @@ def test_first_cadres_make_their_unit_and_dusun_from_the_dialog(qtbot, db):
     dialog = make_dialog(qtbot)
     assert dialog.desa.currentData() == DESA               # the officer's only desa
     assert dialog.unit.currentText() == "+ PPKBD Duren (unit baru)"
-    assert "belum ada" in dialog.unit_hint.text()
+    assert "belum punya unit" in dialog.unit_hint.text()
     qtbot.keyClicks(dialog.name, "Siti Aminah")
     assert dialog.save()
     ppkbd = Unit.get(Unit.name == "PPKBD Duren")
