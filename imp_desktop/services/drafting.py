@@ -173,7 +173,8 @@ def participants_sentence(rows) -> str:
         sentence = f"Kegiatan ini mengundang {format_number(len(rows))} orang"
     if unsur:
         sentence += ", terdiri atas " + _join(unsur)
-    sentence += "."
+    if not sentence.endswith("."):          # a name may end the sentence: "S.Sos."
+        sentence += "."
     away = [row for row in rows if marked and row.status and row.status != STATUS_PRESENT]
     if away:
         reasons = defaultdict(int)
