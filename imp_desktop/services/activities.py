@@ -485,8 +485,8 @@ def get_activity(activity_id: int) -> ActivityDetail:
     values["type_id"] = record.activity_type_id
     values["desa_code"] = record.desa_code
     values["start_time"], values["end_time"] = _time(record.start_time), _time(record.end_time)
-    values["agenda_roles"] = _role_codes(record.agenda_roles)
-    values["drafted"] = _drafted(record.drafted)
+    values["agenda_roles"] = _role_codes(getattr(record, "agenda_roles", ""))
+    values["drafted"] = _drafted(getattr(record, "drafted", "{}"))
     for key in ("place", "funding_source"):
         values[key] = values[key] or ""
     detail = ActivityDetail(**values, id=record.id, uuid=record.uuid,
