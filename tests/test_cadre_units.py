@@ -85,7 +85,7 @@ def test_no_blank_button_on_the_unit_tab_before_a_unit_is_chosen(qtbot, window):
     kader = window.show_screen("kader")
     panel = kader.units if hasattr(kader, "units") else None
     if panel is None:
-        from imp_desktop.ui.unit_panel import UnitPanel
+        from imp_desktop.ui.screens.cadres.unit_panel import UnitPanel
 
         panel = next(w for w in kader.findChildren(UnitPanel))
     panel.table.clearSelection()
