@@ -194,13 +194,14 @@ class ActivityEditor(QWidget):
         self.close_button.clicked.connect(self.request_close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.counts_label, 1)
-        bottom.addWidget(self.redraft_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.duplicate_button)
         bottom.addWidget(self.history_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
 
+        # Beside the tabs of the report's sections (the bottom row is full at 125%).
+        self.tabs.setCornerWidget(self.redraft_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.heading)
@@ -319,22 +320,23 @@ class ActivityEditor(QWidget):
             layout.addWidget(edit, 1)
         return page
 
-    def _build_agenda_roles(self) -> QHBoxLayout:
-        """The Enam Peran Bakti chosen as the session's material (drafts "Acara dan materi")."""
+    def _build_agenda_roles(self) -> QGridLayout:
+        """The Enam Peran Bakti chosen as the session's material (drafts "Acara dan materi"),
+        in two rows of three: one row of six is too wide at 125%."""
         from imp_desktop.services.roles import ROLE_CODES
 
-        row = QHBoxLayout()
+        grid = QGridLayout()
         self.agenda_roles_label = QLabel()
-        row.addWidget(self.agenda_roles_label)
+        grid.addWidget(self.agenda_roles_label, 0, 0)
         self.agenda_roles: dict[str, QCheckBox] = {}
-        for code in ROLE_CODES:
+        for index, code in enumerate(ROLE_CODES):
             box = QCheckBox()
             box.setObjectName(f"agendaRole_{code}")
             box.toggled.connect(self._mark_dirty)
             self.agenda_roles[code] = box
-            row.addWidget(box)
-        row.addStretch(1)
-        return row
+            grid.addWidget(box, index // 3, 1 + index % 3)
+        grid.setColumnStretch(4, 1)
+        return grid
 
     def _build_attendance(self) -> QWidget:
         page = QWidget()

@@ -359,7 +359,7 @@ class CadreDialog(QDialog):
     def _guessed_unit(self) -> int:
         """The unit a cadre of this place most likely belongs to: the RT's Kelompok KB,
         else the dusun's Sub PPKBD, else the desa's PPKBD (made or to be made)."""
-        from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD
+        from imp_desktop.services.units import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD
 
         dusun = self._hamlet_name()
         rt = self.rt.text().strip()
