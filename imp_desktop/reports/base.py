@@ -713,7 +713,7 @@ class SignatureSpot(Flowable):
         if spots is None:
             return
         x, y = self.canv.absolutePosition(0, 0)
-        role = clip(self.signatory.title, 120).strip() or tr("report.tte.signer", self.lang)
+        role = " ".join(clip(self.signatory.title, 120).split()) or tr("report.tte.signer", self.lang)
         width = min(FIELD_WIDTH, self.width - 8)
         left = x + (self.width - width) / 2
         spots.append(SignatureField(
