@@ -220,8 +220,8 @@ class Activity(BaseModel):
     scores_enabled = BooleanField(default=False)
     copied_from = ForeignKeyField("self", null=True, backref="copies", on_delete="SET NULL")
     search_text = TextField(default="")
-    agenda_roles = TextField(default="")              # role codes, comma-separated (m12)
-    drafted = TextField(default="{}")                 # section -> text as last drafted (m12)
+    agenda_roles = TextField(default="")              # role codes, comma-separated (m15)
+    drafted = TextField(default="{}")                 # section -> text as last drafted (m15)
 
 
 class Participant(BaseModel):

@@ -1,4 +1,4 @@
-"""Schema 12: what the narrative draft of an activity needs.
+"""Schema 15: what the narrative draft of an activity needs.
 
 - ``activity.agenda_roles``: the Enam Peran Bakti chosen as the session's agenda
   (role codes separated by commas), from which "Acara dan materi" is drafted;
