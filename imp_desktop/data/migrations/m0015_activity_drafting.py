@@ -27,6 +27,8 @@ def _with_new_fields(content: str) -> str:
 def apply(db):
     db.execute_sql("ALTER TABLE activity ADD COLUMN agenda_roles TEXT NOT NULL DEFAULT ''")
     db.execute_sql("ALTER TABLE activity ADD COLUMN drafted TEXT NOT NULL DEFAULT '{}'")
+    if "sync_state" not in db.get_tables():     # schema 12 keeps common versions otherwise
+        return
     cursor = db.execute_sql("SELECT id, record_uuid, data FROM sync_state "
                             f"WHERE record_table = {db.param}", ("activity",))
     for row_id, record_uuid, data in cursor.fetchall():
