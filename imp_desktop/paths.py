@@ -23,9 +23,9 @@ def resource(*parts: str) -> Path:
 
 def data_dir() -> Path:
     """The user's data folder for this program (created on demand)."""
-    path = Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from imp_desktop.fileio import private_folder
+
+    return private_folder(Path(platformdirs.user_data_dir(APP_ID, appauthor=False)))
 
 
 def default_db_path() -> str:

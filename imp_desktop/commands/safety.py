@@ -61,16 +61,13 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    from imp_desktop.services.backup import restore
+    from imp_desktop.services.backup import restore, restored_text
 
     target = _db_path(args)
     if "://" in target:
         raise UserError(tr("backup.error.not_sqlite"))
     result = restore(args.file, target)
-    if result.safety_copy:
-        print(tr("backup.restored", when=result.restored.label, safety=str(result.safety_copy)))
-    else:
-        print(tr("backup.restored_new", when=result.restored.label))
+    print(restored_text(result))
     return 0
 
 

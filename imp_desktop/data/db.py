@@ -15,6 +15,7 @@ from peewee import SqliteDatabase
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
 from imp_desktop.data import migrations
 from imp_desktop.data.models import database, utc_now
+from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder
 from imp_desktop.errors import DatabaseDamaged, DatabaseTooNew, NotAnImpDatabase, UserError
 from imp_desktop.i18n import tr
 
@@ -107,6 +108,15 @@ def _check_version(found: int, where: str) -> None:
 
 # The lock of the database this process has open, if it took one.
 _held_lock = None
+# Folders cleared of what killed runs left, once per database and process.
+_cleaned: set[Path] = set()
+
+
+def _cleanup_once(path: Path) -> None:
+    key = path.resolve()
+    if key not in _cleaned:
+        _cleaned.add(key)
+        cleanup_at_start(key)
 
 
 def verify_file(path: str | os.PathLike) -> None:
@@ -148,8 +158,10 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool
         path = Path(target).expanduser()
         if path.exists() and path.is_dir():
             raise UserError(tr("db.error.is_folder", path=str(path)))
+        _cleanup_once(path)
+        created = not path.exists()
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
         if lock and not (_held_lock is not None and _held_lock.db_path == path.resolve()):
             from imp_desktop.data.lock import DatabaseLock
 
@@ -164,6 +176,10 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool
             if new_lock is not None:
                 new_lock.release()
             raise
+        if created:
+            # An empty file made here first, so that it (and the -wal/-shm files
+            # SQLite makes with the same mode) is private from the start.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     keep = _held_lock if new_lock is None and lock else None
     if keep is not None:

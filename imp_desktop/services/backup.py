@@ -108,6 +108,17 @@ def list_backups() -> list[store.BackupInfo]:
     return store.list_backups(path) if path else []
 
 
+def restored_text(result: store.RestoreResult) -> str:
+    """What the officer is told after a restore (window and command line)."""
+    if result.safety_copy:
+        text = tr("backup.restored", when=result.restored.label, safety=str(result.safety_copy))
+    else:
+        text = tr("backup.restored_new", when=result.restored.label)
+    if result.new_signing_key:
+        text += " " + tr("backup.new_signing_key")
+    return text
+
+
 def restore(backup: str | Path, db_path: str | Path, progress=None) -> store.RestoreResult:
     """Restore ``backup`` over ``db_path`` (after a safety copy).
 

@@ -222,6 +222,8 @@ def _csv_cell(value: str):
     match = re.fullmatch(r'="(.*)"', value)   # ="3322…": how exports keep text in Excel
     if match:
         value = match.group(1)
+    elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+        value = value[1:]      # a cell our export kept from running as a formula
     return value or None
 
 

@@ -216,6 +216,9 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     hand-over is recorded (and records written around the audit trail get
     their first version, as they would have when written)."""
     out = Path(out)
+    from imp_desktop.fileio import refuse_database_target
+
+    refuse_database_target(out, database_file())   # before any work
     office = office or default_office()
     previous = last_export(office) if since_last else None
     since = previous.at if previous else None
@@ -281,17 +284,13 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     data = buffer.getvalue()
     if passphrase:
         data = encrypt(data, passphrase)
-    partial = out.with_name(out.name + ".part")
+    from imp_desktop import fileio
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, out)
+        fileio.private_folder(out.parent)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(tr("package.error.write", path=str(out), detail=exc.strerror or exc))
+        raise fileio.write_error(out, exc) from exc
+    fileio.write_bytes_atomically(out, data)
     if progress:
         progress(len(models) + 2, len(models) + 3)
     # Only what was sent up to which change number: "since the last one" starts there.

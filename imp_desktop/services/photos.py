@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from imp_desktop.data.models import ActivityPhoto, database
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import write_bytes_atomically
 from imp_desktop.i18n import tr
 
 MAX_SIDE = 1600
@@ -153,16 +153,7 @@ def _referenced_names() -> set[str]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(path, data, guard=False)
 
 
 def _open_image(path: Path):

@@ -8,12 +8,11 @@ through here.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from imp_desktop.data.models import LEVELS, Cadre, Hamlet, Region, Unit
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import refuse_database_target, write_bytes_atomically
 from imp_desktop.i18n import language, tr
 from imp_desktop.reports.model import (
     CadreGroup,
@@ -177,26 +176,23 @@ def write_pdf(data: bytes, out: str | Path) -> Path:
 
 
 def write_file(data: bytes, out: str | Path, suffix: str) -> Path:
-    """Write ``data`` to ``out`` (given ``suffix`` if it has another) in one go."""
-    """Write a document (``suffix`` ".pdf", ".xlsx") whole, or leave the old one."""
+    """Write a document (``suffix`` ".pdf", ".xlsx") whole, or leave the old one
+    (``fileio.write_bytes_atomically``); a path naming the open database is refused."""
+    from imp_desktop.data.db import database_file
+
     out = Path(out)
+    refuse_database_target(out, database_file())    # as typed, before the suffix is added
     if out.suffix.lower() != suffix:
         out = out.with_suffix(out.suffix + suffix) if out.suffix else out.with_suffix(suffix)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(tr("report.error.folder", path=str(folder)))
-    handle, temp = tempfile.mkstemp(prefix=".imp-report-", suffix=suffix, dir=folder)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, out)
-    except PermissionError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(tr("report.error.locked", path=str(out))) from exc
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(tr("report.error.write", path=str(out),
-                           detail=exc.strerror or str(exc))) from exc
+        write_bytes_atomically(out, data)
+    except UserError as exc:
+        if isinstance(exc.__cause__, PermissionError) and out.exists():
+            raise UserError(tr("report.error.locked", path=str(out))) from exc
+        raise
     return out
 
 
