@@ -3,7 +3,7 @@ Excel workbook when the file name ends in ``.xlsx``."""
 from __future__ import annotations
 
 
-from imp_desktop.commands import open_db
+from imp_desktop.commands import READ, open_db
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 
@@ -138,7 +138,7 @@ def _period(text: str | None) -> str | None:
 def run_cadres(args) -> int:
     from imp_desktop.services.reporting import cadre_list_pdf, cadre_listing
 
-    open_db(args)
+    open_db(args, READ)
     suffix = (args.desa or "").replace(".", "") or (f"unit-{args.unit}" if args.unit else "semua")
     return _write(args, lambda: cadre_list_pdf(desa_code=args.desa, unit_id=args.unit,
                                                full_nik=args.full_nik,
@@ -151,7 +151,7 @@ def run_cadres(args) -> int:
 def run_activity(args) -> int:
     from imp_desktop.services.reporting import activity_report, activity_report_pdf
 
-    open_db(args)
+    open_db(args, READ)
     return _write(args, lambda: activity_report_pdf(args.id, sign_with=_credentials(args)),
                   f"laporan-kegiatan-{args.id}.pdf", lambda: activity_report(args.id))
 
@@ -159,7 +159,7 @@ def run_activity(args) -> int:
 def run_attendance(args) -> int:
     from imp_desktop.services.reporting import attendance_pdf, attendance_sheet
 
-    open_db(args)
+    open_db(args, READ)
     name = f"daftar-hadir-{args.id}{'-kosong' if args.blank else ''}.pdf"
     return _write(args, lambda: attendance_pdf(args.id, blank=args.blank,
                                                sign_with=_credentials(args)),
@@ -169,7 +169,7 @@ def run_attendance(args) -> int:
 def run_roles(args) -> int:
     from imp_desktop.services.reporting import role_recap, role_recap_pdf
 
-    open_db(args)
+    open_db(args, READ)
     period = _period(args.period)
     suffix = (args.desa or "kecamatan").replace(".", "")
     if period:
@@ -183,7 +183,7 @@ def run_roles(args) -> int:
 def run_assessment(args) -> int:
     from imp_desktop.services.reporting import assessment_sheet, assessment_sheet_pdf
 
-    open_db(args)
+    open_db(args, READ)
     if args.id is None and args.unit is None:
         raise UserError(tr("report.error.assessment_args"))
     options = dict(assessment_id=None if args.blank else args.id, unit_id=args.unit,

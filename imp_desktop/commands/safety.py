@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imp_desktop.commands import open_db
+from imp_desktop.commands import READ, open_db
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.paths import default_db_path
@@ -51,7 +51,7 @@ def _db_path(args) -> str:
 def run_backup(args) -> int:
     from imp_desktop.services.backup import backup_file_name, backup_to_file
 
-    open_db(args)
+    open_db(args, READ)
     out = Path(args.out)
     if out.is_dir():
         out = out / backup_file_name()
@@ -89,12 +89,16 @@ def read_passphrase(path: str | None) -> str | None:
 def run_package_export(args) -> int:
     from imp_desktop.services.package import export_package
 
-    open_db(args)
+    open_db(args, READ)
     summary = export_package(args.out, since_last=args.since_last, office=args.office,
                              passphrase=read_passphrase(args.passphrase_file))
     print(tr("package.exported", path=str(summary.path), records=summary.records,
              deleted=summary.deleted, photos=summary.photos))
     print(tr("package.key.own_short", fingerprint=summary.fingerprint))
+    from imp_desktop.data.db import is_read_only
+
+    if is_read_only():
+        print(tr("package.export.not_recorded"))
     return 0
 
 

@@ -93,7 +93,9 @@ def _sha256_file(path: Path) -> str:
 
 def snapshot(db_path: Path, dest: Path, progress: Progress | None = None) -> None:
     """Copy a database file consistently with the online backup API."""
-    source = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    from imp_desktop.data.db import read_only_uri
+
+    source = sqlite3.connect(read_only_uri(db_path), uri=True)
     target = sqlite3.connect(dest)
     try:
         def step(_status, remaining, total):
@@ -330,7 +332,9 @@ def _read_private(db_path: Path) -> list[tuple]:
     if not Path(db_path).is_file():
         return []
     try:
-        conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        from imp_desktop.data.db import read_only_uri
+
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
     except sqlite3.Error:
         return []
     try:

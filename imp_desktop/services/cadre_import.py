@@ -24,6 +24,7 @@ from typing import Callable
 
 from imp_desktop.data.advisory import exclusive_operation
 from imp_desktop.data.audit import audited_insert
+from imp_desktop.data.db import is_unique_violation
 from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVELS, POSITIONS
 from imp_desktop.data.models import Cadre, Hamlet, Neighbourhood, Region, Unit, database, new_uuid
 from imp_desktop.errors import UserError, ValidationError
@@ -777,11 +778,18 @@ def write_import(report: ImportReport, progress: Callable[[int, int], None] | No
             iso(row.inactive_date or (None if row.active else dt.date.today())),
             search_key(d.name, d.nik, d.phone, desa_names.get(d.desa_code))))))
     source = Path(report.path).name if report.path else ""
-    with database.atomic():
-        for start in range(0, len(values), 1000):
-            audited_insert(Cadre, values[start:start + 1000], source=source)
-            if progress:
-                progress(min(start + 1000, len(values)), len(values))
+    try:
+        with database.atomic():
+            for start in range(0, len(values), 1000):
+                audited_insert(Cadre, values[start:start + 1000], source=source)
+                if progress:
+                    progress(min(start + 1000, len(values)), len(values))
+    except Exception as exc:
+        if not is_unique_violation(exc):
+            raise
+        # Checked before, so another program wrote the same NIK meanwhile
+        # (two imports of one file at once); this transaction wrote nothing.
+        raise UserError(tr("db.error.concurrent")) from exc
     return len(values)
 
 

@@ -41,7 +41,7 @@ def check_database() -> CheckReport:
     db = database.obj
     from imp_desktop.services.server import redact
 
-    location = str(db.database) if database_file() is not None else redact(
+    location = str(database_file()) if database_file() is not None else redact(
         _server_url(db))
     report = CheckReport(location, schema_version(db), migrations.latest_version())
     report.problems = integrity_check(db)

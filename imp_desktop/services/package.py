@@ -48,7 +48,7 @@ from imp_desktop import __version__
 from imp_desktop.data import migrations
 from imp_desktop.data.audit import write_many
 from imp_desktop.data.advisory import exclusive_operation
-from imp_desktop.data.db import schema_version
+from imp_desktop.data.db import database_file, is_read_only, schema_version
 from imp_desktop.data import versions
 from imp_desktop.data.models import (
     AuditEntry,
@@ -294,13 +294,15 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     if progress:
         progress(len(models) + 2, len(models) + 3)
     # Only what was sent up to which change number: "since the last one" starts there.
-    with database.atomic():
-        Handover.create(direction="export", office=office, package_id=package_id,
-                        installation=manifest["installation"], officer=officer["name"],
-                        at=manifest["exported_at"],
-                        summary=dumps({"records": sum(map(len, tables.values())),
-                                       "photos": len(photos), "seq": high_water,
-                                       "key": signing.fingerprint(own_key)}))
+    # A read-only database cannot record it: the next package simply sends it again.
+    if not is_read_only():
+        with database.atomic():
+            Handover.create(direction="export", office=office, package_id=package_id,
+                            installation=manifest["installation"], officer=officer["name"],
+                            at=manifest["exported_at"],
+                            summary=dumps({"records": sum(map(len, tables.values())),
+                                           "photos": len(photos), "seq": high_water,
+                                           "key": signing.fingerprint(own_key)}))
     if progress:
         progress(len(models) + 3, len(models) + 3)
     records = sum(len(rows) for table, rows in tables.items() if table != "region")

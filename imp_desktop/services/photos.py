@@ -24,7 +24,7 @@ from pathlib import Path
 
 from imp_desktop.data.models import ActivityPhoto, database
 from imp_desktop.errors import UserError
-from imp_desktop.fileio import write_bytes_atomically
+from imp_desktop.fileio import private_folder, write_bytes_atomically
 from imp_desktop.i18n import tr
 
 MAX_SIDE = 1600
@@ -68,7 +68,7 @@ def media_dir() -> Path:
             name = "{}_{}_{}".format(params.get("host") or "local", params.get("port") or 5432,
                                      database.obj.database)
         folder = data_dir() / "server-files" / re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     return folder
 
 

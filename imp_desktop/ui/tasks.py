@@ -9,6 +9,7 @@ single-thread pool so writes never overlap.
 from __future__ import annotations
 
 import traceback
+from imp_desktop.errors import UserError
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -36,6 +37,13 @@ class _Task(QRunnable):
             else:
                 result = self.fn()
         except Exception as exc:  # reported to the caller on the main thread
+            from imp_desktop.data.db import explain_failure
+
+            # A busy, full or read-only database is a sentence, not a bug.
+            explained = explain_failure(exc) if not isinstance(exc, UserError) else None
+            if explained is not None and explained is not exc:
+                explained.__cause__ = exc
+                exc = explained
             exc.traceback_text = traceback.format_exc()
             self.signals.failed.emit(exc)
         else:
