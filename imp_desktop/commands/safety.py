@@ -87,11 +87,18 @@ def read_passphrase(path: str | None) -> str | None:
 
 
 def run_package_export(args) -> int:
-    from imp_desktop.services.package import export_package
+    import sys
 
+    from imp_desktop.services.package import check_passphrase, export_package
+
+    passphrase = read_passphrase(args.passphrase_file)
+    if passphrase is not None:
+        warning = check_passphrase(passphrase)
+        if warning:
+            print(f"{tr('package.warning')}: {warning}", file=sys.stderr)
     open_db(args, READ)
     summary = export_package(args.out, since_last=args.since_last, office=args.office,
-                             passphrase=read_passphrase(args.passphrase_file))
+                             passphrase=passphrase)
     print(tr("package.exported", path=str(summary.path), records=summary.records,
              deleted=summary.deleted, photos=summary.photos))
     print(tr("package.key.own_short", fingerprint=summary.fingerprint))

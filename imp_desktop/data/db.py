@@ -45,11 +45,13 @@ def _damaged(path: Path, detail: str) -> DatabaseDamaged:
 
     backup = latest_backup(path)
     if backup is None:
-        message = tr("db.error.damaged_no_backup", path=str(path), detail=detail)
+        message = tr("db.error.damaged_no_backup", path=str(path))
     else:
-        message = tr("db.error.damaged", path=str(path), detail=detail,
-                     backup=str(backup.path), when=backup.label)
-    return DatabaseDamaged(message, path=path, latest_backup=backup.path if backup else None)
+        message = tr("db.error.damaged", path=str(path), when=backup.label)
+    details = tr("db.damaged.details", detail=detail,
+                 backup=str(backup.path) if backup else "-")
+    return DatabaseDamaged(message, path=path, latest_backup=backup.path if backup else None,
+                           details=details)
 
 
 def read_only_uri(path: Path) -> str:

@@ -14,7 +14,13 @@ from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
 from imp_desktop.services.regions import pad_number, region_exists
-from imp_desktop.services.text import clean_name, clean_phone, clean_spaces, search_key
+from imp_desktop.services.text import (
+    clean_name,
+    clean_phone,
+    clean_spaces,
+    control_problems,
+    search_key,
+)
 
 
 @dataclass
@@ -87,6 +93,7 @@ def clean_input(data: CadreInput) -> CadreInput:
 def check_cadre(data: CadreInput, cadre_id: int | None = None) -> CadreCheck:
     """The rules a cadre must meet, on cleaned input."""
     result = CadreCheck()
+    result.errors += control_problems({f.name: getattr(data, f.name) for f in fields(CadreInput)})
     if not data.name:
         result.errors.append(("name", tr("cadre.error.name")))
     if data.nik:

@@ -104,6 +104,21 @@ def _key(passphrase: str, salt: bytes) -> bytes:
         passphrase.encode("utf-8"))
 
 
+PASSPHRASE_MIN = 8
+PASSPHRASE_GOOD = 12
+
+
+def check_passphrase(passphrase: str) -> str | None:
+    """Refuse a passphrase shorter than 8 characters (spaces around it do not
+    count); return a warning for one shorter than 12, else None."""
+    length = len((passphrase or "").strip())
+    if length < PASSPHRASE_MIN:
+        raise UserError(tr("package.error.passphrase_short"))
+    if length < PASSPHRASE_GOOD:
+        return tr("package.warning.passphrase_weak", good=PASSPHRASE_GOOD)
+    return None
+
+
 def encrypt(data: bytes, passphrase: str) -> bytes:
     """AES-256-GCM with a key from scrypt; the header is authenticated too."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -216,6 +231,8 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     hand-over is recorded (and records written around the audit trail get
     their first version, as they would have when written)."""
     out = Path(out)
+    if passphrase is not None:
+        check_passphrase(passphrase)
     from imp_desktop.fileio import refuse_database_target
 
     refuse_database_target(out, database_file())   # before any work

@@ -343,13 +343,24 @@ class PackagePanel(QGroupBox):
 
     # --- Kirim data ---------------------------------------------------------
     def send(self) -> None:
-        from imp_desktop.services.package import export_package, package_file_name
+        from imp_desktop.errors import UserError
+        from imp_desktop.services.package import (
+            check_passphrase,
+            export_package,
+            package_file_name,
+        )
 
         passphrase = None
         if self.use_passphrase.isChecked():
             passphrase = self.passphrase.text()
-            if len(passphrase) < 8:
-                QMessageBox.warning(self, APP_NAME, tr("package.error.passphrase_short"))
+            try:
+                weak = check_passphrase(passphrase)
+            except UserError as exc:
+                QMessageBox.warning(self, APP_NAME, str(exc))
+                return
+            if weak and QMessageBox.question(
+                    self, APP_NAME, f"{weak} {tr('package.passphrase_use_anyway')}") \
+                    != QMessageBox.StandardButton.Yes:
                 return
         path, _ = QFileDialog.getSaveFileName(
             self, tr("package.button.send"), str(Path.home() / package_file_name()),
