@@ -48,13 +48,25 @@ class DiskFull(UserError):
     """No space left on the disk (or the medium) being written."""
 
 
+_crash_counts: dict[str, int] = {}
+
+
 def crash_point(name: str) -> None:
     """Kill this process with SIGKILL at step ``name`` when ``IMP_CRASH_AT`` names it.
 
-    The crash tests use it to stop a child at a known point instead of after a
-    guessed delay; in normal use the variable is unset and this does nothing.
+    ``IMP_CRASH_AT=name`` kills the first time the step is reached,
+    ``name#N`` the N-th time. The crash tests use it to stop a child at a known
+    point instead of after a guessed delay; in normal use the variable is
+    unset and this does nothing.
     """
-    if os.environ.get(CRASH_ENV) == name:
+    wanted = os.environ.get(CRASH_ENV)
+    if not wanted:
+        return
+    step, _, count = wanted.partition("#")
+    if step != name:
+        return
+    _crash_counts[name] = _crash_counts.get(name, 0) + 1
+    if _crash_counts[name] >= int(count or 1):
         import signal
 
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))

@@ -11,6 +11,7 @@ from imp_desktop.data.models import POSITIONS, SEXES, Cadre, Region, database
 
 # POSITIONS and SEXES are the vocabularies the screens offer (imported from here).
 from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.fileio import crash_point
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
 from imp_desktop.services.regions import pad_number, region_exists
@@ -171,6 +172,7 @@ def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
         from imp_desktop.services.first_run import remember_desa
 
         remember_desa(data.desa_code)
+        crash_point("cadre.saved_before_commit")
     return cadre.id
 
 

@@ -59,6 +59,7 @@ from imp_desktop.data.models import (
     new_uuid,
     utc_now,
 )
+from imp_desktop.fileio import crash_point
 from imp_desktop.services import photos as photo_store
 from imp_desktop.data.sync import (
     COMPACT,
@@ -1312,8 +1313,10 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                                                          or {}).get("code"),
                                            "key": package.fingerprint,
                                            "key_status": package.key_status}))
+            crash_point("merge.before_commit")
     except IntegrityError as exc:
         raise UserError(tr("package.error.integrity", detail=str(exc))) from exc
+    crash_point("merge.committed")
     if progress:
         progress(total, total)
     return result

@@ -25,6 +25,7 @@ from imp_desktop.data.models import (
     utc_now,
 )
 from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.fileio import crash_point
 from imp_desktop.i18n import tr
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -211,9 +212,12 @@ def import_region_file(path: str | Path) -> ImportSummary:
     in the same transaction (``merge_local_desa``).
     """
     rows = read_region_file(path)
+    crash_point("regions.read")
     with database.atomic():
         summary = upsert_regions(rows)
+        crash_point("regions.written_before_commit")
         merged = merge_local_desa()
+    crash_point("regions.committed")
     return replace(summary, merged=len(merged))
 
 
