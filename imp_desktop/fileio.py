@@ -262,6 +262,19 @@ def private_folder(folder: str | Path) -> Path:
     return folder
 
 
+def tighten(path: str | Path) -> None:
+    """Make a file 0600 or a folder 0700 if this user owns it and others may read
+    it (files made by an older version). Never used on folders the user chose."""
+    if os.name == "nt":  # pragma: no cover
+        return
+    try:
+        info = os.stat(path)
+        if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+            os.chmod(path, PRIVATE_FOLDER if Path(path).is_dir() else PRIVATE_FILE)
+    except OSError:
+        pass
+
+
 def make_private(path: str | Path) -> None:
     """Make an existing file 0600 on POSIX (the database and its sidecars)."""
     if os.name == "nt":  # pragma: no cover

@@ -67,6 +67,28 @@ def test_a_new_database_is_private_in_a_private_folder(tmp_path):
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.skipif(os.name == "nt", reason="file modes are POSIX")
+def test_a_database_left_open_by_an_older_version_becomes_private(tmp_path):
+    path = tmp_path / "imp.sqlite"
+    open_database(path)
+    close_database()
+    path.chmod(0o644)
+    open_database(path)
+    close_database()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_default_location_is_not_created_by_a_read_only_command(tmp_path, monkeypatch,
+                                                                      capsys):
+    from imp_desktop import paths
+
+    monkeypatch.delenv("IMP_DESKTOP_DB", raising=False)
+    monkeypatch.setattr(paths, "_data_location", lambda: tmp_path / "data" / "imp-desktop")
+    assert main(["list", "cadres"]) == 1
+    assert "tidak ada" in _one_line(capsys.readouterr().err)
+    assert not (tmp_path / "data").exists()
+
+
 # --- item 7: read-only files and media --------------------------------------------------------
 
 @contextmanager

@@ -15,7 +15,7 @@ from peewee import IntegrityError, SqliteDatabase
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
 from imp_desktop.data import migrations
 from imp_desktop.data.models import database, utc_now
-from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder
+from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder, tighten
 from imp_desktop.errors import DatabaseDamaged, DatabaseTooNew, NotAnImpDatabase, UserError
 from imp_desktop.i18n import tr
 
@@ -298,6 +298,12 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
             if new_lock is not None:
                 new_lock.release()
             raise
+        if not created and not read_only:
+            # A database (and its WAL) made open by an older version becomes private.
+            for part in (path, path.with_name(path.name + "-wal"),
+                         path.with_name(path.name + "-shm")):
+                if part.exists():
+                    tighten(part)
         if created:
             # An empty file made here first, so that it (and the -wal/-shm files
             # SQLite makes with the same mode) is private from the start.
