@@ -582,7 +582,7 @@ def check_import(table: SheetTable, mapping: list[str | None] | None = None,
             signature = True
             report.skipped.append((number, tr("import.skip.signature")))
             continue
-        if signature and not _looks_like_data(cells):
+        if signature and (_footer_row(values) or not _looks_like_data(cells)):
             # The signature block: names, NIP, places and dates under the table.
             report.skipped.append((number, tr("import.skip.below")))
             continue
