@@ -73,3 +73,11 @@ def verify_database_file(path: str) -> None:
 
     if not is_url(path):
         verify_file(path)
+
+
+def explain_failure(exc: BaseException):
+    """The sentence (a UserError) for a busy, full or read-only database, or None:
+    for the window's task runner, which may not reach into the data layer."""
+    from imp_desktop.data.db import explain_failure as explain
+
+    return explain(exc)

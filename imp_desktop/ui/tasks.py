@@ -37,7 +37,7 @@ class _Task(QRunnable):
             else:
                 result = self.fn()
         except Exception as exc:  # reported to the caller on the main thread
-            from imp_desktop.data.db import explain_failure
+            from imp_desktop.services.maintenance import explain_failure
 
             # A busy, full or read-only database is a sentence, not a bug.
             explained = explain_failure(exc) if not isinstance(exc, UserError) else None
