@@ -79,6 +79,17 @@ def register(cli) -> None:
     _out(register)
 
 
+def _open(args) -> None:
+    """Open the database read-only-capable and refuse an --out naming it before
+    anything is made (making a printout writes its entry in the print log)."""
+    open_db(args, READ)
+    if args.out:
+        from imp_desktop.data.db import database_file
+        from imp_desktop.fileio import refuse_database_target
+
+        refuse_database_target(args.out, database_file())
+
+
 def _out(parser) -> None:
     parser.add_argument("--out", metavar="FILE",
                         help="file to write: .pdf, or .xlsx for an Excel copy "
@@ -138,7 +149,7 @@ def _period(text: str | None) -> str | None:
 def run_cadres(args) -> int:
     from imp_desktop.services.reporting import cadre_list_pdf, cadre_listing
 
-    open_db(args, READ)
+    _open(args)
     suffix = (args.desa or "").replace(".", "") or (f"unit-{args.unit}" if args.unit else "semua")
     return _write(args, lambda: cadre_list_pdf(desa_code=args.desa, unit_id=args.unit,
                                                full_nik=args.full_nik,
@@ -151,7 +162,7 @@ def run_cadres(args) -> int:
 def run_activity(args) -> int:
     from imp_desktop.services.reporting import activity_report, activity_report_pdf
 
-    open_db(args, READ)
+    _open(args)
     return _write(args, lambda: activity_report_pdf(args.id, sign_with=_credentials(args)),
                   f"laporan-kegiatan-{args.id}.pdf", lambda: activity_report(args.id))
 
@@ -159,7 +170,7 @@ def run_activity(args) -> int:
 def run_attendance(args) -> int:
     from imp_desktop.services.reporting import attendance_pdf, attendance_sheet
 
-    open_db(args, READ)
+    _open(args)
     name = f"daftar-hadir-{args.id}{'-kosong' if args.blank else ''}.pdf"
     return _write(args, lambda: attendance_pdf(args.id, blank=args.blank,
                                                sign_with=_credentials(args)),
@@ -169,7 +180,7 @@ def run_attendance(args) -> int:
 def run_roles(args) -> int:
     from imp_desktop.services.reporting import role_recap, role_recap_pdf
 
-    open_db(args, READ)
+    _open(args)
     period = _period(args.period)
     suffix = (args.desa or "kecamatan").replace(".", "")
     if period:
@@ -183,7 +194,7 @@ def run_roles(args) -> int:
 def run_assessment(args) -> int:
     from imp_desktop.services.reporting import assessment_sheet, assessment_sheet_pdf
 
-    open_db(args, READ)
+    _open(args)
     if args.id is None and args.unit is None:
         raise UserError(tr("report.error.assessment_args"))
     options = dict(assessment_id=None if args.blank else args.id, unit_id=args.unit,
@@ -202,7 +213,7 @@ def _month(text: str) -> str:
 def run_monthly(args) -> int:
     from imp_desktop.services.monthly_reports import unit_report, unit_report_pdf
 
-    open_db(args)
+    _open(args)
     period = _month(args.period)
     return _write(args, lambda: unit_report_pdf(args.unit, period),
                   f"laporan-bulanan-unit-{args.unit}-{period}.pdf",
@@ -212,7 +223,7 @@ def run_monthly(args) -> int:
 def run_monthly_recap(args) -> int:
     from imp_desktop.services.monthly_reports import recap_pdf, recap_report
 
-    open_db(args)
+    _open(args)
     period = _month(args.period)
     suffix = (args.desa or "kecamatan").replace(".", "")
     return _write(args, lambda: recap_pdf(period, desa_code=args.desa),
@@ -223,7 +234,7 @@ def run_monthly_recap(args) -> int:
 def run_coverage(args) -> int:
     from imp_desktop.services.monthly_reports import coverage_pdf, coverage_report
 
-    open_db(args)
+    _open(args)
     period = _month(args.period)
     return _write(args, lambda: coverage_pdf(period, region_code=args.region),
                   f"cakupan-laporan-{period}.pdf",
@@ -233,7 +244,7 @@ def run_coverage(args) -> int:
 def run_register(args) -> int:
     from imp_desktop.services.monthly_reports import paper_register, paper_register_pdf
 
-    open_db(args)
+    _open(args)
     return _write(args, lambda: paper_register_pdf(args.hamlet, args.year),
                   f"register-bulanan-{args.hamlet}-{args.year}.pdf",
                   lambda: paper_register(args.hamlet, args.year))
@@ -248,7 +259,7 @@ def run_district(args) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         raise UserError(tr("district.error.format", path=args.out))
-    open_db(args)
+    _open(args)
     view = district_view(args.period, args.scope)
     if suffix == ".xlsx":
         path = district_xlsx(view, args.out)
