@@ -219,8 +219,8 @@ def media_problems() -> list[str]:
 #   - my version is in their history: take theirs (they had seen mine);
 #   - otherwise the edits are concurrent: the same value is no conflict (the
 #     histories are joined); different values are a conflict, decided by the
-#     policy: "theirs" takes their value and version, "mine" keeps my value
-#     under a new version (the decision, made having seen both).
+#     policy ("theirs" or "mine"); the decision has seen both, so the next
+#     exchange takes it without asking again.
 # A deletion applies silently to a record whose every field version the
 # deleter had seen; a record edited since (a version the deleter had not seen)
 # is a conflict: "theirs" deletes, "mine" keeps it (having seen the deletion).
@@ -372,11 +372,12 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
                 history = m.history | t.history
                 outcomes = _field_outcomes(m, t)
                 if choose(key, name, outcomes):
-                    if policy == "theirs":
-                        merged[name] = FieldState(t.value, t.versions, history)
-                    else:
-                        event = decided()
-                        merged[name] = FieldState(m.value, frozenset({event}), history | {event})
+                    # The decision has seen both; whether it keeps the winner's
+                    # stamp or makes a new one is the implementation's choice.
+                    event = decided()
+                    winner = t if policy == "theirs" else m
+                    merged[name] = FieldState(winner.value, winner.versions | {event},
+                                              history | {event})
                     continue
                 outcomes.discard("conflict")
                 if len(outcomes) > 1 and m.value != t.value:

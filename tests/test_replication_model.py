@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
@@ -116,8 +116,12 @@ def _merge_file(path: Path, policy: str):
     """
     package = pkg.read_package(path)
     plan = pkg.plan_merge(package)
-    reported = {(c.table, c.record_uuid, c.field) for c in plan.conflicts}
-    reported |= {(table, record_uuid, None) for table, record_uuid in plan.kept_deleted}
+    # field "*": a deletion against an edit
+    reported = {(c.table, c.record_uuid, None if c.field == "*" else c.field)
+                for c in plan.conflicts}
+    # (before issue 13: a deletion against an edit was only counted, never decided)
+    reported |= {(table, record_uuid, None)
+                 for table, record_uuid in getattr(plan, "kept_deleted", ())}
     kwargs = {}
     if "allow_deletions" in inspect.signature(pkg.apply_merge).parameters:
         kwargs["allow_deletions"] = True
@@ -289,6 +293,7 @@ class Replication(RuleBasedStateMachine):
         self.events = GENESIS
         self.sent: list[Sent] = []
         self.backups: dict[str, list] = {name: [] for name in NAMES}
+        self.merged: dict[str, set] = {name: set() for name in NAMES}   # package numbers
         self.periods = 0
         self.deleted_parents: set = set()
         self.log: list[str] = []
@@ -394,7 +399,7 @@ class Replication(RuleBasedStateMachine):
         for model in self.models.values():
             yield from model.items()
         for saved in self.backups.values():
-            for model, _ in saved:
+            for model, _, _ in saved:
                 yield from model.items()
         for sent in self.sent:
             yield from sent.records.items()
@@ -535,13 +540,14 @@ class Replication(RuleBasedStateMachine):
         self.use(receiver)
         before = self.db_view()
         try:
-            reported, _ = _merge_file(sent.path, policy)
+            reported, result = _merge_file(sent.path, policy)
         except pkg.UserError as exc:
             # A refusal must leave everything as it was; only a "since last"
             # package may be refused (e.g. one that needs an earlier one first).
             assert self.db_view() == before, f"refused {sent} at {receiver} changed data"
             assert sent.since_last, f"{receiver} refused {sent}: {exc}\n" + "\n".join(self.log)
             self.log.append(f"{receiver}: refused {sent} ({exc})")
+            event("merge refused (since last)")
             return set()
         after = self.db_view()
 
@@ -558,6 +564,15 @@ class Replication(RuleBasedStateMachine):
             + "\n" + "\n".join(self.log))
         self.models[receiver] = outcome.records
         self.check(receiver, f"merging {sent} ({policy})", after)
+        if sent.number in self.merged[receiver]:
+            assert after == before and not reported, f"merging {sent} again changed something"
+            assert getattr(result, "repeated", True), \
+                f"merging {sent} again at {receiver} is not reported as repeated"
+        self.merged[receiver].add(sent.number)
+        for _, _, name in reported:
+            event("conflict: deletion against an edit" if name is None else "conflict: field")
+        if outcome.possible:
+            event("merge where the stamp kept decided")
         return reported
 
     @rule(sender=AT, office=AT, since_last=st.booleans())
@@ -595,7 +610,7 @@ class Replication(RuleBasedStateMachine):
         self.use(laptop)
         out = self.folder / f"backup-{laptop}-{len(self.backups[laptop])}.zip"
         backups.backup_to_file(out)
-        self.backups[laptop].append((dict(self.models[laptop]), out))
+        self.backups[laptop].append((dict(self.models[laptop]), set(self.merged[laptop]), out))
         self.log.append(f"{laptop}: backup {out.name}")
 
     @rule(laptop=st.sampled_from(LAPTOPS), pick=PICK)
@@ -605,11 +620,12 @@ class Replication(RuleBasedStateMachine):
         made and sent since)."""
         if not self.backups[laptop]:
             return
-        model, path = self.backups[laptop][pick % len(self.backups[laptop])]
+        model, merged, path = self.backups[laptop][pick % len(self.backups[laptop])]
         close_database()
         self.current = None
         backups.restore(path, self.places[laptop].path)
         self.models[laptop] = dict(model)
+        self.merged[laptop] = set(merged)
         self.use(laptop)
         self.log.append(f"{laptop}: restored {path.name}")
         self.check(laptop, f"restoring {path.name}")
@@ -669,3 +685,23 @@ def test_the_issue_scenario_office_correction_survives():
 def _close():
     yield
     close_database()
+
+
+def test_a_laptops_checklist_note_survives_old_packages_and_the_exchange():
+    """Found by the state machine on the schema-9 merge: a laptop's checklist note
+    went back to an older value (the other laptop's), no conflict reported."""
+    _replay([
+        ("edit_common", dict(at="laptop1", what="assessment.note", pick=0, choice=0)),
+        ("write_package", dict(sender="office", office="laptop2", since_last=False)),
+        ("merge_package", dict(receiver="laptop1", pick=0, policy="theirs")),
+    ])
+
+
+def test_a_deletion_nobody_contradicted_travels():
+    """Found by the state machine on the schema-9 merge: a checklist deleted by the
+    second office, edited by nobody, was kept at the office ("changed here")."""
+    _replay([
+        ("delete", dict(at="office2", kind="assessment", pick=0)),
+        ("hand_over", dict(sender="office2", receiver="office", since_last=True,
+                           policy="mine")),
+    ])
