@@ -485,13 +485,13 @@ class Replication(RuleBasedStateMachine):
     def edit(self, at, what, pick, row, choice):
         self._edit(at, what, pick, row, choice)
 
-    @rule(at=AT, what=st.sampled_from(["cadre.address", "cadre.name", "activity.title",
-                                       "participant.status", "assessment.note", "unit.name"]),
+    @rule(at=AT, what=st.sampled_from(["cadre.address", "activity.title",
+                                       "participant.status", "assessment.note"]),
           pick=PICK, choice=PICK)
     @step
     def edit_common(self, at, what, pick, choice):
-        """The fields officers correct most (and a second chance for edits to collide)."""
-        self._edit(at, what, pick, 0, choice)
+        """The fields officers correct most, on the first two records: edits collide."""
+        self._edit(at, what, pick % 2, 0, choice)
 
     @rule(at=AT, kind=st.sampled_from(["activity", "assessment"]), pick=PICK)
     @step
