@@ -224,6 +224,9 @@ def media_problems() -> list[str]:
 # A deletion applies silently to a record whose every field version the
 # deleter had seen; a record edited since (a version the deleter had not seen)
 # is a conflict: "theirs" deletes, "mine" keeps it (having seen the deletion).
+# A record kept after a deletion is asked about again for another deletion
+# made without seeing the edit (when tombstones of several deletions meet,
+# which one an installation keeps is its choice: either outcome is accepted).
 # A record arriving where it was deleted comes back only if its sender had seen
 # the deletion, is ignored if the deleter had seen all of it, and is a conflict
 # otherwise.
@@ -246,7 +249,7 @@ class FieldState:
 
 @dataclass(frozen=True)
 class Tomb:
-    event: int
+    events: frozenset     # the deletions (several when more than one deleted it)
     history: frozenset
 
 
@@ -348,20 +351,36 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         return {f: FieldState(s.value, s.versions, s.history | history)
                 for f, s in record.items()}
 
+    def among(key, name, options: set, present) -> str:
+        """The outcome: the only one, or the one the database shows."""
+        if choose(key, name, options):
+            return "conflict"
+        options = options - {"conflict"}
+        if len(options) > 1:
+            shows = shown(key, present) is not MISSING
+            options = {o for o in options if (o in ("keep", "resurrect")) == shows}
+        return next(iter(options)) if options else "?"
+
     for key, theirs in package_records.items():
         local = result.get(key)
         if local is None:
             result[key] = theirs
         elif isinstance(local, Tomb):
-            dominance = _dominance(theirs, local.history)
-            if local.event in record_history(theirs):
-                result[key] = kept_alive(theirs, local.history)
-            elif not choose(key, None, {"conflict" if not d else "keep" for d in dominance}):
-                result[key] = Tomb(local.event, local.history | record_history(theirs))
-            elif policy == "theirs":
+            # back if they had seen the deletion; stays deleted if we had seen their
+            # version; otherwise a conflict (with several deletions, the one the
+            # implementation keeps decides: either outcome is accepted)
+            options = set()
+            seen = {e in record_history(theirs) for e in local.events}
+            if True in seen:
+                options.add("resurrect")
+            if False in seen:
+                options |= {"stay" if d else "conflict"
+                            for d in _dominance(theirs, local.history)}
+            outcome = among(key, None, options, next(iter(theirs)))
+            if outcome == "resurrect" or (outcome == "conflict" and policy == "theirs"):
                 result[key] = kept_alive(theirs, local.history)
             else:
-                result[key] = Tomb(local.event, local.history | record_history(theirs))
+                result[key] = Tomb(local.events, local.history | record_history(theirs))
         else:
             merged = {}
             for name, m in local.items():
@@ -396,16 +415,20 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         if local is None:
             result[key] = tomb
         elif isinstance(local, Tomb):
-            result[key] = Tomb(local.event, local.history | tomb.history)
-        elif tomb.event in record_history(local):
-            pass     # seen the deletion and kept the record
+            result[key] = Tomb(local.events | tomb.events, local.history | tomb.history)
         else:
-            dominance = _dominance(local, tomb.history)
-            if not choose(key, None, {"conflict" if not d else "keep" for d in dominance}) \
-                    or policy == "theirs":
-                result[key] = Tomb(tomb.event, tomb.history | record_history(local))
-            else:
+            options = set()
+            seen = {e in record_history(local) for e in tomb.events}
+            if True in seen:
+                options.add("keep")      # seen the deletion and kept the record
+            if False in seen:
+                options |= {"delete" if d else "conflict"
+                            for d in _dominance(local, tomb.history)}
+            outcome = among(key, None, options, next(iter(local)))
+            if outcome == "keep" or (outcome == "conflict" and policy == "mine"):
                 result[key] = kept_alive(local, tomb.history)
+            else:
+                result[key] = Tomb(tomb.events, tomb.history | record_history(local))
     return MergeOutcome(result, conflicts, possible)
 
 
