@@ -509,12 +509,39 @@ class Replication(RuleBasedStateMachine):
         """The fields officers correct most, on the first two records: edits collide."""
         self._edit(at, what, pick % 2, 0, choice)
 
+    @rule(first=AT, second=AT, what=st.sampled_from(["cadre.address", "cadre.name",
+                                                     "activity.title", "participant.status",
+                                                     "assessment.note", "unit.sk_number"]),
+          pick=PICK, choice=PICK)
+    @step
+    def edit_on_both(self, first, second, what, pick, choice):
+        """Two installations correct the same field without seeing each other's edit
+        (until the next exchange)."""
+        self._edit(first, what, pick % 2, 0, choice)
+        self._edit(second, what, pick % 2, 0, choice + 1)
+
+    @rule(first=AT, second=AT, kind=st.sampled_from(["activity", "assessment"]),
+          what=st.sampled_from(["title", "place", "note", "assessor"]), pick=PICK, choice=PICK)
+    @step
+    def delete_while_edited(self, first, second, kind, what, pick, choice):
+        """One installation deletes a record another is correcting."""
+        field = {"activity": ("title", "place"), "assessment": ("note", "assessor")}[kind]
+        field = field[0] if what in ("title", "note") else field[1]
+        record_uuid = self.pick(second, kind, pick)
+        if record_uuid is None or not isinstance(
+                self.models[first].get((kind, record_uuid)), dict):
+            return
+        self._edit(second, f"{kind}.{field}", pick, 0, choice)
+        self._delete(first, kind, record_uuid)
+
     @rule(at=AT, kind=st.sampled_from(["activity", "assessment"]), pick=PICK)
     @step
     def delete(self, at, kind, pick):
         record_uuid = self.pick(at, kind, pick)
-        if record_uuid is None:
-            return
+        if record_uuid is not None:
+            self._delete(at, kind, record_uuid)
+
+    def _delete(self, at, kind, record_uuid):
         self.use(at)
         if not self.may_delete(at, kind, record_uuid):
             return
