@@ -32,7 +32,11 @@ from imp_desktop.data.models import database
 CONTENT_KEYED = {"role_catalogue", "role_indicator", "classification_rule"}
 # Tables the reference model leaves out: reference data the test never edits
 # (still compared for convergence).
-UNMODELLED = CONTENT_KEYED | {"region"}
+# Seeded by each installation under its own uuids and not yet keyed by content
+# here (the monthly report templates, issue 17): left out of the model and of the
+# convergence check for now.
+SEEDED_ELSEWHERE = {"monthly_template", "monthly_line"}
+UNMODELLED = CONTENT_KEYED | {"region"} | SEEDED_ELSEWHERE
 
 DESA = "33.22.02.2001"
 
