@@ -16,7 +16,7 @@ from imp_desktop.errors import UserError
 from imp_desktop.i18n import set_language, tr
 
 # Verbs that take a kind: ``imp-desktop import regions FILE``.
-KIND_VERBS = ("import", "export", "list", "report", "package")
+KIND_VERBS = ("import", "export", "list", "report", "package", "server")
 
 
 class CommandLine:
@@ -83,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"{APP_ID}: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        explained = _explained(exc)
+        if explained is None:
+            raise
+        print(f"{APP_ID}: {explained}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # Output piped into a program that stopped reading (e.g. ``| head``).
         sys.stderr.close()
@@ -90,6 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{APP_ID}: {tr('cli.interrupted')}", file=sys.stderr)
         return 130
+
+
+def _explained(exc: Exception) -> UserError | None:
+    """A database or file failure the user can act on (busy, disk full, read-only)."""
+    import sqlite3
+
+    import peewee
+
+    if not isinstance(exc, (peewee.DatabaseError, sqlite3.Error, OSError)):
+        return None
+    from imp_desktop.data.db import explain_failure
+
+    return explain_failure(exc)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,12 @@ class DatabaseDamaged(NotAnImpDatabase):
     """An IMP Desktop file that fails SQLite's check; never repaired silently.
 
     ``latest_backup`` is the newest automatic backup of that file, if any,
-    so the window and the command line can offer it.
+    so the window and the command line can offer it. The message is one
+    sentence; ``details`` (what SQLite's check found) go behind "Rincian".
     """
 
-    def __init__(self, message: str, path=None, latest_backup=None):
+    def __init__(self, message: str, path=None, latest_backup=None, details: str = ""):
         super().__init__(message)
         self.path = path
         self.latest_backup = latest_backup
+        self.details = details

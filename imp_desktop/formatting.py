@@ -6,6 +6,7 @@ Indonesian by default.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from imp_desktop.i18n import language
@@ -130,3 +131,33 @@ def parse_number(text: str) -> Decimal:
     elif cleaned.count(".") > 1 or (cleaned.count(".") == 1 and len(cleaned.split(".")[1]) == 3):
         cleaned = cleaned.replace(".", "")
     return Decimal(cleaned)
+
+
+_TYPED_DATE = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})$")
+
+
+def parse_typed_date(text: str | None, century: int = 2000) -> dt.date | None:
+    """A date typed the Indonesian way, day first: ``27112026``, ``27/11/2026``,
+    ``27-11-26``, ``1.2.2026``; None when it is not (yet) a whole, real date."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        if len(text) == 8:
+            day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
+        elif len(text) == 6:
+            day, month, year = int(text[:2]), int(text[2:4]), century + int(text[4:])
+        else:
+            return None
+    else:
+        match = _TYPED_DATE.match(text)
+        if not match:
+            return None
+        day, month = int(match.group(1)), int(match.group(2))
+        year = int(match.group(3))
+        if len(match.group(3)) == 2:
+            year += century
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

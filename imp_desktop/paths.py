@@ -21,13 +21,21 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def _data_location() -> Path:
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
 def data_dir() -> Path:
-    """The user's data folder for this program (created on demand)."""
-    path = Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The user's data folder for this program (created on demand, 0700 on POSIX;
+    a folder made open by an older version is closed again)."""
+    from imp_desktop.fileio import private_folder, tighten
+
+    folder = private_folder(_data_location())
+    tighten(folder)
+    return folder
 
 
 def default_db_path() -> str:
-    """``--db`` wins over ``IMP_DESKTOP_DB``, which wins over the data folder."""
-    return os.environ.get(DB_ENV_VAR) or str(data_dir() / DB_FILE_NAME)
+    """``--db`` wins over ``IMP_DESKTOP_DB``, which wins over the data folder.
+    Nothing is created here: only opening with ``CREATE`` makes the folder."""
+    return os.environ.get(DB_ENV_VAR) or str(_data_location() / DB_FILE_NAME)

@@ -17,6 +17,9 @@ from imp_desktop.reports.model import (
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / \
     "laporan-pembinaan-kader-imp.txt"
+# Our own sample report, in this project's words, with the same layout as the seed
+# (title, "Deskripsi", the sections): the report tests run on it without ../shared.
+OWN_SEED = Path(__file__).with_name("fixtures") / "laporan-kegiatan-contoh.txt"
 LEVELS = {"ppkbd": "PPKBD", "sub_ppkbd": "Sub PPKBD", "kelompok_kb": "Kelompok KB"}
 
 # The seed report as an officer would type it into the activity form: its
@@ -65,11 +68,37 @@ terlaksanan dengan antusias peserta cukup baik.""",
 }
 
 
-def seed_sentences() -> list[str]:
-    """Every sentence of the seed document (its heading words aside), whitespace squeezed."""
+OWN_FIELDS = {
+    "title": "PERTEMUAN BULANAN KADER IMP DESA DUREN",
+    "purpose": "Pertemuan ini diadakan untuk menyamakan cara kader mencatat kegiatan kelompok\nKB di setiap dusun.",
+    "background": "Kader IMP di Desa Duren bekerja di tingkat desa, dusun dan RT. Setiap bulan\nmereka mencatat pertemuan, penyuluhan dan rujukan keluarga yang ingin ber-KB.\nCatatan itu sering berbeda bentuknya dari satu dusun ke dusun lain, sehingga\nrekap di kecamatan memakan waktu. Karena itu penyuluh mengajak semua kader\nduduk bersama: PPKBD, Sub PPKBD dan ketua Kelompok KB.",
+    "results": "Kader sepakat memakai satu lembar catatan yang sama mulai bulan depan. Tiga\nkader yang belum punya nomor HP aktif akan dihubungi lewat ketua dusun.",
+    "supporting_factors": "Balai desa dipinjamkan tanpa biaya dan kepala desa ikut membuka acara.\nHujan sore hari membuat dua kader dari dusun terjauh datang terlambat.",
+    "conclusion": "Pertemuan berjalan tertib dan kader aktif bertanya. Pertemuan berikutnya\ndijadwalkan pada minggu pertama bulan depan."
+}
+
+# (name, document, the fields an officer types from it, its title) for the tests that
+# check a document comes out whole; the shared seed is skipped when it is absent.
+SAMPLES = [("own", OWN_SEED, OWN_FIELDS), ("seed", SEED, SEED_FIELDS)]
+
+
+def sample_params():
+    import pytest
+
+    return [pytest.param(path, fields, id=name, marks=pytest.mark.skipif(
+        not path.exists(), reason=f"{path} is absent (../shared is not checked out)"))
+        for name, path, fields in SAMPLES]
+
+
+def seed_sentences(path: Path = SEED) -> list[str]:
+    """Every sentence of a sample document (its heading words aside), whitespace squeezed."""
     import re
 
-    text = SEED.read_text(encoding="utf-8")
+    if not path.exists():
+        import pytest
+
+        pytest.skip(f"{path} is absent (../shared is not checked out)")
+    text = path.read_text(encoding="utf-8")
     body = text.split("Deskripsi", 1)[1]
     squeezed = " ".join(body.split())
     return [part.strip() for part in re.split(r"(?<=[.:])\s+(?=[A-Z“])", squeezed) if part.strip()]
@@ -131,14 +160,16 @@ def role_recap(units: int = 6) -> RoleRecap:
                                           "≥60% indikator; Dasar 0–2, Berkembang 3–5, Mandiri 6.")
 
 
-def seed_activity(participant_count: int = 25, photos: int = 2, **extra) -> ActivityReport:
+def seed_activity(participant_count: int = 25, photos: int = 2, fields: dict | None = None,
+                  **extra) -> ActivityReport:
+    texts = fields or SEED_FIELDS
     values = dict(
-        title=SEED_FIELDS["title"], date=dt.date(2026, 11, 27),
+        title=texts["title"], date=dt.date(2026, 11, 27),
         start_time=dt.time(9, 0), end_time=dt.time(12, 0), venue="Balai Desa Duren",
         desa_name="Duren", kecamatan_name="Tengaran",
-        purpose=SEED_FIELDS["purpose"], background=SEED_FIELDS["background"],
-        results=SEED_FIELDS["results"], supporting_factors=SEED_FIELDS["supporting_factors"],
-        conclusion=SEED_FIELDS["conclusion"],
+        purpose=texts["purpose"], background=texts["background"],
+        results=texts["results"], supporting_factors=texts["supporting_factors"],
+        conclusion=texts["conclusion"],
         speakers="Sri Wahyuningsih, S.Sos. (PKB Kecamatan Tengaran)\nBambang Santoso (Kepala Desa Duren)",
         participants=participants(participant_count),
         photos=[Photo(jpeg(seed=i), f"Penyampaian materi Enam Peran Bakti, sesi {i + 1}")

@@ -366,3 +366,36 @@ def test_print_menu_makes_the_real_documents(qtbot, screen, tmp_path, monkeypatc
         assert first in text
     assert "Hadir" in texts["attendance"]
     assert detail.title.upper() in " ".join(texts["report"].split()).upper()
+
+
+def test_draft_then_susun_ulang_keeps_what_the_officer_typed(qtbot, screen, monkeypatch,
+                                                              warnings):
+    qtbot.mouseClick(screen.list_page.new_button, Qt.MouseButton.LeftButton)
+    editor = screen.editor
+    assert editor.texts["background"].toPlainText().startswith("Institusi Masyarakat Pedesaan")
+    assert editor.texts["closing"].toPlainText().startswith("Demikian laporan")
+    assert not editor.dirty                         # a draft is not the officer's change
+    editor.desa_box.setCurrentIndex(1)
+    desa_code = editor.desa_box.currentData()
+    mine = "Latar belakang yang saya tulis sendiri."
+    editor.texts["background"].setPlainText(mine)
+    editor.agenda_roles["pertemuan"].setChecked(True)
+
+    def pick_unit(dialog):
+        dialog.level_box.setCurrentIndex(dialog.level_box.findData("sub_ppkbd"))
+        dialog.unit_box.setCurrentIndex(1)
+
+    _drive_invite(monkeypatch, desa_code, pick_unit)
+    qtbot.mouseClick(editor.invite_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.all_present_button, Qt.MouseButton.LeftButton)
+    invited = editor.model.rowCount()
+    qtbot.mouseClick(editor.redraft_button, Qt.MouseButton.LeftButton)
+    assert editor.texts["background"].toPlainText() == mine
+    assert editor.texts["participants_note"].toPlainText().startswith(
+        f"Kegiatan ini dihadiri oleh {invited} dari {invited} undangan")
+    assert "1. Peran Pertemuan" in editor.texts["agenda"].toPlainText()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not warnings
+    saved = service.get_activity(editor.activity_id)
+    assert saved.background == mine and saved.agenda_roles == ["pertemuan"]
+    assert saved.drafted["agenda"] == saved.agenda

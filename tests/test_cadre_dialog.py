@@ -45,6 +45,7 @@ def test_bad_nik_blocks_saving_and_keeps_what_was_typed(qtbot, demo_db):
 
 def test_name_and_desa_are_required(qtbot, demo_db):
     dialog = make_dialog(qtbot)
+    dialog.desa.setCurrentIndex(0)          # the last desa used is offered; cleared here
     assert not dialog.save()
     assert "Nama kader wajib diisi" in dialog.problems.text()
     assert "desa" in dialog.problems.text().lower()
@@ -146,3 +147,63 @@ def test_add_a_cadre_through_the_dialog_then_find_it(qtbot, demo_db, db_path, ui
     assert panel.model.index(0, 0).data() == "Kusumawardani Larasati"
     assert panel.model.index(0, 1).data() == "3322026307910002"
     assert panel.count_label.text() == "1 kader"
+
+
+def _blank_with_setup():
+    from imp_desktop.services import first_run
+
+    first_run.save_setup(first_run.SetupInput(
+        name="Sri Wahyuningsih", kecamatan_code="33.22.02",
+        desa=[first_run.DesaChoice("Duren", "2001")]))
+
+
+def test_first_cadres_make_their_unit_and_dusun_from_the_dialog(qtbot, db):
+    _blank_with_setup()
+    dialog = make_dialog(qtbot)
+    assert dialog.desa.currentData() == DESA               # the officer's only desa
+    assert dialog.unit.currentText() == "+ PPKBD Duren (unit baru)"
+    assert "belum punya unit" in dialog.unit_hint.text()
+    qtbot.keyClicks(dialog.name, "Siti Aminah")
+    assert dialog.save()
+    ppkbd = Unit.get(Unit.name == "PPKBD Duren")
+    assert Cadre.get_by_id(dialog.saved_id).unit_id == ppkbd.id
+
+    second = make_dialog(qtbot)
+    assert second.unit.currentData() == ppkbd.id           # made: now picked as it is
+    qtbot.keyClicks(second.name, "Dewi Rahayu")
+    qtbot.keyClicks(second.hamlet.lineEdit(), "Krajan")    # a dusun not in the list yet
+    qtbot.keyClicks(second.rw, "5")
+    assert second.unit.currentText() == "+ Sub PPKBD Krajan (unit baru)"
+    assert second.save()
+    cadre = Cadre.get_by_id(second.saved_id)
+    unit = Unit.get_by_id(cadre.unit_id)
+    assert (unit.name, unit.level, unit.parent_id) == ("Sub PPKBD Krajan", "sub_ppkbd", ppkbd.id)
+    assert cadre.hamlet.name == "Krajan" and cadre.hamlet.rw == "005"
+
+
+def test_batal_on_a_filled_form_asks_and_the_nik_hint_keeps_its_place(qtbot, db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    _blank_with_setup()
+    dialog = make_dialog(qtbot)
+    dialog.show()
+    top = dialog.sex.mapTo(dialog, dialog.sex.rect().topLeft()).y()
+    qtbot.keyClicks(dialog.nik, "33220245129")
+    assert dialog.sex.mapTo(dialog, dialog.sex.rect().topLeft()).y() == top
+    dialog.nik.setText("3322024512")
+    dialog.nik.setText("33.22.02.45.12.90.00.03 salah")
+    assert dialog.sex.mapTo(dialog, dialog.sex.rect().topLeft()).y() == top
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2])
+                        or QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Cancel),
+                     Qt.MouseButton.LeftButton)
+    assert asked and dialog.isVisible()                    # kept open, nothing lost
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    dialog.reject()
+    assert not dialog.isVisible()
+    empty = make_dialog(qtbot)
+    empty.show()
+    asked.clear()
+    empty.reject()                                          # nothing typed: no question
+    assert not asked and not empty.isVisible()

@@ -77,3 +77,18 @@ def test_unit_tab_shows_board_and_jumps_to_members(qtbot, demo_db, db_path, ui_s
     panel.select_unit(unit.id)
     panel.toggle_active()
     assert not Unit.get_by_id(unit.id).active
+
+
+def test_no_blank_button_on_the_unit_tab_before_a_unit_is_chosen(qtbot, window):
+    from PySide6.QtWidgets import QPushButton
+
+    kader = window.show_screen("kader")
+    panel = kader.units if hasattr(kader, "units") else None
+    if panel is None:
+        from imp_desktop.ui.screens.cadres.unit_panel import UnitPanel
+
+        panel = next(w for w in kader.findChildren(UnitPanel))
+    panel.table.clearSelection()
+    panel._show_unit()
+    blank = [b for b in panel.findChildren(QPushButton) if not b.text().strip()]
+    assert not blank

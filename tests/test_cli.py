@@ -40,13 +40,22 @@ def test_user_errors_are_one_line_without_traceback(tmp_path):
     assert "IMP Desktop" in result.stderr
 
 
+def _empty_database(path):
+    from imp_desktop.data.db import close_database, open_database
+
+    open_database(path)
+    close_database()
+    return path
+
+
 def test_env_variable_names_the_database(tmp_path, monkeypatch, capsys):
-    db = tmp_path / "env.sqlite"
+    db = _empty_database(tmp_path / "env.sqlite")
     monkeypatch.setenv("IMP_DESKTOP_DB", str(db))
     assert main(["check"]) == 0
     assert str(db) in capsys.readouterr().out
 
 
 def test_english_messages(tmp_path, capsys):
-    assert main(["check", "--db", str(tmp_path / "e.sqlite"), "--lang", "en"]) == 0
+    db = _empty_database(tmp_path / "e.sqlite")
+    assert main(["check", "--db", str(db), "--lang", "en"]) == 0
     assert "Integrity check: ok." in capsys.readouterr().out

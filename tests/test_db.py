@@ -12,7 +12,10 @@ def test_migrations_from_an_empty_file(db, db_path):
     assert schema_version(db) == migrations.latest_version()
     pragmas = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0]
                for name in ("journal_mode", "foreign_keys", "busy_timeout")}
-    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+    from imp_desktop.data.db import BUSY_TIMEOUT_MS
+
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1,
+                       "busy_timeout": BUSY_TIMEOUT_MS}
     rows = db.execute_sql("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
     assert [r[0] for r in rows] == list(range(1, migrations.latest_version() + 1))
     # the built-in region list is there out of the box, down to kecamatan

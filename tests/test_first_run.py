@@ -156,7 +156,14 @@ def test_wizard_flow_saves_profile_area_and_letterhead(qtbot, db):
     assert wizard.currentId() == PAGE_LETTERHEAD
     assert letterhead.lines[0].text() == "PEMERINTAH KABUPATEN SEMARANG"
     letterhead.lines[3].setText("Jl. Raya Salatiga–Solo Km 9")
-    assert "Jl. Raya Salatiga–Solo Km 9" in letterhead.preview.text()
+    printed = letterhead.preview.printed_lines()    # the same lines the PDF prints
+    assert printed[-1].text == "Jl. Raya Salatiga–Solo Km 9"      # as typed, not capitals
+    assert printed[-1].size < printed[0].size < printed[2].size   # address small, office largest
+    from imp_desktop.reports.base import letterhead_flowables
+    from imp_desktop.reports.model import Letterhead
+    cells = letterhead_flowables(Letterhead(lines=[e.text() for e in letterhead.lines]),
+                                 450)[0]._cellvalues[0][0]
+    assert [p.getPlainText() for p in cells] == [line.text for line in printed]
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert wizard.result() == QWizard.DialogCode.Accepted
     officer = get_officer()

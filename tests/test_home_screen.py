@@ -118,3 +118,21 @@ def test_activity_links_open_the_month_and_the_activity(qtbot, demo_db, db_path,
     window.show_screen("beranda")
     home.open_link(home_link("kegiatan", {"activity_id": activity_id}))
     assert screen.editing and screen.editor.activity_id == activity_id
+
+
+def test_after_the_setup_beranda_points_to_the_cadres_then_goes_quiet(qtbot, db, db_path,
+                                                                        ui_settings):
+    from imp_desktop.services import first_run
+
+    first_run.save_setup(first_run.SetupInput(
+        name="Sri Wahyuningsih", kecamatan_code="33.22.02",
+        desa=[first_run.DesaChoice("Duren", "2001")]))
+    window, home = open_window(qtbot, db_path, ui_settings)
+    assert home.empty_box.isVisible()
+    assert "masih kosong" not in home.empty_text.text()
+    assert "Pengaturan awal sudah selesai" in home.empty_text.text()
+    assert not home.setup_button.isVisible() and home.first_cadre_button.isVisible()
+    save_cadre(CadreInput(name="Siti Aminah", desa_code="33.22.02.2001"))
+    window.show_screen("kader")
+    window.show_screen("beranda")
+    assert not home.empty_box.isVisible()

@@ -146,3 +146,29 @@ def test_every_screen_is_english_after_the_switch(qtbot, demo_db, db_path, ui_se
                 if text in indonesian and widget.isVisible():
                     left.add((entry.key, type(widget).__name__, indonesian[text]))
     assert not left, sorted(left)
+
+
+def test_calendar_and_file_dialog_follow_the_language(qtbot, qapp):
+    """Calendar names (Juli / Sen) and Qt's own file dialog texts follow the language."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QDateEdit, QFileDialog, QLabel
+
+    from imp_desktop.i18n import set_language
+    from imp_desktop.ui.qt_texts import install_standard_texts
+
+    install_standard_texts(qapp)
+    set_language("id")
+    edit = QDateEdit()
+    qtbot.addWidget(edit)
+    assert QLocale().monthName(7) == "Juli" and edit.locale().dayName(1, QLocale.FormatType.ShortFormat) == "Sen"
+    dialog = QFileDialog(None, "Buka")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert "&Cari di:" in labels and "&Jenis berkas:" in labels
+    set_language("en")
+    try:
+        assert QLocale().monthName(7) == "July"
+        assert edit.locale().dayName(1, QLocale.FormatType.ShortFormat) == "Mon"
+    finally:
+        set_language("id")

@@ -19,7 +19,7 @@ def test_cadre_list_of_a_desa_holds_its_active_cadres(demo_db):
     assert listing.groups[0].level == "PPKBD"
     text = pdf_text(reporting.cadre_list_pdf(DUREN))
     assert f"Jumlah: {sum(len(g.rows) for g in listing.groups)} kader" in text
-    assert "Sri Wahyuningsih, S.Sos." in text and "Penyuluh KB Kecamatan Tengaran" in text
+    assert "Sri Wahyuningsih, S.Sos." in text and "Penyuluh KB Ahli Muda Kecamatan Tengaran" in text
     some = Cadre.select().where(Cadre.desa == DUREN).first()
     assert some.nik not in text and some.nik[-4:] in text
 

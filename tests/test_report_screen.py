@@ -74,7 +74,7 @@ def test_failure_is_shown_and_nothing_is_lost(screen, qtbot, monkeypatch):
     def broken(*args, **kwargs):
         raise UserError("Berkas sedang dibuka.")
 
-    monkeypatch.setattr(reporting, "activity_report_pdf", broken)
+    monkeypatch.setattr(reporting, "activity_report", broken)
     screen.make()
     _wait_built(qtbot, screen)
     assert warnings == ["Berkas sedang dibuka."] and screen.status.text() == warnings[0]
@@ -115,3 +115,50 @@ def test_ctrl_p_on_kegiatan_prepares_the_report(qtbot, demo_db, db_path, ui_sett
     kegiatan.print_document()
     laporan = window.show_screen("laporan")
     assert laporan.kind() == "activity" and laporan.activity_box.currentData() == wanted
+
+
+def test_monthly_documents_and_excel_copies_from_the_list(screen, qtbot, monkeypatch):
+    """Every kind also has "Simpan sebagai Excel" beside the PDF; the workbook holds
+    the same figures as the database."""
+    from openpyxl import load_workbook
+
+    from imp_desktop.services import monthly
+    from imp_desktop.ui.screens.reports import screen as laporan
+
+    period = monthly.month_of(__import__("datetime").date.today()).previous().key
+    unit = screen.monthly_unit_box.itemData(0) if screen.monthly_unit_box.count() else None
+    screen.choose("monthly", unit_id=unit, period=period)
+    assert screen.kind() == "monthly" and screen.monthly_month_box.currentData() == period
+    target = screen.last_path = None
+    chosen = {}
+
+    def save_name(_parent, _title, suggested, _filter):
+        chosen["path"] = suggested
+        return suggested, _filter
+
+    monkeypatch.setattr(laporan.QFileDialog, "getSaveFileName", staticmethod(save_name))
+    assert screen.excel_button.isEnabled()
+    qtbot.mouseClick(screen.excel_button, Qt.MouseButton.LeftButton)
+    _wait_built(qtbot, screen)
+    target = screen.last_path
+    assert target.suffix == ".xlsx" and str(target) == chosen["path"]
+    sheet = load_workbook(target).worksheets[0]
+    assert sheet["A1"].value.startswith("Laporan Bulanan R/I/")
+    report = monthly.unit_report(unit, period)
+    rows = {row[2].value: row[3].value for row in sheet.iter_rows()
+            if isinstance(row[1].value, int)}
+    for item in report.lines:
+        assert rows[item.line.text()] == item.figure.value
+    for kind, title in (("monthly_recap", "REKAPITULASI LAPORAN BULANAN"),
+                        ("coverage", "CAKUPAN LAPORAN BULANAN"),
+                        ("register", "BUKU REGISTER")):
+        screen.choose(kind, period=period)
+        screen.make()
+        _wait_built(qtbot, screen)
+        assert title in pdf_text(screen.last_path.read_bytes()), kind
+    for row in range(screen.kinds.count()):     # every kind can be saved as Excel
+        screen.kinds.setCurrentRow(row)
+        if screen._missing() is None:
+            screen.make(fmt="xlsx")
+            _wait_built(qtbot, screen)
+            assert load_workbook(screen.last_path).worksheets[0]["A1"].value, row

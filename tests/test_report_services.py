@@ -8,7 +8,7 @@ from imp_desktop.errors import UserError
 from imp_desktop.services import activities, reporting, roles
 from imp_desktop.services import settings as settings_service
 from report_helpers import flat, pdf_text
-from report_samples import SEED_FIELDS, jpeg, seed_sentences
+from report_samples import jpeg, sample_params, seed_sentences
 
 DUREN = "33.22.02.2001"
 
@@ -17,7 +17,8 @@ def _first_activity() -> int:
     return activities.list_activities()[-1].id
 
 
-def test_seed_typed_into_an_activity_comes_out_whole(demo_db, tmp_path):
+@pytest.mark.parametrize("path, SEED_FIELDS", sample_params())
+def test_seed_typed_into_an_activity_comes_out_whole(demo_db, tmp_path, path, SEED_FIELDS):
     from imp_desktop.services.photos import store_image
     from PIL import Image
     import io
@@ -38,13 +39,14 @@ def test_seed_typed_into_an_activity_comes_out_whole(demo_db, tmp_path):
                                              caption="Penyampaian materi")])
     settings_service.save_village_head(settings_service.VillageHead(DUREN, "Bambang Santoso"))
     text = pdf_text(reporting.activity_report_pdf(activity_id))
-    missing = [s for s in seed_sentences() if flat(s) not in text]
+    missing = [s for s in seed_sentences(path) if flat(s) not in text]
     assert not missing, missing
     present = sum(1 for row in invited if row.status == "hadir")
     assert f"Hadir {present} dari {len(invited)} orang yang diundang" in text
     assert "Jumat, 27 November 2026" in text and "pukul 09.00–12.00 WIB" in text
     assert "Mengetahui," in text and "Kepala Desa Duren" in text and "Bambang Santoso" in text
-    assert "Penyuluh KB Kecamatan Tengaran" in text and "NIP. 19860926 201505 2 001" in text
+    assert "Penyuluh KB Ahli Muda Kecamatan Tengaran" in text  # the jabatan from setup
+    assert "NIP. 19860926 201505 2 001" in text
     assert "Foto 1: Penyampaian materi" in text
     assert invited[0].name in text
 

@@ -9,13 +9,14 @@ from peewee import IntegrityError
 
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database, schema_version
-from imp_desktop.data.models import Activity, AssessmentAnswer, database
+from imp_desktop.data import versions
+from imp_desktop.data.models import Activity, AssessmentAnswer, RecordVersion, database
 from imp_desktop.services import activities, roles, signing
 from imp_desktop.services import package as pkg
 from imp_desktop.services.regions import upsert_regions
 from imp_desktop.services.units import UnitInput, save_unit
 
-from tests.safety_support import office_targets
+from tests.safety_support import office_targets, schema_before
 
 DESA = "33.22.02.2001"
 
@@ -60,45 +61,50 @@ def schema7(monkeypatch):
 
 @pytest.mark.parametrize("target", office_targets())
 def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothing(
-        target, schema7, tmp_path):
+        target, schema7, tmp_path, monkeypatch):
     where = target(tmp_path)
     db = schema7(where)
+    # Schema 7 kept no record versions (migration 12 makes them from what it finds).
+    monkeypatch.setattr(versions, "stamp", lambda *args, **kwargs: None)
+    monkeypatch.setattr(versions, "tombstone", lambda *args, **kwargs: None)
     try:
         assert schema_version(db) == 7
-        unit_id = _unit()
-        kept, stale, foreign = _activity("Rapat"), _activity("Hapus"), _activity("Lain")
-        first, second, third, fourth = _indicators(4)
-        assessment_id = roles.save_assessment(roles.AssessmentInput(unit_id, "2026-11", {
-            first: roles.AnswerInput(True, "notulen", kept, None),
-            second: roles.AnswerInput(True, None, stale, "foto.jpg"),
-            third: roles.AnswerInput(True, None, foreign),
-            fourth: roles.AnswerInput(False, "belum")}))
-        # The way schema 7 left things: the activity deleted without touching the
-        # plain integer; an id that came in a package from another laptop (the last
-        # audit entry for the field is a merge); a common version holding the int.
-        database.execute_sql(f"DELETE FROM activity WHERE id = {stale}")
-        third_uuid = AssessmentAnswer.get(AssessmentAnswer.indicator == third).uuid
-        first_uuid = AssessmentAnswer.get(AssessmentAnswer.indicator == first).uuid
-        database.execute_sql(
-            "UPDATE audit_entry SET field = 'evidence_activity_id' "
-            "WHERE field = 'evidence_activity'")
-        database.execute_sql(
-            "INSERT INTO audit_entry (uuid, created_at, updated_at, record_table, record_uuid, "
-            "action, field, old_value, new_value, officer, installation, at) VALUES "
-            "('00000000-0000-4000-8000-000000000001', '2099-01-01', '2099-01-01', "
-            f"'assessment_answer', '{third_uuid}', 'merge', 'evidence_activity_id', NULL, "
-            f"'{foreign}', 'Bu Kabid', 'x', '2099-01-01')")
-        base = {"uuid": first_uuid, "created_at": None, "updated_at": None, "assessment": "a",
-                "indicator": "i", "met": True, "note": "notulen",
-                "evidence_activity_id": kept, "evidence_photo": None}
-        database.execute_sql(
-            "INSERT INTO sync_state (uuid, created_at, updated_at, record_table, record_uuid, "
-            "data) VALUES ('00000000-0000-4000-8000-000000000002', 'x', 'x', "
-            f"'assessment_answer', '{first_uuid}', '{json.dumps(base)}')")
-        before = _answers()
-        indexes = _indexes() if "sqlite" in where else None
-        kept_uuid = Activity.get_by_id(kept).uuid
-        close_database()
+        with schema_before(7):   # the models as schema 7 had them
+            unit_id = _unit()
+            kept, stale, foreign = _activity("Rapat"), _activity("Hapus"), _activity("Lain")
+            first, second, third, fourth = _indicators(4)
+            assessment_id = roles.save_assessment(roles.AssessmentInput(unit_id, "2026-11", {
+                first: roles.AnswerInput(True, "notulen", kept, None),
+                second: roles.AnswerInput(True, None, stale, "foto.jpg"),
+                third: roles.AnswerInput(True, None, foreign),
+                fourth: roles.AnswerInput(False, "belum")}))
+            # The way schema 7 left things: the activity deleted without touching the
+            # plain integer; an id that came in a package from another laptop (the last
+            # audit entry for the field is a merge); a common version holding the int.
+            database.execute_sql(f"DELETE FROM activity WHERE id = {stale}")
+            third_uuid = AssessmentAnswer.get(AssessmentAnswer.indicator == third).uuid
+            first_uuid = AssessmentAnswer.get(AssessmentAnswer.indicator == first).uuid
+            database.execute_sql(
+                "UPDATE audit_entry SET field = 'evidence_activity_id' "
+                "WHERE field = 'evidence_activity'")
+            database.execute_sql(
+                "INSERT INTO audit_entry (uuid, created_at, updated_at, record_table, record_uuid, "
+                "action, field, old_value, new_value, officer, installation, at) VALUES "
+                "('00000000-0000-4000-8000-000000000001', '2099-01-01', '2099-01-01', "
+                f"'assessment_answer', '{third_uuid}', 'merge', 'evidence_activity_id', NULL, "
+                f"'{foreign}', 'Bu Kabid', 'x', '2099-01-01')")
+            base = {"uuid": first_uuid, "created_at": None, "updated_at": None, "assessment": "a",
+                    "indicator": "i", "met": True, "note": "notulen",
+                    "evidence_activity_id": kept, "evidence_photo": None}
+            database.execute_sql(
+                "INSERT INTO sync_state (uuid, created_at, updated_at, record_table, record_uuid, "
+                "data) VALUES ('00000000-0000-4000-8000-000000000002', 'x', 'x', "
+                f"'assessment_answer', '{first_uuid}', '{json.dumps(base)}')")
+            before = _answers()
+            indexes = _indexes() if "sqlite" in where else None
+            kept_uuid = Activity.get_by_id(kept).uuid
+            close_database()
+        monkeypatch.undo()
 
         db = open_database(where)
         assert schema_version(db) == migrations.latest_version()
@@ -115,11 +121,14 @@ def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothi
         if indexes is not None:
             assert _indexes() == indexes
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-        # The common version follows: new field name, the activity's uuid.
-        stored = json.loads(pkg._bases()["assessment_answer"][first_uuid])
-        assert list(stored) == [("evidence_activity" if k == "evidence_activity_id" else k)
-                                for k in base]
-        assert stored["evidence_activity"] == kept_uuid
+        # The common version followed (new field name, the activity's uuid) into the
+        # record's version (migration 12): the link is what both sides had in common,
+        # the fields that differ from it count as changed here.
+        assert kept_uuid
+        clock = json.loads(RecordVersion.get(RecordVersion.record_uuid == first_uuid).clock)
+        assert versions.dot_of(clock, "evidence_activity") == ["~", 0]
+        assert versions.dot_of(clock, "note") == ["~", 0]
+        assert versions.dot_of(clock, "assessment") != ["~", 0]
         # Now a real foreign key: an unknown id is refused by the database itself,
         # and deleting the activity clears the link.
         with pytest.raises(IntegrityError):

@@ -117,7 +117,10 @@ def test_a_damaged_database_is_refused_untouched_and_offers_the_latest_backup(
     before = db_path.read_bytes()
     with pytest.raises(DatabaseDamaged) as caught:
         open_database(db_path)
-    assert "rusak" in str(caught.value) and made.path.name in str(caught.value)
+    message = str(caught.value)
+    assert "rusak" in message and made.label in message and "\n" not in message
+    assert message.count(". ") == 0 and message.endswith(".")     # one sentence
+    assert made.path.name in caught.value.details                  # behind "Rincian"
     assert caught.value.latest_backup == made.path
     assert db_path.read_bytes() == before
     # the offered backup restores it; the damaged file is kept aside

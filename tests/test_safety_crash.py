@@ -2,41 +2,28 @@
 of an import, of saves and of a merge; the database must open cleanly with all
 or none of each action."""
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from imp_desktop.data.db import close_database, integrity_check, open_database
-from imp_desktop.data.models import AuditEntry, Cadre, Handover, Region, SyncState
+from imp_desktop.data.models import AuditEntry, Cadre, Handover, RecordVersion, Region
+from imp_desktop.fileio import CRASH_ENV
 
 pytestmark = [pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX"),
               pytest.mark.slow]      # child processes killed mid-write, a 3,000-cadre package
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run_and_kill(code: str, args: list[str], wait_for: str, delay: float) -> int:
-    """Start ``code`` in a child, kill it ``delay`` s after it prints ``wait_for``."""
-    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = child.stdout.readline()
-            if not line:
-                break
-            if line.strip() == wait_for:
-                time.sleep(delay)
-                break
-        child.send_signal(signal.SIGKILL)
-    finally:
-        child.wait(30)
-        child.stdout.close()
-        child.stderr.close()
+def _run_and_kill(code: str, args: list[str], step: str) -> int:
+    """Run ``code`` in a child that kills itself (SIGKILL) at the named ``step``
+    (``fileio.crash_point``; ``step#N`` for the N-th time it is reached)."""
+    env = dict(os.environ, **{CRASH_ENV: step})
+    child = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
     return child.returncode
 
 
@@ -52,30 +39,25 @@ import sys
 from imp_desktop.data.db import open_database
 from imp_desktop.services import regions
 open_database(sys.argv[1])
-real = regions.upsert_regions
-def noisy(rows, db=None):
-    print("go", flush=True)
-    return real(rows, db=db)
-regions.upsert_regions = noisy
 regions.import_region_file(sys.argv[2])
-print("done", flush=True)
-# On an idle machine the import may finish before the kill: wait for it, so
-# the kill still lands (after the commit: the "all" case).
-import time
-time.sleep(60)
 """
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.4, 1.0])
-def test_killed_region_import_leaves_all_or_nothing(db, db_path, region_file, delay):
+@pytest.mark.parametrize("step, expected", [
+    ("regions.read", "nothing"), ("regions.written_before_commit", "nothing"),
+    ("regions.committed", "all")])
+def test_killed_region_import_leaves_all_or_nothing(db, db_path, region_file, step, expected):
     before = Region.select().count()
     close_database()
-    code = _run_and_kill(IMPORT_CHILD, [str(db_path), str(region_file)], "go", delay)
+    code = _run_and_kill(IMPORT_CHILD, [str(db_path), str(region_file)], step)
     assert code == -signal.SIGKILL
     _reopened(db_path)
     after = Region.select().count()
-    print("import killed after", delay, "s: regions", before, "->", after)
-    assert after == before or after >= 91_000, (before, after)
+    print("import killed at", step, ": regions", before, "->", after)
+    if expected == "nothing":
+        assert after == before
+    else:
+        assert after >= 91_000, (before, after)
 
 
 SAVE_CHILD = """
@@ -85,22 +67,27 @@ from imp_desktop.data.models import Cadre
 from imp_desktop.services.cadres import CadreInput, save_cadre
 open_database(sys.argv[1])
 ids = [c.id for c in Cadre.select(Cadre.id).limit(50)]
-print("go", flush=True)
 for n in itertools.count():
     cadre_id = ids[n % len(ids)]
     save_cadre(CadreInput(name=f"Kader Uji {n}", phone=f"0812{n:08d}"), cadre_id)
 """
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.7])
-def test_killed_saves_leave_each_save_whole_with_its_history(demo_db, db_path, delay):
+@pytest.mark.parametrize("saves", [3, 40])
+def test_killed_saves_leave_each_save_whole_with_its_history(demo_db, db_path, saves):
+    """Killed inside the transaction of save number ``saves``: the saves before it are
+    whole, with their history, and that one left nothing."""
     close_database()
-    assert _run_and_kill(SAVE_CHILD, [str(db_path)], "go", delay) == -signal.SIGKILL
+    step = f"cadre.saved_before_commit#{saves}"
+    assert _run_and_kill(SAVE_CHILD, [str(db_path)], step) == -signal.SIGKILL
     _reopened(db_path)
     import json
 
     changed = list(Cadre.select().where(Cadre.name.startswith("Kader Uji")))
-    assert changed, "the child saved nothing before it was killed"
+    numbers = sorted(int(cadre.name.rsplit(" ", 1)[1]) for cadre in changed)
+    # saves 0 .. saves-2 committed (each cadre keeps its latest); the killed one did not
+    assert max(numbers) == saves - 2
+    assert not any(c.name == f"Kader Uji {saves - 1}" for c in changed)
     for cadre in changed:
         n = int(cadre.name.rsplit(" ", 1)[1])
         # the phone and the name come from the same save: both or neither
@@ -116,13 +103,7 @@ import sys
 from imp_desktop.data.db import open_database
 from imp_desktop.services.package import merge_package
 open_database(sys.argv[1])
-seen = []
-def progress(done, total):
-    if not seen:
-        seen.append(1)
-        print("go", flush=True)
-merge_package(sys.argv[2], progress=progress)
-print("done", flush=True)
+merge_package(sys.argv[2])
 """
 
 
@@ -140,21 +121,22 @@ def big_package(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.3, 0.8])
+@pytest.mark.parametrize("step, expected", [
+    ("merge.before_commit", (0, 0)), ("merge.committed", (3000, 1))])
 def test_killed_merge_leaves_all_or_nothing_and_can_be_merged_again(
-        tmp_path, big_package, delay):
+        tmp_path, big_package, step, expected):
     office = tmp_path / "office.sqlite"
     open_database(office)
     close_database()
-    code = _run_and_kill(MERGE_CHILD, [str(office), str(big_package)], "go", delay)
-    assert code == -signal.SIGKILL     # killed while it was still working
+    code = _run_and_kill(MERGE_CHILD, [str(office), str(big_package)], step)
+    assert code == -signal.SIGKILL     # killed at that step
     _reopened(office)
     cadres = Cadre.select().count()
-    print("merge killed after", delay, "s: cadres", cadres)
     handovers = Handover.select().count()
-    assert (cadres, handovers) in ((0, 0), (3000, 1)), (cadres, handovers)
-    # the merge's sync snapshots are written in its one transaction, or not at all
-    assert (SyncState.select().count() > 0) == (cadres > 0)
+    print("merge killed at", step, ": cadres", cadres)
+    assert (cadres, handovers) == expected
+    # the versions of the merged cadres are written in the merge's transaction
+    assert RecordVersion.select().where(RecordVersion.record_table == "cadre").count() == cadres
     # whatever happened, merging again completes the hand-over
     from imp_desktop.services.package import merge_package
 

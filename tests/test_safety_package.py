@@ -13,7 +13,7 @@ import pytest
 
 from imp_desktop.cli import main
 from imp_desktop.data.db import close_database, open_database
-from imp_desktop.data.models import AuditEntry, Cadre, Handover, Setting, SyncState, Unit
+from imp_desktop.data.models import AuditEntry, Cadre, Handover, RecordVersion, Setting, Unit
 from imp_desktop.errors import UserError
 from imp_desktop.services import package as pkg
 from imp_desktop.services import signing
@@ -234,10 +234,10 @@ def test_damaged_packages_are_refused_before_anything_is_written(two, tmp_path, 
             for name, content in items.items():
                 dst.writestr(name, content)
     two("office")
-    before = (Cadre.select().count(), SyncState.select().count(), AuditEntry.select().count())
+    before = (Cadre.select().count(), RecordVersion.select().count(), AuditEntry.select().count())
     with pytest.raises(UserError, match="rusak|bukan paket"):
         pkg.merge_package(out)
-    assert (Cadre.select().count(), SyncState.select().count(),
+    assert (Cadre.select().count(), RecordVersion.select().count(),
             AuditEntry.select().count()) == before
 
 
@@ -306,7 +306,7 @@ def _edit_cadre_and_recompute_hashes(items):
 
 
 def _state():
-    return (Cadre.select().count(), SyncState.select().count(), AuditEntry.select().count(),
+    return (Cadre.select().count(), RecordVersion.select().count(), AuditEntry.select().count(),
             Handover.select().count(), sorted((s.key, s.value) for s in Setting.select()))
 
 
@@ -322,7 +322,7 @@ def test_a_package_is_signed_and_the_first_merge_pins_the_senders_key(two, tmp_p
     with zipfile.ZipFile(out) as zf:
         block = json.loads(zf.read("signature.json"))
         manifest_bytes = zf.read("manifest.json")
-    assert json.loads(manifest_bytes)["format_version"] == pkg.FORMAT_VERSION == 2
+    assert json.loads(manifest_bytes)["format_version"] == pkg.FORMAT_VERSION == 3
     assert signing.verify(manifest_bytes, block) == laptop_key
     installation = json.loads(manifest_bytes)["installation"]
     two("office")

@@ -291,3 +291,57 @@ def _installation(package_path) -> str:
 
     with zipfile.ZipFile(package_path) as zf:
         return json.loads(zf.read("manifest.json"))["installation"]
+
+
+def test_the_first_package_that_deactivates_lists_it_and_needs_a_deliberate_yes(
+        qtbot, tmp_path, ui_settings, monkeypatch):
+    from imp_desktop.data.db import open_database as open_db
+    from imp_desktop.services.cadres import set_active
+    from imp_desktop.services.package import export_package, merge_package
+    from imp_desktop.ui import package_dialogs
+    from imp_desktop.ui.package_dialogs import RemovalsDialog
+
+    laptop, office, first = _two_installations(tmp_path)
+    second_laptop = tmp_path / "laptop2.sqlite"
+    open_db(second_laptop)
+    merge_package(first)
+    leaving = Cadre.select().where(Cadre.active == True).order_by(Cadre.id).first()  # noqa: E712
+    set_active(leaving.id, False, "Pindah domisili")
+    package = tmp_path / "dari-laptop-2.imp"
+    export_package(package)
+
+    open_db(office)
+    merge_package(first)          # the office knows the first laptop, not the second
+    window = _window(qtbot, office, ui_settings)
+    page = _page(window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append("WARN " + a[2]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
+    answers = []
+
+    def confirm(parent, plan):
+        dialog = RemovalsDialog(plan, parent)
+        qtbot.addWidget(dialog)
+        dialog.resize(720, 460)
+        assert leaving.name in dialog.listing.toPlainText()
+        assert "dinonaktifkan" in dialog.listing.toPlainText()
+        assert not dialog.ok.isEnabled()
+        dialog.allow.setChecked(True)
+        assert dialog.ok.isEnabled()
+        if SHOTS:
+            dialog.grab().save(os.path.join(SHOTS, "safety_first_package_removals.png"))
+        return answers.pop(0)
+
+    monkeypatch.setattr(package_dialogs.RemovalsDialog, "confirm", staticmethod(confirm))
+    answers.append(False)        # "Batal": nothing merged
+    page.package_panel.receive_button.click()
+    _wait(qtbot)
+    assert Cadre.get(Cadre.uuid == leaving.uuid).active and not shown
+    answers.append(True)
+    page.package_panel.receive_button.click()
+    _wait(qtbot)
+    _wait(qtbot)
+    assert shown and "Data diterima" in shown[-1], shown
+    assert not Cadre.get(Cadre.uuid == leaving.uuid).active

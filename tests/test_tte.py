@@ -36,7 +36,7 @@ def test_every_document_has_an_empty_field_per_signature_block(demo_db):
 
     activity_id = _activity_id()
     fields = _fields(reporting.activity_report_pdf(activity_id))
-    officer = "Penyuluh KB Kecamatan Tengaran"
+    officer = "Penyuluh KB Ahli Muda Kecamatan Tengaran"   # the jabatan from setup
     assert set(fields) == {"Kepala Desa Duren", officer}
     assert fields[officer] == f"{officer}: Sri Wahyuningsih, S.Sos."
     unit_id = reporting.unit_choices("33.22.02.2001")[0][0]
@@ -53,7 +53,7 @@ def test_signed_on_the_laptop_validated_by_pyhanko_and_taken_back(demo_db, tmp_p
     credentials = tte.load_credentials(make_p12(tmp_path), "rahasia")
     signed = reporting.activity_report_pdf(activity_id, sign_with=credentials)
     (check,) = tte.check_signatures(signed)
-    assert check.field == "Penyuluh KB Kecamatan Tengaran"
+    assert check.field == "Penyuluh KB Ahli Muda Kecamatan Tengaran"
     assert check.intact and check.valid and check.whole and check.cert_current
     assert check.signer == "Sri Wahyuningsih" and not check.trusted   # a self-made root
     path = tmp_path / "signed.pdf"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from imp_desktop.commands import open_db
+from imp_desktop.commands import CREATE, READ, open_db
 from imp_desktop.i18n import tr
 
 
@@ -21,7 +21,7 @@ def register(cli) -> None:
 def run_import(args) -> int:
     from imp_desktop.services.cadre_import import import_cadres
 
-    open_db(args)
+    open_db(args, CREATE)
     report, written = import_cadres(args.file, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
@@ -39,7 +39,7 @@ def run_import(args) -> int:
 def run_export(args) -> int:
     from imp_desktop.services.cadre_export import export_cadres
 
-    open_db(args)
+    open_db(args, READ)
     count = export_cadres(args.file)
     print(tr("export.done", count=count, path=args.file))
     return 0

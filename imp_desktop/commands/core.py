@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from imp_desktop.commands import open_db, print_json
+from imp_desktop.commands import CREATE, READ, open_db, print_json
 from imp_desktop.i18n import tr
 
 
@@ -31,7 +31,7 @@ def register(cli) -> None:
 def run_demo(args) -> int:
     from imp_desktop.services.demo import generate_demo
 
-    open_db(args)
+    open_db(args, CREATE)
     summary = generate_demo(desa=args.desa, cadres=args.cadres, seed=args.seed,
                             activities=args.activities)
     print(tr("demo.done", desa=summary.desa, units=summary.units, cadres=summary.cadres))
@@ -43,7 +43,7 @@ def run_demo(args) -> int:
 def run_check(args) -> int:
     from imp_desktop.services.maintenance import check_database
 
-    open_db(args)
+    open_db(args, READ)
     report = check_database()
     print(tr("check.location", location=report.location))
     print(tr("check.version", version=report.schema_version, latest=report.latest_version))
@@ -61,7 +61,7 @@ def run_check(args) -> int:
 def run_list(args) -> int:
     from imp_desktop.services.records import LISTERS
 
-    open_db(args)
+    open_db(args, READ)
     records = LISTERS[args.kind]()
     if args.json:
         print_json(records)
@@ -75,7 +75,7 @@ def run_list(args) -> int:
 def run_import_regions(args) -> int:
     from imp_desktop.services.regions import import_region_file, import_summary_text
 
-    open_db(args)
+    open_db(args, CREATE)
     summary = import_region_file(args.file)
     print(import_summary_text(summary))
     return 0

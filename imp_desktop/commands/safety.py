@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imp_desktop.commands import open_db
+from imp_desktop.commands import READ, open_db
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.paths import default_db_path
@@ -36,6 +36,9 @@ def register(cli) -> None:
                       help="in a conflict keep the package's value")
     side.add_argument("--mine", action="store_true",
                       help="in a conflict keep this database's value (the default)")
+    merge.add_argument("--allow-deletions", action="store_true",
+                       help="let the first package from an installation delete or deactivate "
+                            "records (without it such a package is refused)")
     merge.add_argument("--trust-new-key", action="store_true",
                        help="accept a new signing key for the sending laptop (only after "
                             "comparing its fingerprint with the sender by phone)")
@@ -48,7 +51,7 @@ def _db_path(args) -> str:
 def run_backup(args) -> int:
     from imp_desktop.services.backup import backup_file_name, backup_to_file
 
-    open_db(args)
+    open_db(args, READ)
     out = Path(args.out)
     if out.is_dir():
         out = out / backup_file_name()
@@ -58,16 +61,13 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    from imp_desktop.services.backup import restore
+    from imp_desktop.services.backup import restore, restored_text
 
     target = _db_path(args)
     if "://" in target:
         raise UserError(tr("backup.error.not_sqlite"))
     result = restore(args.file, target)
-    if result.safety_copy:
-        print(tr("backup.restored", when=result.restored.label, safety=str(result.safety_copy)))
-    else:
-        print(tr("backup.restored_new", when=result.restored.label))
+    print(restored_text(result))
     return 0
 
 
@@ -87,14 +87,25 @@ def read_passphrase(path: str | None) -> str | None:
 
 
 def run_package_export(args) -> int:
-    from imp_desktop.services.package import export_package
+    import sys
 
-    open_db(args)
+    from imp_desktop.services.package import check_passphrase, export_package
+
+    passphrase = read_passphrase(args.passphrase_file)
+    if passphrase is not None:
+        warning = check_passphrase(passphrase)
+        if warning:
+            print(f"{tr('package.warning')}: {warning}", file=sys.stderr)
+    open_db(args, READ)
     summary = export_package(args.out, since_last=args.since_last, office=args.office,
-                             passphrase=read_passphrase(args.passphrase_file))
+                             passphrase=passphrase)
     print(tr("package.exported", path=str(summary.path), records=summary.records,
              deleted=summary.deleted, photos=summary.photos))
     print(tr("package.key.own_short", fingerprint=summary.fingerprint))
+    from imp_desktop.data.db import is_read_only
+
+    if is_read_only():
+        print(tr("package.export.not_recorded"))
     return 0
 
 
@@ -108,12 +119,15 @@ def run_package_merge(args) -> int:
     policy = "theirs" if args.theirs else "mine"
     try:
         result = merge_package(args.file, passphrase=read_passphrase(args.passphrase_file),
-                               policy=policy, trust_new_key=args.trust_new_key)
+                               policy=policy, trust_new_key=args.trust_new_key,
+                               allow_deletions=args.allow_deletions)
     except KeyChangedError as exc:
         raise UserError(f"{exc} {tr('package.hint.trust_cli')}") from exc
     print(tr("package.merged", added=result.added, updated=result.updated,
              deleted=result.deleted, unchanged=result.unchanged,
              conflicts=len(result.conflicts), policy=tr(f"package.policy.{policy}")))
+    if result.note:
+        print(result.note)
     print(tr("package.key.sender", fingerprint=result.fingerprint) + " "
           + tr(f"package.key.{result.key_status}", officer=result.officer or "?"))
     for conflict in result.conflicts[:20]:

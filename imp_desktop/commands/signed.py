@@ -1,7 +1,7 @@
 """``imp-desktop import signed FILE.pdf``: take back a printout signed with a TTE."""
 from __future__ import annotations
 
-from imp_desktop.commands import open_db
+from imp_desktop.commands import WRITE, open_db
 
 
 def register(cli) -> None:
@@ -15,7 +15,7 @@ def run_import_signed(args) -> int:
     from imp_desktop.services import tte
     from imp_desktop.services.verify import kind_label
 
-    open_db(args)
+    open_db(args, WRITE)
     info = tte.import_signed(args.file)
     print(tr("tte.imported", kind=kind_label(info.kind), title=info.title))
     print(f"  {info.describe()}")

@@ -2,7 +2,7 @@
 printout against the data here. Exit 0 sah, 3 berubah, 4 tidak dikenal."""
 from __future__ import annotations
 
-from imp_desktop.commands import open_db
+from imp_desktop.commands import READ, open_db
 
 
 def register(cli) -> None:
@@ -20,7 +20,7 @@ def run_verify(args) -> int:
 
     if bool(args.file) == bool(args.code):
         raise UserError(tr("verify.error.usage"))
-    open_db(args)
+    open_db(args, READ)
     verdict = verify.verify_file(args.file) if args.file else verify.verify_text(args.code)
     print(verdict.headline)
     for line in verdict.details():

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from peewee import Model
 
-from imp_desktop.data import models
+from imp_desktop.data import models, versions
 from imp_desktop.data.models import AuditEntry, database, utc_now
 from imp_desktop.data.sync import (
     DERIVED_FIELDS,
@@ -182,6 +182,8 @@ def audited_update(model, values: dict, where) -> int:
         for chunk in chunks([record_id for record_id, _, _ in changed]):
             model.update({**values, model.updated_at: now}).where(
                 model.id.in_(chunk)).execute()
+        versions.stamp(table_of(model), [(record_uuid, [f.name for f, _, _ in diffs])
+                                         for _, record_uuid, diffs in changed])
         if _audited(model):
             refs.resolve()
             write_many(table_of(model), [
@@ -200,6 +202,7 @@ def audited_delete(model, where) -> int:
             return 0
         for chunk in chunks([record_id for record_id, _ in rows]):
             model.delete().where(model.id.in_(chunk)).execute()
+        versions.tombstone(table_of(model), [record_uuid for _, record_uuid in rows])
         if _audited(model):
             write_many(table_of(model), [(record_uuid, "delete", []) for _, record_uuid in rows])
     return len(rows)
@@ -217,6 +220,7 @@ def audited_insert(model, rows: list[dict], source: str | None = None) -> None:
     rows = [{**row, "created_at": now, "updated_at": now} for row in rows]
     with database.atomic():
         bulk_insert(model, rows)
+        versions.stamp(table_of(model), [(row["uuid"], None) for row in rows])
         if not _audited(model):
             return
         if source is not None:
@@ -242,6 +246,9 @@ def _after_save(record, created: bool, before: dict | None) -> None:
     if not created and before is None:
         return   # saved without a change
     changes = changes_between(record, None if created else before)
+    names = None if created else versions.changed_names(record, before, [c[0] for c in changes])
+    if created or names:
+        versions.stamp(table, [(record.uuid, names)])
     write_entries(table, record.uuid, "create" if created else "update", changes)
 
 

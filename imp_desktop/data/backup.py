@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -72,7 +71,9 @@ def _sha256_file(path: Path) -> str:
 
 def snapshot(db_path: Path, dest: Path, progress: Progress | None = None) -> None:
     """Copy a database file consistently with the online backup API."""
-    source = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    from imp_desktop.data.db import read_only_uri
+
+    source = sqlite3.connect(read_only_uri(db_path), uri=True)
     target = sqlite3.connect(dest)
     try:
         def step(_status, remaining, total):
@@ -87,30 +88,65 @@ def snapshot(db_path: Path, dest: Path, progress: Progress | None = None) -> Non
         source.close()
 
 
+# Settings that never leave the computer in a backup: the private signing key
+# (a backup is not encrypted; see ``restore_backup`` for what restoring means).
+PRIVATE_SETTINGS = ("package.signing_key",)
+
+
+def _strip_private(copy: Path) -> None:
+    """Remove the private settings from a snapshot, their bytes overwritten."""
+    conn = sqlite3.connect(copy)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "setting" in tables:
+            conn.execute("PRAGMA secure_delete = ON")
+            marks = ", ".join("?" * len(PRIVATE_SETTINGS))
+            with conn:
+                conn.execute(f"DELETE FROM setting WHERE key IN ({marks})", PRIVATE_SETTINGS)
+            conn.execute("VACUUM")
+    finally:
+        conn.close()
+
+
 def create_backup(db_path: Path, out: Path, progress: Progress | None = None) -> BackupInfo:
     """Write a backup zip of ``db_path`` and its photos to ``out`` (a file path).
 
-    The zip is written under a temporary name and renamed when complete, so
-    a power cut never leaves a half-written backup that looks whole.
+    The snapshot is staged in the local temporary folder (never a plain copy
+    of the database beside ``out``, often a USB stick), and the zip is
+    written through ``fileio.atomic_write``: a temporary file beside ``out``
+    renamed when complete, so a power cut never leaves a half-written
+    backup that looks whole. The private signing key is left out.
     """
+    from imp_desktop import fileio
     from imp_desktop.data.db import inspect_sqlite_file
     from imp_desktop.data.models import utc_now
 
     db_path, out = Path(db_path), Path(out)
     if not db_path.is_file():
         raise UserError(tr("backup.error.no_database", path=str(db_path)))
+    fileio.refuse_database_target(out, db_path)
     version = inspect_sqlite_file(db_path, check=False)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    photos = sorted(p for p in media_dir(db_path).glob("*") if p.is_file())
-    partial = out.with_name(out.name + ".part")
-    with tempfile.TemporaryDirectory(prefix="imp-backup-", dir=out.parent) as tmp:
-        copy = Path(tmp) / DB_ENTRY
+    fileio.private_folder(out.parent)
+    photos = sorted(p for p in media_dir(db_path).glob("*") if p.is_file()
+                    and not p.name.endswith(fileio.TEMP_SUFFIX))
+    tmp = fileio.staging_folder("backup")
+    try:
+        copy = tmp / DB_ENTRY
         total_steps = 100 + len(photos)
-        snapshot(db_path, copy, progress and (
-            lambda done, total: progress(int(80 * done / max(total, 1)), total_steps)))
-        entries = {DB_ENTRY: _sha256_file(copy)}
         try:
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            snapshot(db_path, copy, progress and (
+                lambda done, total: progress(int(80 * done / max(total, 1)), total_steps)))
+            _strip_private(copy)
+        except sqlite3.Error as exc:
+            if fileio.disk_full(exc):
+                raise fileio.disk_full_error(tmp) from exc
+            raise
+        except OSError as exc:
+            raise fileio.write_error(copy, exc) from exc
+        fileio.crash_point("backup.staged")
+        entries = {DB_ENTRY: _sha256_file(copy)}
+        with fileio.atomic_write(out) as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 zf.write(copy, DB_ENTRY)
                 for index, photo in enumerate(photos):
                     name = MEDIA_PREFIX + photo.name
@@ -122,14 +158,12 @@ def create_backup(db_path: Path, out: Path, progress: Progress | None = None) ->
                             "schema_version": version, "created_at": utc_now(),
                             "database_name": db_path.name,
                             "database_bytes": copy.stat().st_size,
-                            "media_files": len(photos), "entries": entries}
+                            "media_files": len(photos), "entries": entries,
+                            "signing_key": False}
                 zf.writestr(MANIFEST_ENTRY, json.dumps(manifest, indent=1))
-            with open(partial, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(partial, out)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise UserError(tr("backup.error.write", path=str(out), detail=exc.strerror or exc))
+            fileio.crash_point("backup.zip_written")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if progress:
         progress(total_steps, total_steps)
     return _info(out, manifest)
@@ -225,6 +259,47 @@ def _copy_into(source: Path, db_path: Path) -> bool:
 class RestoreResult:
     restored: BackupInfo
     safety_copy: Path | None
+    # The restored database has no signing key (the backup holds none and the
+    # file it replaced had none to keep): a new key is made on the next package,
+    # and the office is asked to accept it.
+    new_signing_key: bool = False
+
+
+def _read_private(db_path: Path) -> list[tuple]:
+    """The private settings rows of a database file, read-only; [] if unreadable."""
+    if not Path(db_path).is_file():
+        return []
+    try:
+        from imp_desktop.data.db import read_only_uri
+
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        marks = ", ".join("?" * len(PRIVATE_SETTINGS))
+        return conn.execute(f"SELECT uuid, created_at, updated_at, key, value FROM setting "
+                            f"WHERE key IN ({marks})", PRIVATE_SETTINGS).fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
+def _put_private(db_file: Path, rows: list[tuple]) -> bool:
+    """Put the private settings into a (restored) file; True if it then holds a key."""
+    conn = sqlite3.connect(db_file)
+    try:
+        with conn:
+            for row in rows:
+                conn.execute("DELETE FROM setting WHERE key = ?", (row[3],))
+                conn.execute("INSERT INTO setting (uuid, created_at, updated_at, key, value) "
+                             "VALUES (?, ?, ?, ?, ?)", row)
+        return conn.execute("SELECT COUNT(*) FROM setting WHERE key = ?",
+                            (PRIVATE_SETTINGS[0],)).fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def restore_backup(backup: Path, db_path: Path, progress: Progress | None = None) -> RestoreResult:
@@ -233,48 +308,78 @@ def restore_backup(backup: Path, db_path: Path, progress: Progress | None = None
     The caller must make sure no other program has the file open (its lock).
     The backup is verified completely before the current file is touched;
     the current file is then saved into the backup folder (a normal backup,
-    or the raw file if it is too damaged to read).
+    or the raw file if it is too damaged to read). The backup is extracted
+    into a staging folder beside the database (``imp-restore-<pid>-…``,
+    removed at the next start if this run is killed). The signing key of the
+    file being replaced is kept (backups do not hold it).
     """
+    from imp_desktop import fileio
+
     db_path = Path(db_path)
     backup = Path(backup)
     folder = backups_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="imp-restore-", dir=db_path.parent) as tmp:
-        if progress:
-            progress(0, 3)
-        info, new_db, new_media = verify_and_extract(backup, Path(tmp))
-        if progress:
-            progress(1, 3)
-        safety = None
-        if db_path.exists():
-            safety = folder / f"{SAFETY_PREFIX}{_stamp()}.zip"
-            try:
-                create_backup(db_path, safety)
-            except (UserError, sqlite3.Error, OSError):
-                # Too damaged for the backup API: keep the file exactly as it is.
-                safety = folder / f"{SAFETY_PREFIX}{_stamp()}-rusak.sqlite"
-                shutil.copy2(db_path, safety)
-                for suffix in ("-wal", "-shm"):
-                    sidecar = db_path.with_name(db_path.name + suffix)
-                    if sidecar.exists():
-                        shutil.copy2(sidecar, safety.with_name(safety.name + suffix))
-        if progress:
-            progress(2, 3)
-        if not _copy_into(new_db, db_path):
-            # Unreadable file, so no program has it open: swap the files. The
-            # old WAL must go first, or SQLite would replay it into the new file.
-            _remove_sidecars(db_path)
-            os.replace(new_db, db_path)
-        media = media_dir(db_path)
-        old_media = media.with_name(media.name + ".lama")
-        if old_media.exists():
-            shutil.rmtree(old_media)
-        if media.exists():
-            media.rename(old_media)
-        if any(new_media.iterdir()):
-            shutil.move(str(new_media), str(media))
-        if old_media.exists():
-            shutil.rmtree(old_media)   # its photos are in the safety copy
-        if progress:
-            progress(3, 3)
-    return RestoreResult(info, safety)
+    try:
+        fileio.private_folder(folder)
+        tmp = fileio.staging_folder("restore", db_path.parent)
+    except OSError as exc:
+        raise fileio.write_error(db_path, exc) from exc
+    try:
+        return _restore_staged(backup, db_path, folder, tmp, progress)
+    except OSError as exc:
+        raise fileio.write_error(db_path, exc) from exc
+    except sqlite3.Error as exc:
+        if fileio.disk_full(exc):
+            raise fileio.disk_full_error(db_path.parent) from exc
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _restore_staged(backup: Path, db_path: Path, folder: Path, tmp: Path,
+                    progress: Progress | None) -> RestoreResult:
+    from imp_desktop import fileio
+
+    own_key = _read_private(db_path)
+    if progress:
+        progress(0, 3)
+    info, new_db, new_media = verify_and_extract(backup, tmp)
+    has_key = _put_private(new_db, own_key)
+    fileio.crash_point("restore.extracted")
+    if progress:
+        progress(1, 3)
+    safety = None
+    if db_path.exists():
+        safety = folder / f"{SAFETY_PREFIX}{_stamp()}.zip"
+        try:
+            create_backup(db_path, safety)
+        except (UserError, sqlite3.Error, OSError) as exc:
+            if isinstance(exc, fileio.DiskFull):
+                raise
+            # Too damaged for the backup API: keep the file exactly as it is.
+            safety = folder / f"{SAFETY_PREFIX}{_stamp()}-rusak.sqlite"
+            shutil.copy2(db_path, safety)
+            for suffix in ("-wal", "-shm"):
+                sidecar = db_path.with_name(db_path.name + suffix)
+                if sidecar.exists():
+                    shutil.copy2(sidecar, safety.with_name(safety.name + suffix))
+    if progress:
+        progress(2, 3)
+    if not _copy_into(new_db, db_path):
+        # Unreadable file, so no program has it open: swap the files. The
+        # old WAL must go first, or SQLite would replay it into the new file.
+        _remove_sidecars(db_path)
+        os.replace(new_db, db_path)
+        fileio.make_private(db_path)
+    media = media_dir(db_path)
+    old_media = media.with_name(media.name + ".lama")
+    if old_media.exists():
+        shutil.rmtree(old_media)
+    if media.exists():
+        media.rename(old_media)
+    if any(new_media.iterdir()):
+        shutil.move(str(new_media), str(media))
+    if old_media.exists():
+        shutil.rmtree(old_media)   # its photos are in the safety copy
+    if progress:
+        progress(3, 3)
+    return RestoreResult(info, safety, new_signing_key=not has_key)

@@ -10,25 +10,29 @@ import os
 import sqlite3
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import IntegrityError, SqliteDatabase
 
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
 from imp_desktop.data import migrations
 from imp_desktop.data.models import database, utc_now
+from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder, tighten
 from imp_desktop.errors import DatabaseDamaged, DatabaseTooNew, NotAnImpDatabase, UserError
 from imp_desktop.i18n import tr
 
 # "IMPD": marks a SQLite file as ours (PRAGMA application_id).
 APPLICATION_ID = 0x494D5044
 VERSION_TABLE = "schema_migrations"
+# How long a command waits for another program's write to finish (ms).
+BUSY_TIMEOUT_MS = 15000
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 5000,
     "synchronous": "normal",
     "cache_size": -64000,   # up to 64 MB page cache: a district merge writes ~50 MB in one go
     "temp_store": "memory",
 }
+READ_ONLY_PRAGMAS = {"foreign_keys": 1, "query_only": 1, "cache_size": -64000,
+                     "temp_store": "memory"}
 
 
 def is_url(target: str) -> bool:
@@ -41,11 +45,21 @@ def _damaged(path: Path, detail: str) -> DatabaseDamaged:
 
     backup = latest_backup(path)
     if backup is None:
-        message = tr("db.error.damaged_no_backup", path=str(path), detail=detail)
+        message = tr("db.error.damaged_no_backup", path=str(path))
     else:
-        message = tr("db.error.damaged", path=str(path), detail=detail,
-                     backup=str(backup.path), when=backup.label)
-    return DatabaseDamaged(message, path=path, latest_backup=backup.path if backup else None)
+        message = tr("db.error.damaged", path=str(path), when=backup.label)
+    details = tr("db.damaged.details", detail=detail,
+                 backup=str(backup.path) if backup else "-")
+    return DatabaseDamaged(message, path=path, latest_backup=backup.path if backup else None,
+                           details=details)
+
+
+def read_only_uri(path: Path) -> str:
+    """A ``file:`` URI that opens ``path`` without writing to it. On a read-only
+    medium it is opened as immutable: SQLite cannot make its -shm file there,
+    and nobody can be writing to it."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return uri + "&immutable=1" if read_only_reason(Path(path)) == "medium" else uri
 
 
 def quick_check(conn) -> list[str]:
@@ -63,7 +77,7 @@ def inspect_sqlite_file(path: Path, *, check: bool = True) -> int:
     if path.stat().st_size == 0:
         return 0
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise NotAnImpDatabase(tr("db.error.unreadable", path=str(path), detail=str(exc))) from exc
     try:
@@ -107,6 +121,15 @@ def _check_version(found: int, where: str) -> None:
 
 # The lock of the database this process has open, if it took one.
 _held_lock = None
+# Folders cleared of what killed runs left, once per database and process.
+_cleaned: set[Path] = set()
+
+
+def _cleanup_once(path: Path) -> None:
+    key = path.resolve()
+    if key not in _cleaned:
+        _cleaned.add(key)
+        cleanup_at_start(key)
 
 
 def verify_file(path: str | os.PathLike) -> None:
@@ -119,33 +142,147 @@ def verify_file(path: str | os.PathLike) -> None:
     inspect_sqlite_file(Path(path), check=True)
 
 
-def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool = False,
-                  check: bool = True):
-    """Open (creating if needed) the database at ``target`` and bring it up to date.
+# How a command may use its database (``open_database(access=…)``).
+CREATE = "create"   # the window, first run, demo, imports, restore: may make a new file
+WRITE = "write"     # must exist; changes it
+READ = "read"       # must exist; only reads: a read-only file is opened read-only
+ACCESS = (CREATE, WRITE, READ)
 
-    ``target`` is a file path or a database URL (``postgresql://…``). The
-    opened database is bound to the models' proxy and returned. With
-    ``lock`` (the window, restore and merge), a file another running program
-    holds is refused with DatabaseInUse before anything is read or written.
-    With ``check`` False the quick check is left to the caller (the window
-    runs it in the background with ``verify_file`` so start-up does not wait
-    for a full read of a large file); it still runs here before any migration
-    would write to the file.
+
+class ImpSqliteDatabase(SqliteDatabase):
+    """The SQLite database as this program opens it.
+
+    - ``file_path``: the file (``database`` may be a ``file:`` URI);
+    - ``read_only``: opened read-only (``mode=ro``; ``query_only``);
+    - write transactions begin with ``BEGIN IMMEDIATE``, so a busy file is
+      waited for (``busy_timeout``) when the transaction starts, instead of
+      failing at once when a read turns into a write;
+    - a rollback after SQLite has already rolled the transaction back itself
+      (a full disk, an I/O error) is not an error that hides the real one.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False, pragmas=None):
+        self.file_path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            uri = read_only_uri(self.file_path)
+            super().__init__(uri, uri=True, pragmas=pragmas or READ_ONLY_PRAGMAS,
+                             check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            super().__init__(str(self.file_path), pragmas=pragmas or SQLITE_PRAGMAS,
+                             lock_type="IMMEDIATE", check_same_thread=False,
+                             timeout=BUSY_TIMEOUT_MS / 1000)
+
+    def _set_pragmas(self, conn):
+        # The wait first: "journal_mode" on a busy file must wait too.
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        super()._set_pragmas(conn)
+
+    def rollback(self):
+        if not self.is_closed() and not self.connection().in_transaction:
+            return          # SQLite already rolled it back (e.g. disk full)
+        super().rollback()
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        # A nested ``atomic()`` (a savepoint) rolled back after SQLite has already
+        # rolled the whole transaction back: nothing to undo, and the error
+        # that caused it (e.g. "database or disk is full") must stay visible.
+        if isinstance(sql, str) and sql.startswith("ROLLBACK TO SAVEPOINT") and \
+                not self.is_closed() and not self.connection().in_transaction:
+            return None
+        return super().execute_sql(sql, params, *args, **kwargs)
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """A unique value (a NIK, a code) that another program saved first."""
+    return isinstance(exc, (IntegrityError, sqlite3.IntegrityError)) or \
+        type(exc).__name__ == "UniqueViolation"
+
+
+def read_only_reason(path: Path) -> str | None:
+    """``"medium"`` when the folder or disk cannot be written, ``"file"`` when the file
+    cannot, else None. Asks the operating system (``access``, read-only mounts),
+    which also answers for root and for immutable files."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
+            return "medium"
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK):
+        return "medium"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "file"
+    return None
+
+
+class DatabaseMissing(UserError):
+    """A command that only uses a database was given a file that does not exist."""
+
+
+class DatabaseReadOnly(UserError):
+    """A command that writes was given a read-only file or medium."""
+
+
+def read_only_error(path: Path, reason: str) -> DatabaseReadOnly:
+    return DatabaseReadOnly(tr(f"db.error.read_only_{reason}", path=str(path)))
+
+
+def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: bool = True,
+                  lock: bool = False, check: bool = True):
+    """Open the database at ``target``, bring it up to date and bind it to the models.
+
+    The one place where databases are opened (window, commands, tests).
+    ``target`` is a file path or a database URL (``postgresql://…``).
+
+    ``access`` says what the caller may do:
+
+    - ``CREATE`` (default): a missing file is made (0600, folder 0700);
+    - ``WRITE``: a missing file is refused with DatabaseMissing;
+    - ``READ``: missing is refused too; a file on a read-only medium (or
+      read-only itself) is opened read-only and never migrated (an older
+      schema is refused with a sentence). Writable files open as usual.
+
+    A read-only file or medium with ``CREATE``/``WRITE`` raises
+    DatabaseReadOnly, naming which. With ``lock`` (the window, restore and
+    merge), a file another running program holds is refused with
+    DatabaseInUse before anything is read or written. With ``check`` False
+    the quick check is left to the caller (the window runs it in the
+    background with ``verify_file`` so start-up does not wait for a full read
+    of a large file); it still runs here before any migration would write.
+    Each open of a file first clears what killed runs left beside it
+    (``fileio.cleanup_at_start``).
     """
     global _held_lock
+    if access not in ACCESS:
+        raise ValueError(access)
     target = str(target)
     new_lock = None
     if is_url(target):
-        from playhouse.db_url import connect
+        from imp_desktop.data import server
 
-        db = connect(target)
+        db = server.connect(target)
+        try:
+            _check_version(server.inspect(db, target), server.redact(target))
+        except BaseException:
+            db.close()
+            raise
     else:
         path = Path(target).expanduser()
         if path.exists() and path.is_dir():
             raise UserError(tr("db.error.is_folder", path=str(path)))
+        if not path.exists() and access != CREATE:
+            raise DatabaseMissing(tr("db.error.missing", path=str(path)))
+        created = not path.exists()
+        reason = read_only_reason(path) if path.parent.exists() else None
+        read_only = reason is not None and access == READ
+        if reason is not None and not read_only:
+            raise read_only_error(path, reason)
+        _cleanup_once(path)
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        if lock and not (_held_lock is not None and _held_lock.db_path == path.resolve()):
+            private_folder(path.parent)
+        if lock and not read_only and not (
+                _held_lock is not None and _held_lock.db_path == path.resolve()):
             from imp_desktop.data.lock import DatabaseLock
 
             new_lock = DatabaseLock(path.resolve()).acquire()
@@ -153,13 +290,25 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool
             if path.exists():
                 version = inspect_sqlite_file(path, check=check)
                 _check_version(version, str(path))
+                if read_only and version < migrations.latest_version():
+                    raise DatabaseReadOnly(tr("db.error.read_only_old", path=str(path)))
                 if not check and 0 < version < migrations.latest_version():
                     inspect_sqlite_file(path, check=True)
         except BaseException:
             if new_lock is not None:
                 new_lock.release()
             raise
-        db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        if not created and not read_only:
+            # A database (and its WAL) made open by an older version becomes private.
+            for part in (path, path.with_name(path.name + "-wal"),
+                         path.with_name(path.name + "-shm")):
+                if part.exists():
+                    tighten(part)
+        if created:
+            # An empty file made here first, so that it (and the -wal/-shm files
+            # SQLite makes with the same mode) is private from the start.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        db = ImpSqliteDatabase(path, read_only=read_only)
     keep = _held_lock if new_lock is None and lock else None
     if keep is not None:
         _held_lock = None      # reopening the same file: keep holding its lock
@@ -167,9 +316,49 @@ def open_database(target: str | os.PathLike, *, migrate: bool = True, lock: bool
     _held_lock = new_lock or keep
     database.initialize(db)
     db.connect(reuse_if_open=True)
-    if migrate:
+    if migrate and not getattr(db, "read_only", False):
         migrate_database(db)
     return db
+
+
+def busy_error(path: Path | None) -> UserError:
+    """The sentence for a file another program is writing, naming that program."""
+    from imp_desktop.data.lock import live_owner
+
+    owner = live_owner(path) if path is not None else None
+    if owner is not None:
+        who = tr("db.busy.owner", host=owner.host, pid=owner.pid, since=owner.since or "?")
+    else:
+        who = tr("db.busy.other")
+    return UserError(tr("db.error.busy", path=str(path or "?"), who=who,
+                        seconds=int(BUSY_TIMEOUT_MS / 1000)))
+
+
+def explain_failure(exc: BaseException) -> UserError | None:
+    """The sentence for a database failure the user can act on, or None for a bug.
+
+    Busy (another program writing), a full disk, a read-only file or medium.
+    Used by the command line and the window.
+    """
+    from imp_desktop.fileio import disk_full, disk_full_error
+
+    if isinstance(exc, UserError):
+        return exc
+    text = str(exc).lower()
+    path = database_file()
+    if disk_full(exc):
+        return disk_full_error(path.parent if path else None)
+    if "database is locked" in text or "database is busy" in text \
+            or "database table is locked" in text:
+        return busy_error(path)
+    if "readonly database" in text or "read-only" in text and "database" in text:
+        return UserError(tr("db.error.read_only_write", path=str(path or "?")))
+    return None
+
+
+def is_read_only() -> bool:
+    """True when the bound database was opened read-only."""
+    return bool(getattr(database.obj, "read_only", False))
 
 
 def close_database() -> None:
@@ -191,6 +380,8 @@ def holds_lock(path: Path) -> bool:
 def database_file() -> Path | None:
     """The file of the bound SQLite database (None for PostgreSQL or none open)."""
     current = database.obj
+    if isinstance(current, ImpSqliteDatabase):
+        return current.file_path
     if isinstance(current, SqliteDatabase) and current.database not in ("", ":memory:"):
         return Path(current.database)
     return None

@@ -79,6 +79,25 @@ def read_owner(db_path: Path) -> LockOwner:
         return LockOwner()
 
 
+def live_owner(db_path: Path) -> LockOwner | None:
+    """Who holds the lock of ``db_path`` right now (a running program), or None.
+
+    Only looks: the lock file is not written, and a free lock is let go at once.
+    """
+    path = lock_path(Path(db_path))
+    try:
+        handle = open(path, "r", encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        if _try_lock(handle):
+            _unlock(handle)
+            return None
+        return read_owner(Path(db_path))
+    finally:
+        handle.close()
+
+
 class DatabaseLock:
     """The lock on one database file, held until ``release()``."""
 

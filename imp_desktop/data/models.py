@@ -220,6 +220,8 @@ class Activity(BaseModel):
     scores_enabled = BooleanField(default=False)
     copied_from = ForeignKeyField("self", null=True, backref="copies", on_delete="SET NULL")
     search_text = TextField(default="")
+    agenda_roles = TextField(default="")              # role codes, comma-separated (m15)
+    drafted = TextField(default="{}")                 # section -> text as last drafted (m15)
 
 
 class Participant(BaseModel):
@@ -347,15 +349,17 @@ class AuditEntry(BaseModel):
     at = CharField(default=utc_now, index=True)
 
 
-class SyncState(BaseModel):
-    """The versions of records last exchanged in hand-over packages: the
-    common ancestors a merge compares both sides against. One snapshot row per
-    table (``record_uuid`` = "*", ``data`` = JSON {record uuid: content}) since
-    schema 9; see ``services.package._bases``."""
+class RecordVersion(BaseModel):
+    """The version of one travelling record (or its tombstone, or an alias of
+    another installation's uuid for one of ours): see ``data/versions.py``.
+    Local bookkeeping, never sent as a record (its clock travels with it)."""
 
     record_table = CharField()
     record_uuid = CharField(max_length=36)
-    data = TextField()                 # JSON
+    clock = TextField(null=True)       # JSON {"c": {replica: n}, "d": {field: [replica, n]}}
+    deleted = BooleanField(default=False)
+    alias = CharField(max_length=36, null=True)
+    seq = IntegerField(default=0, index=True)
 
     class Meta:
         indexes = ((("record_table", "record_uuid"), True),)
@@ -373,7 +377,7 @@ class Handover(BaseModel):
     summary = TextField(default="{}")  # JSON counts
 
 
-ALL_MODELS += [AuditEntry, SyncState, Handover]
+ALL_MODELS += [AuditEntry, RecordVersion, Handover]
 
 
 # --- Printouts: what was printed, so that anyone holding the paper can check it ---
@@ -445,3 +449,67 @@ class SignedDocument(BaseModel):
 
 
 ALL_MODELS += [StoredFile, SignedDocument]
+
+
+# --- Laporan bulanan: the line template and the units' monthly reports ---
+
+# Kinds of template line: typed each month, carried from last month (a stock,
+# pre-filled and edited), computed from data the program holds, or the total
+# of other lines. Never typed: computed and total.
+LINE_TYPED, LINE_CARRIED, LINE_COMPUTED, LINE_TOTAL = "typed", "carried", "computed", "total"
+LINE_KINDS = (LINE_TYPED, LINE_CARRIED, LINE_COMPUTED, LINE_TOTAL)
+REPORT_DRAFT, REPORT_FINAL = "draft", "final"
+
+
+class MonthlyTemplate(BaseModel):
+    """One version of the monthly report's line catalogue (sections and lines).
+    Never changed once a report uses it: an edit makes a new version."""
+
+    version = IntegerField(unique=True)
+    note = TextField(null=True)
+
+
+class MonthlyLine(BaseModel):
+    """One line of a template version, in New SIGA's order (``position``).
+    ``key`` is stable across versions: figures and recaps go by key."""
+
+    template = ForeignKeyField(MonthlyTemplate, backref="lines", on_delete="RESTRICT")
+    key = CharField()
+    position = IntegerField()
+    section = CharField()              # "I".."V": the section's number
+    section_id = TextField()           # the section's title
+    section_en = TextField()
+    text_id = TextField()
+    text_en = TextField()
+    kind = CharField()                 # one of LINE_KINDS
+    # computed: "units:<level>", "reporting:<level>", "activity_type:<name>",
+    # "attendance"; total: the keys it adds up, comma separated.
+    source = TextField(null=True)
+    cumulative = BooleanField(default=False)   # "to date" (since January) column
+    target = BooleanField(default=False)       # "target" and "remaining" columns
+    max_key = CharField(null=True)     # may not exceed this line (e.g. new acceptors <= PUS)
+    levels = CharField(default="")     # unit levels that report it, comma separated; "" all
+
+    class Meta:
+        indexes = ((("template", "key"), True),)
+
+
+class MonthlyReport(BaseModel):
+    """One unit's report for one month (``2026-11``): the figures it reported,
+    by line key (JSON {key: whole number}), the yearly targets of the lines
+    that have one, the date it reached the officer, and draft/final."""
+
+    unit = ForeignKeyField(Unit, backref="monthly_reports", on_delete="RESTRICT")
+    period = CharField(max_length=7, index=True)
+    template = ForeignKeyField(MonthlyTemplate, backref="reports", on_delete="RESTRICT")
+    received_on = DateField(null=True)
+    status = CharField(default=REPORT_DRAFT)
+    figures = TextField(default="{}")
+    targets = TextField(default="{}")
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("unit", "period"), True),)
+
+
+ALL_MODELS += [MonthlyTemplate, MonthlyLine, MonthlyReport]

@@ -21,13 +21,14 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
+    PostgresqlDatabase,
     TextField,
 )
 
 from imp_desktop.data.models import ALL_MODELS, Officer, Setting, database
 
 # Bookkeeping that belongs to one installation and never travels as records.
-LOCAL_TABLES = {"officer", "setting", "audit_entry", "sync_state", "handover"}
+LOCAL_TABLES = {"officer", "setting", "audit_entry", "record_version", "handover"}
 # Reference data matched by a natural key instead of the uuid: every
 # installation creates the official regions itself, with its own uuids.
 NATURAL_KEYS = {"region": "code"}
@@ -37,9 +38,11 @@ NATURAL_KEYS = {"region": "code"}
 # or their content is (the other fields plus the rows of CONTENT_CHILDREN that
 # belong to it); otherwise it is added as a version of its own, with the next
 # free number here when its number is taken.
-LOCAL_NUMBERS = {"role_catalogue": "version", "classification_rule": "version"}
+LOCAL_NUMBERS = {"role_catalogue": "version", "classification_rule": "version",
+                 "monthly_template": "version"}
 # Rows that make up a record's content: table -> (child table, its field pointing at it).
-CONTENT_CHILDREN = {"role_catalogue": ("role_indicator", "catalogue")}
+CONTENT_CHILDREN = {"role_catalogue": ("role_indicator", "catalogue"),
+                    "monthly_template": ("monthly_line", "template")}
 # Tables whose changes are not written to the audit trail (the print log is a
 # log itself, written once and never changed; stored files never change either:
 # their name is their content's hash).
@@ -257,6 +260,14 @@ def bulk_insert(model, rows: list[dict]) -> None:
     else:
         data = [(row[names[0]],) for row in rows]
     cursor = db.cursor()
+    if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
+        # psycopg2's executemany sends one statement per row (a network round
+        # trip each: a district merge took minutes); many rows per statement.
+        from psycopg2.extras import execute_values
+
+        execute_values(cursor, sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", data,
+                       page_size=1000)
+        return
     cursor.executemany(sql, data)
 
 

@@ -151,7 +151,7 @@ def _participation(report: ActivityReport, width: float, lang: str) -> list[Flow
     if officials:
         flow.append(para(tr("report.act.officials", lang), s.indented))
         for index, person in enumerate(officials, 1):
-            text = clip(person.name) + (f" ({clip(person.role)})" if person.role else "")
+            text = clip(person.name) + (f", {clip(person.role)}" if person.role else "")
             flow.append(Paragraph(esc(text), s.bullet, bulletText=f"{index}."))
     return flow
 
@@ -305,7 +305,7 @@ def render_activity_report(report: ActivityReport, settings: ReportSettings) -> 
         _Part(tr("report.act.when_where", lang), _when_where(report, width, lang)),
         people_part,
         _lines_part(tr("report.act.speakers", lang), report.speakers),
-        _lines_part(tr("report.act.agenda", lang), report.agenda),
+        _text_part(tr("report.act.agenda", lang), report.agenda),
         _funding(report, lang),
     ])
     scores = _scores(report, width, lang)

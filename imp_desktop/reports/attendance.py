@@ -80,8 +80,10 @@ def attendance_table(participants: list[Participant], width: float, lang: str, *
                para(clip(person.name) if person else "", s.cell),
                para(clip(person.role) if person else "", s.cell)]
         if with_status:
-            row.append(para(status_text(person.status if person else None, lang),
-                            s.cell_center))
+            remark = status_text(person.status if person else None, lang)
+            if person is not None and person.note.strip():
+                remark = f"{remark}: {person.note.strip()}" if remark else person.note.strip()
+            row.append(para(clip(remark), s.cell_center))
         signs = not with_status or (person is not None and person.status == PRESENT)
         mark = para(f"{number}.", s.cell) if signs else ""
         row += [mark, Spacer(1, room)] if number % 2 else [Spacer(1, room), mark]

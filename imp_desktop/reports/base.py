@@ -141,12 +141,6 @@ class Styles:
         self.sign = ParagraphStyle("sign", fontName=FONT, fontSize=10.5, leading=14,
                                    alignment=TA_CENTER)
         self.sign_name = ParagraphStyle("sign_name", parent=self.sign, fontName=FONT_BOLD)
-        self.kop_big = ParagraphStyle("kop_big", fontName=FONT_BOLD, fontSize=12, leading=15,
-                                      alignment=TA_CENTER)
-        self.kop = ParagraphStyle("kop", fontName=FONT_BOLD, fontSize=10.5, leading=13,
-                                  alignment=TA_CENTER)
-        self.kop_small = ParagraphStyle("kop_small", fontName=FONT, fontSize=8.5, leading=11,
-                                        alignment=TA_CENTER)
         self.meta = ParagraphStyle("meta", fontName=FONT, fontSize=10.5, leading=14)
 
 
@@ -340,22 +334,62 @@ def read_code(text: str) -> str | None:
 
 # ---------------------------------------------------------------- building blocks
 
+# Naskah dinas kop surat: the government line, the institution (largest) and
+# the address (small, as typed). A kop line that reads like an address (street,
+# telephone, e-mail, post code) is printed as one, wherever it was typed.
+KOP_GOVERNMENT_SIZE = 12.0
+KOP_INSTITUTION_SIZE = 14.0
+KOP_ADDRESS_SIZE = 9.0
+_ADDRESS_LINE = re.compile(
+    r"^\s*(jl\b|jln\b|jalan\b|alamat\b)|\btelp\b|\btelepon\b|\bfaks|\bfax\b|"
+    r"\bkode\s*pos\b|e-?mail|@|\bwww\.|\blaman\b|\bhttps?:", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class KopLine:
+    """One line of the kop as printed: text (case applied), size in points, bold."""
+
+    text: str
+    size: float
+    bold: bool
+
+
+def is_address_line(text: str) -> bool:
+    return bool(_ADDRESS_LINE.search(text or ""))
+
+
+def kop_lines(lines: list[str], address: str = "") -> list[KopLine]:
+    """The kop's lines as printed; the setup preview draws the same list."""
+    typed = [" ".join(line.split()) for line in lines if line and line.strip()][:4]
+    titles = [line for line in typed if not is_address_line(line)]
+    result: list[KopLine] = []
+    for line in typed:
+        line = clip(line, 150)
+        if not is_address_line(line):
+            largest = line == titles[-1]
+            result.append(KopLine(line.upper(), KOP_INSTITUTION_SIZE if largest
+                                  else KOP_GOVERNMENT_SIZE, True))
+        else:
+            result.append(KopLine(line, KOP_ADDRESS_SIZE, False))
+    if address and address.strip():
+        result.append(KopLine(clip(" ".join(address.split())), KOP_ADDRESS_SIZE, False))
+    return result
+
+
 def letterhead_flowables(letterhead: Letterhead | None, width: float) -> list[Flowable]:
     """The kop surat: logo on the left, centred lines, a thick and a thin rule."""
     if letterhead is None or letterhead.is_empty:
         return []
-    s = styles()
-    lines = [line for line in letterhead.lines if line and line.strip()][:4]
+    register_fonts()
     logo = _logo(letterhead.logo)
     side = 24 * mm if logo is not None else 0
     text_width = width - 2 * side
     texts: list[Flowable] = []
-    for index, line in enumerate(lines):
-        style = s.kop_big if index == len(lines) - 1 and len(lines) > 1 else s.kop
-        line = clip(line, 150).upper()
-        texts.append(para(line, _fitted(line, style, text_width)))
-    if letterhead.address.strip():
-        texts.append(para(clip(letterhead.address), s.kop_small))
+    for line in kop_lines(letterhead.lines, letterhead.address):
+        style = ParagraphStyle(
+            f"kop_{line.size}_{line.bold}", fontName=FONT_BOLD if line.bold else FONT,
+            fontSize=line.size, leading=line.size * 1.25, alignment=TA_CENTER)
+        texts.append(para(line.text, _fitted(line.text, style, text_width)))
     if logo is not None:
         table = Table([[logo, texts, ""]], colWidths=[side, text_width, side])
     else:
@@ -462,7 +496,8 @@ def grid_table(header: list[str], rows: list[list], widths: list[float], *,
 
 def signature_blocks(left: Signatory | None, right: Signatory | None, width: float, *,
                      left_heading: list[str] = (), right_heading: list[str] = (),
-                     lang: str = "id") -> Flowable:
+                     lang: str = "id", room: float = SIGNATURE_ROOM,
+                     space: float = 8 * mm) -> Flowable:
     """Two signature blocks side by side that never split across pages.
 
     ``*_heading`` are the lines above the title ("Mengetahui," or the place and
@@ -485,13 +520,175 @@ def signature_blocks(left: Signatory | None, right: Signatory | None, width: flo
     data = [l + r for l, r in zip(left_col, right_col)]
     half = width / 2
     table = Table(data, colWidths=[half, half],
-                  rowHeights=[None, None, SIGNATURE_ROOM, None, None])
+                  rowHeights=[None, None, room, None, None])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return SignatureBlock([Spacer(1, space), table])
+
+
+class SignatureBlock(KeepTogether):
+    """The signature blocks: never split, and (through ``build_pdf``) never alone
+    on a page."""
+
+
+# Naskah dinas: a signature block takes at least the last lines of the text with
+# it to a new page, and the page before is filled first.
+TAIL_LINES = 2          # lines (or table rows) that go with the signatures
+HEAD_LINES = 2          # a paragraph split leaves at least this many lines behind
+_TAIL_REACH = 6         # flowables looked at before the signatures
+
+
+def _lines(flowable: Flowable, width: float, height: float) -> int:
+    """Lines of text (table rows) in a flowable: what a cut can leave behind."""
+    if isinstance(flowable, Paragraph):
+        flowable.wrap(width, height)
+        return len(getattr(flowable.blPara, "lines", []) or [])
+    if isinstance(flowable, Table):
+        return max(0, len(flowable._cellvalues) - flowable.repeatRows)
+    if isinstance(flowable, (Spacer,)):
+        return 0
+    return TAIL_LINES       # a table kept together, an image: counts as enough text
+
+
+def _outer_height(flowable: Flowable, canvas, width: float, height: float) -> float:
+    _, h = flowable.wrapOn(canvas, width, height)
+    if isinstance(flowable, KeepTogether):
+        h = flowable._H
+    return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+class _SignatureWithText(Flowable):
+    """The last flowables of the text and the signature block after them.
+
+    When they do not fit on the page, the text is cut (between lines or table
+    rows) as late as the page allows while leaving ``TAIL_LINES`` for the next
+    page, where they are printed together with the signatures.
+    """
+
+    def __init__(self, text: list[Flowable], signature: Flowable):
+        super().__init__()
+        self.text, self.signature = text, signature
+        self._moved = False
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, 0xffffff     # always laid out through split()
+
+    def split(self, width, height):
+        text, signature = self.text, self.signature
+        heights = [_outer_height(f, self.canv, width, height) for f in text]
+        signature.wrapOn(self.canv, width, height)
+        sign_height = signature._H          # KeepTogether's own height (wrap forces a split)
+        room = height - 1
+        from reportlab.platypus.doctemplate import FrameBreak, NullActionFlowable
+
+        # The list starts with an action: the document lays the pieces out one by
+        # one (a KeepTogether first would be refused as "too large").
+        if sum(heights) + sign_height <= room:
+            return [NullActionFlowable()] + list(text) + [signature]
+        cut = self._cut(width, room, heights)
+        if cut is None:
+            if self._moved:     # does not fit on an empty page either: let it flow
+                return [NullActionFlowable()] + list(text) + [signature]
+            self._moved = True
+            return [FrameBreak(), self]
+        head, tail = cut
+        # The carried text may itself be longer than a page: it is laid out again
+        # by the same rule on the next page.
+        return [NullActionFlowable()] + head + [_SignatureWithText(tail, signature)]
+
+    def _cut(self, width, room, heights):
+        """(flowables on this page, flowables to carry) with the most on this page."""
+        text = self.text
+        lines = [_lines(f, width, room) for f in text]
+        for index in range(len(text) - 1, -1, -1):
+            before = sum(heights[:index])
+            if before > room:
+                continue
+            later = sum(lines[index + 1:])
+            item = text[index]
+            pieces = self._split_item(item, width, room - before, max(0, TAIL_LINES - later))
+            if pieces is not None:
+                return list(text[:index]) + [pieces[0]], [pieces[1]] + list(text[index + 1:])
+            # Cut before this item: it and everything after it are carried.
+            if index and sum(lines[index:]) >= TAIL_LINES \
+                    and not _keeps_with_next(text[index - 1]) \
+                    and not isinstance(text[index - 1], Spacer):
+                return list(text[:index]), list(text[index:])
+        return None
+
+    @staticmethod
+    def _split_item(item, width, room, carried):
+        """The item cut into (here, carried) with at least ``carried`` lines carried."""
+        if isinstance(item, Paragraph):
+            item.wrap(width, room)
+            total = len(getattr(item.blPara, "lines", []) or [])
+            leading = item.style.leading
+            fit = int((room - item.getSpaceBefore()) // leading)
+            keep = min(fit, total - max(carried, 1))
+            if keep < HEAD_LINES:
+                return None
+            parts = item.split(width, keep * leading + 0.01)
+        elif isinstance(item, Table):
+            item.wrap(width, room)
+            heights = list(item._rowHeights)
+            head = item.repeatRows
+            used, fit = item.getSpaceBefore(), 0
+            for number, row_height in enumerate(heights):
+                if used + row_height > room:
+                    break
+                used += row_height
+                fit = number + 1
+            keep = min(fit, len(heights) - max(carried, 1))
+            if keep - head < 1:
+                return None
+            parts = item.split(width, sum(heights[:keep]) + 0.01)
+        else:
+            return None
+        return tuple(parts) if len(parts) == 2 else None
+
+
+def keep_signatures_with_text(story: list[Flowable]) -> list[Flowable]:
+    """Each signature block bound to the text before it (see ``_SignatureWithText``)."""
+    result: list[Flowable] = []
+    for flowable in story:
+        if not isinstance(flowable, SignatureBlock):
+            result.append(flowable)
+            continue
+        start = len(result)
+        while start > 0 and len(result) - start < _TAIL_REACH:
+            previous = result[start - 1]
+            if not isinstance(previous, (Paragraph, Table, Spacer, KeepTogether)) \
+                    or isinstance(previous, SignatureBlock):
+                break
+            start -= 1
+            if isinstance(previous, (Paragraph, Table)) and not _keeps_with_next(previous) \
+                    and _long_enough(previous):
+                break
+        # Headings kept with what follows come along with it.
+        while start > 0 and _keeps_with_next(result[start - 1]):
+            start -= 1
+        text = result[start:]
+        del result[start:]
+        result.append(_SignatureWithText(text, flowable) if text else flowable)
+    return result
+
+
+def _keeps_with_next(flowable) -> bool:
+    """A heading (its style says keepWithNext) that must not end a page."""
+    getter = getattr(flowable, "getKeepWithNext", None)
+    return bool(getter() if getter else getattr(flowable, "keepWithNext", 0))
+
+
+def _long_enough(flowable) -> bool:
+    """A paragraph or table that can leave lines behind and still carry some."""
+    if isinstance(flowable, Table):
+        return len(flowable._cellvalues) - flowable.repeatRows >= TAIL_LINES + 1
+    text = flowable.getPlainText() if isinstance(flowable, Paragraph) else ""
+    return len(text) > 320
 
 
 FIELD_WIDTH = 62 * mm        # a signature field: the signing room above the name
@@ -516,7 +713,7 @@ class SignatureSpot(Flowable):
         if spots is None:
             return
         x, y = self.canv.absolutePosition(0, 0)
-        role = clip(self.signatory.title, 120).strip() or tr("report.tte.signer", self.lang)
+        role = " ".join(clip(self.signatory.title, 120).split()) or tr("report.tte.signer", self.lang)
         width = min(FIELD_WIDTH, self.width - 8)
         left = x + (self.width - width) / 2
         spots.append(SignatureField(
@@ -774,6 +971,7 @@ def build_pdf(story: list[Flowable], settings: ReportSettings, info: DocumentInf
         subject=info.subject, creator=f"IMP Desktop {__version__}", keywords=keywords,
         lang=settings.lang, initialFontName=FONT, producer=_producer())
     spots: list[SignatureField] = []
+    story = keep_signatures_with_text(list(story))
     doc.build(story or [Spacer(1, 1)],
               canvasmaker=_numbered_canvas(info, settings.lang, payload, printed_on, spots))
     _field_names(spots)

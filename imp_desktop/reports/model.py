@@ -312,3 +312,166 @@ class AssessmentSheet:
     place_name: str = ""
 
     document_kind = "assessment"
+
+
+# --- Laporan bulanan --------------------------------------------------------------
+
+@dataclass
+class MonthlyLine:
+    """One line of a monthly report as printed (in New SIGA's order)."""
+
+    section: str                    # "I"
+    section_title: str              # "Keadaan umum"
+    text: str
+    value: int | None = None        # this month (own figure, else the units' sum)
+    units_sum: int | None = None    # what the units below reported
+    difference: int | None = None   # own figure minus the units' sum, when they differ
+    cumulative: int | None = None   # since January
+    target: int | None = None
+    remaining: int | None = None
+    has_cumulative: bool = False
+    has_target: bool = False
+    computed: bool = False          # from data the program holds (or a total)
+
+
+@dataclass
+class MonthlyUnitReport:
+    """R/I/PPKBD, R/I/Sub PPKBD or R/I/KKB: one unit's month."""
+
+    form: str                       # "R/I/PPKBD"
+    unit_name: str
+    level: str = ""                 # level label
+    desa_name: str = ""
+    kecamatan_name: str = ""
+    period_label: str = ""
+    lines: list[MonthlyLine] = field(default_factory=list)
+    final: bool = False             # only a final month is the official report
+    received_on: dt.date | None = None
+    units_reported: int = 0
+    units_below: int = 0
+    template_note: str = ""
+    supervisor: Signatory | None = None     # left: "Mengetahui", the officer
+    cadre: Signatory | None = None          # right: the unit's head
+    place_name: str = ""
+    date: dt.date | None = None
+
+    document_kind = "monthly"
+
+
+@dataclass
+class MonthlyRecapLine:
+    section: str
+    section_title: str
+    text: str
+    values: list[int | None] = field(default_factory=list)   # per desa
+    total: int | None = None
+    cumulative: int | None = None
+    target: int | None = None
+    remaining: int | None = None
+    has_cumulative: bool = False
+    has_target: bool = False
+
+
+@dataclass
+class CoverageLine:
+    name: str
+    existing: int = 0
+    reported: int = 0
+    on_time: int = 0
+    bold: bool = False              # a kecamatan or the total
+
+
+@dataclass
+class MissingReport:
+    unit_name: str
+    level: str = ""
+    desa_name: str = ""
+    ppkbd_name: str = ""
+    phone: str = ""                 # text: a phone number is never a number
+
+
+@dataclass
+class LateReport:
+    unit_name: str
+    level: str = ""
+    desa_name: str = ""
+    received_on: dt.date | None = None
+
+
+@dataclass
+class CoverageReport:
+    """Cakupan laporan: who reported, and on time, for a month."""
+
+    scope: str
+    period_label: str = ""
+    due: dt.date | None = None
+    rows: list[CoverageLine] = field(default_factory=list)
+    total: CoverageLine | None = None
+    missing: list[MissingReport] = field(default_factory=list)
+    late: list[LateReport] = field(default_factory=list)
+    officer: Signatory | None = None
+    place_name: str = ""
+    date: dt.date | None = None
+
+    document_kind = "coverage"
+
+
+@dataclass
+class MonthlyRecap:
+    """The kecamatan (or desa) recap: every desa's lines side by side, with coverage."""
+
+    scope: str
+    kecamatan_name: str = ""
+    period_label: str = ""
+    desa_names: list[str] = field(default_factory=list)
+    lines: list[MonthlyRecapLine] = field(default_factory=list)
+    coverage: CoverageReport | None = None
+    differences: list[tuple[str, str, str, int]] = field(default_factory=list)
+    final: bool = False
+    template_note: str = ""
+    officer: Signatory | None = None
+    place_name: str = ""
+    date: dt.date | None = None
+
+    document_kind = "monthly-recap"
+
+
+@dataclass
+class RegisterRow:
+    name: str                       # the unit, with its head's name
+    detail: str = ""                # "RT 003" / the head's name
+
+
+@dataclass
+class PaperRegister:
+    """A blank paper register for a dusun/RW (or RT): names pre-printed, one
+    column per month with a box for the date received and a paraf."""
+
+    title: str
+    desa_name: str = ""
+    kecamatan_name: str = ""
+    place: str = ""                 # "Dusun Krajan"
+    unit_name: str = ""             # the Sub PPKBD that keeps it
+    year: int = 0
+    month_names: list[str] = field(default_factory=list)
+    rows: list[RegisterRow] = field(default_factory=list)
+    blank_rows: int = 3
+
+    document_kind = "monthly-register"
+@dataclass
+class DistrictTable:
+    """One table of the kabupaten view: cells are text or whole numbers."""
+
+    key: str                      # "handover", "cadres", …
+    title: str
+    header: list[str]
+    rows: list[list]
+    total: list | None = None
+
+
+@dataclass
+class DistrictReport:
+    title: str
+    subtitle: list[str]
+    tables: list[DistrictTable]
+    code_data: dict               # what the verification code is made from

@@ -62,7 +62,7 @@ TEXT_SECTIONS = [
 # What a copy for next month keeps besides the invitation list.
 CARRIED_OVER = ("title", "type_id", "start_time", "end_time", "time_zone", "place",
                 "desa_code", "background", "aims", "legal_basis", "agenda", "speakers",
-                "funding_source", "scores_enabled")
+                "closing", "funding_source", "scores_enabled", "agenda_roles")
 
 
 def status_label(status: str | None) -> str:
@@ -106,6 +106,10 @@ class ActivityInput:
     engagement_rating: int | None = None
     engagement_note: str = ""
     scores_enabled: bool = False
+    # The roles (codes) chosen as the agenda, and each drafted section's text as the
+    # program last drafted it (services/drafting.py).
+    agenda_roles: list[str] = field(default_factory=list)
+    drafted: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -482,6 +486,8 @@ def get_activity(activity_id: int) -> ActivityDetail:
     values["type_id"] = record.activity_type_id
     values["desa_code"] = record.desa_code
     values["start_time"], values["end_time"] = _time(record.start_time), _time(record.end_time)
+    values["agenda_roles"] = _role_codes(getattr(record, "agenda_roles", ""))
+    values["drafted"] = _drafted(getattr(record, "drafted", "{}"))
     for key in ("place", "funding_source"):
         values[key] = values[key] or ""
     detail = ActivityDetail(**values, id=record.id, uuid=record.uuid,
@@ -551,11 +557,15 @@ def activity_months() -> list[tuple[int, int]]:
 
 
 def activity_desa() -> list[tuple[str, str]]:
-    """(code, name) of the desa that have cadres or activities (for pickers)."""
+    """(code, name) of the officer's desa and those that have cadres or activities
+    (for pickers): the officer's own first, then by name."""
+    from imp_desktop.services.first_run import officer_desa_first, work_desa_codes
+
     codes = {c for (c,) in Cadre.select(Cadre.desa).distinct().tuples() if c}
     codes |= {c for (c,) in Activity.select(Activity.desa).distinct().tuples() if c}
+    codes |= set(work_desa_codes())
     names = _desa_names(codes)
-    return sorted(names.items(), key=lambda item: fold(item[1]))
+    return officer_desa_first(sorted(names.items(), key=lambda item: fold(item[1])))
 
 
 # --- invitations -------------------------------------------------------------
@@ -639,6 +649,11 @@ def _clean(data: ActivityInput) -> ActivityInput:
         values[key] = (values[key] or "").strip()
     values["engagement_note"] = (values["engagement_note"] or "").strip()
     values["time_zone"] = (values["time_zone"] or "WIB").upper()
+    values["agenda_roles"] = list(dict.fromkeys(values["agenda_roles"] or []))
+    # A drafted text is remembered as saved (trimmed), so an untouched section
+    # still equals it when the activity is opened again.
+    values["drafted"] = {key: (text or "").strip()
+                         for key, text in (values["drafted"] or {}).items()}
     return ActivityInput(**values)
 
 
@@ -665,6 +680,11 @@ def check_activity(data: ActivityInput, participants: list[ParticipantRow] | Non
         errors.append(("funding_amount", tr("activity.error.funding")))
     if data.engagement_rating is not None and data.engagement_rating not in ENGAGEMENT_RATINGS:
         errors.append(("engagement_rating", tr("activity.error.rating")))
+    from imp_desktop.services.roles import ROLE_CODES
+
+    for code in data.agenda_roles or []:
+        if code not in ROLE_CODES:
+            errors.append(("agenda_roles", tr("activity.error.agenda_role", code=code)))
     seen = set()
     for number, row in enumerate(participants or [], 1):
         if row.is_guest and not clean_spaces(row.name):
@@ -681,11 +701,30 @@ def check_activity(data: ActivityInput, participants: list[ParticipantRow] | Non
     return errors
 
 
+def _role_codes(text: str | None) -> list[str]:
+    return [code for code in (text or "").split(",") if code]
+
+
+def _drafted(text: str | None) -> dict[str, str]:
+    import json
+
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:       # a damaged value only means every section counts as typed
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
 def _apply(record: Activity, data: ActivityInput) -> None:
+    import json
+
     for f in fields(ActivityInput):
-        if f.name in ("type_id", "desa_code", "start_time", "end_time"):
+        if f.name in ("type_id", "desa_code", "start_time", "end_time", "agenda_roles",
+                      "drafted"):
             continue
         setattr(record, f.name, getattr(data, f.name))
+    record.agenda_roles = ",".join(data.agenda_roles or [])
+    record.drafted = json.dumps(data.drafted or {}, ensure_ascii=False, sort_keys=True)
     record.place = data.place or None
     record.funding_source = data.funding_source or None
     record.activity_type = data.type_id
@@ -764,6 +803,9 @@ def save_activity(data: ActivityInput, participants: list[ParticipantRow] | None
             _save_participants(record.id, participants)
         if photos is not None:
             removed = _save_photos(record.id, photos)
+        from imp_desktop.services.first_run import remember_desa
+
+        remember_desa(data.desa_code)
     if removed:
         from imp_desktop.services.photos import remove_unreferenced
 
@@ -778,6 +820,9 @@ def duplicate_activity(activity_id: int, new_date: dt.date | None = None) -> int
     """
     source = get_activity(activity_id)
     data = ActivityInput(**{name: getattr(source, name) for name in CARRIED_OVER})
+    # The narrative goes along as it is: a section the officer wrote stays theirs,
+    # a drafted one can still be drafted again for the new session.
+    data.drafted = {key: text for key, text in source.drafted.items() if key in CARRIED_OVER}
     data.date = new_date or next_month(source.date)
     invited = [ParticipantRow(cadre_id=row.cadre_id, name=row.name,
                               position=row.position if row.is_guest else "")

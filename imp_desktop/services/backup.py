@@ -108,6 +108,17 @@ def list_backups() -> list[store.BackupInfo]:
     return store.list_backups(path) if path else []
 
 
+def restored_text(result: store.RestoreResult) -> str:
+    """What the officer is told after a restore (window and command line)."""
+    if result.safety_copy:
+        text = tr("backup.restored", when=result.restored.label, safety=str(result.safety_copy))
+    else:
+        text = tr("backup.restored_new", when=result.restored.label)
+    if result.new_signing_key:
+        text += " " + tr("backup.new_signing_key")
+    return text
+
+
 def restore(backup: str | Path, db_path: str | Path, progress=None) -> store.RestoreResult:
     """Restore ``backup`` over ``db_path`` (after a safety copy).
 
@@ -120,7 +131,14 @@ def restore(backup: str | Path, db_path: str | Path, progress=None) -> store.Res
 
     db_path = Path(db_path).expanduser().resolve()
     store.read_backup_info(Path(backup))   # not a backup at all: refuse at once
+    from imp_desktop.data.versions import forget_replica_sqlite
+
     if holds_lock(db_path):
-        return store.restore_backup(Path(backup), db_path, progress)
-    with DatabaseLock(db_path):
-        return store.restore_backup(Path(backup), db_path, progress)
+        result = store.restore_backup(Path(backup), db_path, progress)
+    else:
+        with DatabaseLock(db_path):
+            result = store.restore_backup(Path(backup), db_path, progress)
+    # The restored copy has forgotten what it sent since the backup: it writes as a
+    # new replica, so its new edits never reuse the numbers of the forgotten ones.
+    forget_replica_sqlite(db_path)
+    return result

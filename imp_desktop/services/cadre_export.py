@@ -2,19 +2,30 @@
 
 The columns carry the headers the importer recognises, so an exported file
 can be imported again. The NIK and phone numbers are written as text: in
-XLSX as text cells, in CSV as ``="3322…"``, the form Excel opens as text
-instead of turning it into ``3,32202E+15``.
+XLSX as text cells, in CSV as ``="3322…"`` (digits only), the form Excel opens
+as text instead of turning it into ``3,32202E+15``.
+
+Typed text is never a formula in the file (CSV/formula injection): in XLSX
+every text cell is a string cell, even one starting with ``=``; in CSV a cell
+starting with ``= + - @``, a tab or a carriage return gets a leading ``'``
+(the OWASP advice), so a spreadsheet shows it instead of running it. Control
+characters that a spreadsheet cannot hold are left out. The file is written
+whole or not at all (``fileio.atomic_write``).
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import re
 from pathlib import Path
 from typing import Callable
 
 from imp_desktop.data.models import Cadre, Hamlet, Region, Unit
 from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError
+from imp_desktop.data.db import database_file
+from imp_desktop.fileio import atomic_write, refuse_database_target
 from imp_desktop.i18n import tr
 from imp_desktop.services.cadre_search import STATUS_ALL, CadreFilter, search_cadre_ids
 from imp_desktop.services.settings import level_labels
@@ -32,6 +43,21 @@ EXPORT_COLUMNS = [
 TEXT_FIELDS = {"nik", "phone", "rt", "rw"}
 DATE_FIELDS = {"birth_date", "sk_date", "start_date", "inactive_date"}
 CHUNK = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XLSX (XML 1.0) cannot hold; also left out of CSV.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLAIN_NUMBER = re.compile(r"\+?[0-9]+")
+
+
+def safe_text(value: str) -> str:
+    """Text as written into an export: control characters left out."""
+    return _CONTROL.sub("", value)
+
+
+def csv_text(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    value = safe_text(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _records(ids: list[int]):
@@ -72,21 +98,19 @@ def export_cadres(path: str | Path, ids: list[int] | None = None,
     path = Path(path)
     if ids is None:
         ids = search_cadre_ids(CadreFilter(status=STATUS_ALL))
+    refuse_database_target(path, database_file())
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(tr("export.error.format", path=str(path)))
-    try:
+    with atomic_write(path) as handle:
         if suffix == ".xlsx":
-            count = _write_xlsx(path, ids, progress)
+            count = _write_xlsx(handle, ids, progress)
         else:
-            count = _write_csv(path, ids, progress)
-    except OSError as exc:
-        raise UserError(tr("export.error.write", path=str(path),
-                           detail=exc.strerror or str(exc))) from exc
+            count = _write_csv(handle, ids, progress)
     return count
 
 
-def _write_xlsx(path: Path, ids: list[int], progress) -> int:
+def _write_xlsx(handle, ids: list[int], progress) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -112,9 +136,14 @@ def _write_xlsx(path: Path, ids: list[int], progress) -> int:
         row = []
         for _, key in EXPORT_COLUMNS:
             value = record[key]
+            if isinstance(value, str):
+                value = safe_text(value)
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"      # text, even when it starts with "="
             if key in TEXT_FIELDS:
                 cell.value = str(value) if value is not None else None
+                cell.data_type = "s"
                 cell.number_format = "@"
             elif key in DATE_FIELDS and value is not None:
                 cell.number_format = "DD/MM/YYYY"
@@ -123,29 +152,31 @@ def _write_xlsx(path: Path, ids: list[int], progress) -> int:
         count += 1
         if progress and count % 1000 == 0:
             progress(count, len(ids))
-    book.save(path)
+    book.save(handle)
     return count
 
 
-def _write_csv(path: Path, ids: list[int], progress) -> int:
+def _write_csv(handle, ids: list[int], progress) -> int:
     count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow([title for title, _ in EXPORT_COLUMNS])
-        for record in _records(ids):
-            line = []
-            for _, key in EXPORT_COLUMNS:
-                value = record[key]
-                if value is None:
-                    line.append("")
-                elif key in TEXT_FIELDS:
-                    line.append(f'="{value}"')
-                elif isinstance(value, dt.date):
-                    line.append(value.strftime("%d/%m/%Y"))
-                else:
-                    line.append(str(value))
-            writer.writerow(line)
-            count += 1
-            if progress and count % 1000 == 0:
-                progress(count, len(ids))
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow([title for title, _ in EXPORT_COLUMNS])
+    for record in _records(ids):
+        line = []
+        for _, key in EXPORT_COLUMNS:
+            value = record[key]
+            if value is None:
+                line.append("")
+            elif key in TEXT_FIELDS and _PLAIN_NUMBER.fullmatch(str(value)):
+                line.append(f'="{value}"')
+            elif isinstance(value, dt.date):
+                line.append(value.strftime("%d/%m/%Y"))
+            else:
+                line.append(csv_text(str(value)))
+        writer.writerow(line)
+        count += 1
+        if progress and count % 1000 == 0:
+            progress(count, len(ids))
+    text.flush()
+    text.detach()        # the caller closes the file after syncing it
     return count

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from imp_desktop.data.advisory import exclusive_operation
 from imp_desktop.data.audit import audited_insert
+from imp_desktop.data.db import is_unique_violation
 from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, LEVELS, POSITIONS
 from imp_desktop.data.models import Cadre, Hamlet, Neighbourhood, Region, Unit, database, new_uuid
 from imp_desktop.data.sync import chunks
@@ -30,7 +32,14 @@ from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
 from imp_desktop.services.cadres import CadreInput, clean_input
-from imp_desktop.services.text import clean_phone, clean_spaces, fold, search_key
+from imp_desktop.services.text import (
+    clean_phone,
+    clean_spaces,
+    control_problems,
+    decode_text_file,
+    fold,
+    search_key,
+)
 
 HEADER_SEARCH_ROWS = 30
 PREVIEW_ROWS = 8
@@ -91,7 +100,7 @@ MONTHS = {
 }
 _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})")
 _WORD_DATE = re.compile(r"(\d{1,2})\s*[\s\-/.]\s*([a-z]+)\.?\s*[\s\-/.]\s*(\d{2,4})")
-_FOOTER = re.compile(r"\s*(jumlah|total|mengetahui|kepala\s+(desa|kelurahan)|lurah|penyuluh|"
+_FOOTER = re.compile(r"\s*(jumlah|total|sub\s*total|mengetahui|kepala\s+(desa|kelurahan)|lurah|penyuluh|"
                      r"plkb|pkb|nip|ttd|dibuat\s+oleh|camat|koordinator)\b")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -200,20 +209,24 @@ def _read_xlsx(path: Path) -> SheetTable:
 
 
 def _read_csv(path: Path) -> SheetTable:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(tr("import.error.read", path=str(path),
+                           detail=exc.strerror or str(exc))) from exc
+    text = decode_text_file(raw)
+    if text is None:
+        raise UserError(tr("import.error.not_text", path=str(path)))
     sample = text[:8192]
     delimiter = max((";", ",", "\t"), key=sample.count)
     rows, numbers = [], []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for values in reader:
-        rows.append([_csv_cell(v) for v in values])
-        numbers.append(reader.line_num)
+    try:
+        for values in reader:
+            rows.append([_csv_cell(v) for v in values])
+            numbers.append(reader.line_num)
+    except csv.Error as exc:
+        raise UserError(tr("import.error.read", path=str(path), detail=str(exc))) from exc
     return SheetTable(str(path), rows, numbers)
 
 
@@ -222,6 +235,8 @@ def _csv_cell(value: str):
     match = re.fullmatch(r'="(.*)"', value)   # ="3322…": how exports keep text in Excel
     if match:
         value = match.group(1)
+    elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+        value = value[1:]      # a cell our export kept from running as a formula
     return value or None
 
 
@@ -509,6 +524,14 @@ def _footer_row(values: list) -> bool:
     return False
 
 
+def _looks_like_data(cells: dict) -> bool:
+    """A cadre row rather than a line of the signature block: a name and at least
+    one more of the row's own fields."""
+    filled = [key for key, value in cells.items()
+              if value is not None and str(value).strip()]
+    return "name" in filled and len(filled) >= 2
+
+
 def _column_numbers_row(values: list) -> bool:
     """The ``1 2 3 4 …`` or ``(1) (2) (3)`` line printed under many form headers."""
     cells = [compact(v) for v in values if v is not None and str(v).strip()]
@@ -533,27 +556,40 @@ def check_import(table: SheetTable, mapping: list[str | None] | None = None,
     regions_known: dict[str, bool] = {}
     niks_in_file: dict[str, int] = {}
     rows = table.data_rows()
-    footer = False
+    signature = False       # below the signature block's first line
+    blank: list[int] = []   # empty rows not yet known to be inside the table
     for done, (number, values) in enumerate(rows, start=1):
         if progress and done % 500 == 0:
             progress(done, len(rows))
         if _is_empty(values):
-            continue
-        if footer:
-            report.skipped.append((number, tr("import.skip.below")))
+            blank.append(number)
             continue
         cells = {key: values[i] for i, key in enumerate(mapping) if key and i < len(values)}
         name = cells.get("name")
         if _column_numbers_row(values):
             report.skipped.append((number, tr("import.skip.column_numbers")))
             continue
-        if _footer_row(values) and (not name or _footer_row([name])):
-            footer = True
-            total = any(isinstance(v, str) and v.strip().lower().startswith(("jumlah", "total"))
-                        for v in values)
-            report.skipped.append((number, tr("import.skip.total") if total
-                                   else tr("import.skip.signature")))
+        total = _footer_row(values) and (not name or _footer_row([name])) and any(
+            isinstance(v, str) and v.strip().lower().startswith(("jumlah", "total", "sub total",
+                                                                   "subtotal"))
+            for v in values)
+        if total:
+            # A (sub)total: skipped; the data may go on below it (another dusun).
+            report.skipped += [(row, tr("import.skip.blank")) for row in blank]
+            blank = []
+            report.skipped.append((number, tr("import.skip.total")))
             continue
+        if _footer_row(values) and (not name or _footer_row([name])):
+            signature = True
+            report.skipped.append((number, tr("import.skip.signature")))
+            continue
+        if signature and (_footer_row(values) or not _looks_like_data(cells)):
+            # The signature block: names, NIP, places and dates under the table.
+            report.skipped.append((number, tr("import.skip.below")))
+            continue
+        # A row inside the table: the blank rows before it are reported as skipped.
+        report.skipped += [(row, tr("import.skip.blank")) for row in blank]
+        blank = []
         _check_row(report, number, cells, places, levels, regions_known, niks_in_file)
     _check_existing_niks(report)
     if progress:
@@ -593,6 +629,8 @@ def _check_row(report: ImportReport, number: int, cells: dict, places: _Places,
             error(key, tr("import.error.date", value=_text(cells.get(key))))
             return None
 
+    for key, message in control_problems(cells):
+        error(key, message)
     data = CadreInput(name=_text(cells.get("name")) or "")
     if not data.name:
         error("name", tr("cadre.error.name"))
@@ -750,6 +788,7 @@ _FIELDS = ["uuid", "nik", "name", "sex", "birth_place", "birth_date", "address",
            "inactive_date", "search_text"]
 
 
+@exclusive_operation("import_cadres")   # one merge or import at a time on a shared database
 def write_import(report: ImportReport, progress: Callable[[int, int], None] | None = None) -> int:
     """Write every row of a clean report in one transaction; returns the count.
 
@@ -775,11 +814,18 @@ def write_import(report: ImportReport, progress: Callable[[int, int], None] | No
             iso(row.inactive_date or (None if row.active else dt.date.today())),
             search_key(d.name, d.nik, d.phone, desa_names.get(d.desa_code))))))
     source = Path(report.path).name if report.path else ""
-    with database.atomic():
-        for start in range(0, len(values), 1000):
-            audited_insert(Cadre, values[start:start + 1000], source=source)
-            if progress:
-                progress(min(start + 1000, len(values)), len(values))
+    try:
+        with database.atomic():
+            for start in range(0, len(values), 1000):
+                audited_insert(Cadre, values[start:start + 1000], source=source)
+                if progress:
+                    progress(min(start + 1000, len(values)), len(values))
+    except Exception as exc:
+        if not is_unique_violation(exc):
+            raise
+        # Checked before, so another program wrote the same NIK meanwhile
+        # (two imports of one file at once); this transaction wrote nothing.
+        raise UserError(tr("db.error.concurrent")) from exc
     return len(values)
 
 

@@ -11,10 +11,17 @@ from imp_desktop.data.models import POSITIONS, SEXES, Cadre, Region, database
 
 # POSITIONS and SEXES are the vocabularies the screens offer (imported from here).
 from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.fileio import crash_point
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
 from imp_desktop.services.regions import pad_number, region_exists
-from imp_desktop.services.text import clean_name, clean_phone, clean_spaces, search_key
+from imp_desktop.services.text import (
+    clean_name,
+    clean_phone,
+    clean_spaces,
+    control_problems,
+    search_key,
+)
 
 
 @dataclass
@@ -40,6 +47,9 @@ class CadreInput:
     sk_number: str | None = None
     sk_date: dt.date | None = None
     start_date: dt.date | None = None
+    # The row version read with the record (``load_cadre``): a save finding
+    # another one is refused (someone else saved it meanwhile). Not a field.
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -64,7 +74,7 @@ def clean_input(data: CadreInput) -> CadreInput:
     """Spaces, capitalisation, phone and RT/RW numbers tidied; nothing invented."""
     values = {f.name: getattr(data, f.name) for f in fields(CadreInput)}
     for key, value in values.items():
-        if isinstance(value, str):
+        if isinstance(value, str) and key != "version":
             values[key] = clean_spaces(value) or None
     values["name"] = clean_name(data.name)
     values["phone"] = clean_phone(data.phone)
@@ -84,6 +94,7 @@ def clean_input(data: CadreInput) -> CadreInput:
 def check_cadre(data: CadreInput, cadre_id: int | None = None) -> CadreCheck:
     """The rules a cadre must meet, on cleaned input."""
     result = CadreCheck()
+    result.errors += control_problems({f.name: getattr(data, f.name) for f in fields(CadreInput)})
     if not data.name:
         result.errors.append(("name", tr("cadre.error.name")))
     if data.nik:
@@ -150,10 +161,58 @@ def save_cadre(data: CadreInput, cadre_id: int | None = None) -> int:
     if result.errors:
         raise ValidationError(tr("cadre.error.not_saved"), result.errors)
     with database.atomic():
+        if cadre_id is not None and data.version is not None:
+            from imp_desktop.services.concurrency import refuse_if_changed
+
+            refuse_if_changed(Cadre, cadre_id, data.version,
+                              lambda: load_cadre(cadre_id), data, "cadre")
         cadre = Cadre() if cadre_id is None else Cadre.get_by_id(cadre_id)
         _apply(cadre, data)
         cadre.save()
+        from imp_desktop.services.first_run import remember_desa
+
+        remember_desa(data.desa_code)
+        crash_point("cadre.saved_before_commit")
     return cadre.id
+
+
+@dataclass
+class NewPlace:
+    """What the cadre dialog creates with the cadre, in the same transaction: a dusun/RW
+    typed that does not exist yet, and a unit proposed for the cadre's place."""
+
+    hamlet_name: str | None = None    # a new dusun/RW of the cadre's desa
+    unit_level: str | None = None     # a new unit of this level...
+    unit_name: str | None = None      # ...and name (proposed from the place)
+
+
+def save_cadre_with_place(data: CadreInput, place: NewPlace,
+                          cadre_id: int | None = None) -> int:
+    """Create the dusun/RW, its RT and the unit the cadre belongs to, then the cadre:
+    one user action, one transaction (a refusal anywhere writes nothing)."""
+    from dataclasses import replace
+
+    from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD
+    from imp_desktop.services import regions, units
+
+    data = replace(data)
+    if not data.desa_code:
+        raise ValidationError(tr("cadre.error.no_desa"), [("desa_code", tr("cadre.error.no_desa"))])
+    with database.atomic():
+        if place.hamlet_name and place.hamlet_name.strip():
+            data.hamlet_id = regions.add_hamlet(data.desa_code, place.hamlet_name, data.rw).id
+            data.neighbourhood_id = None
+        if place.unit_level:
+            if place.unit_level == LEVEL_KELOMPOK and not data.neighbourhood_id \
+                    and data.hamlet_id and data.rt:
+                data.neighbourhood_id = regions.add_neighbourhood(data.hamlet_id, data.rt).id
+            data.unit_id = units.save_unit(units.UnitInput(
+                level=place.unit_level, name=place.unit_name or "", desa_code=data.desa_code,
+                hamlet_id=None if place.unit_level == LEVEL_PPKBD else data.hamlet_id,
+                neighbourhood_id=data.neighbourhood_id if place.unit_level == LEVEL_KELOMPOK
+                else None,
+                parent_id=units.parent_for(place.unit_level, data.desa_code, data.hamlet_id)))
+        return save_cadre(data, cadre_id)
 
 
 def set_active(cadre_id: int, active: bool, reason: str | None = None,
@@ -182,10 +241,13 @@ class CadreState:
 
 def load_cadre(cadre_id: int) -> CadreInput:
     """A saved cadre as the dialog's plain values."""
+    from imp_desktop.data.row_versions import row_version
+
     cadre = Cadre.get_or_none(Cadre.id == cadre_id)
     if cadre is None:
         raise UserError(tr("cadre.error.missing", id=cadre_id))
     return CadreInput(
+        version=row_version(Cadre, cadre_id),
         name=cadre.name, nik=cadre.nik, sex=cadre.sex, birth_place=cadre.birth_place,
         birth_date=cadre.birth_date, address=cadre.address, rt=cadre.rt, rw=cadre.rw,
         desa_code=cadre.desa_code, hamlet_id=cadre.hamlet_id,
@@ -205,8 +267,10 @@ def cadre_state(cadre_id: int) -> CadreState:
 
 def desa_choices() -> list[tuple[str, str]]:
     """(code, name) of the desa a cadre can be placed in: those of the officer's
-    kecamatan and any desa that already has units or cadres, by name."""
+    kecamatan and any desa that already has units or cadres; the officer's own desa
+    first, then by name."""
     from imp_desktop.services.cadre_search import cadre_desa_choices
+    from imp_desktop.services.first_run import officer_desa_first
     from imp_desktop.services.regions import children
     from imp_desktop.services.settings import get_officer
 
@@ -214,4 +278,4 @@ def desa_choices() -> list[tuple[str, str]]:
     kecamatan = get_officer().kecamatan_code
     if kecamatan:
         found.update((r.code, r.name) for r in children(kecamatan))
-    return sorted(found.items(), key=lambda item: (item[1], item[0]))
+    return officer_desa_first(sorted(found.items(), key=lambda item: (item[1], item[0])))

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from imp_desktop.data.versions import stamp_unversioned
 from imp_desktop.data.models import (
     LEVEL_KELOMPOK,
     LEVEL_PPKBD,
@@ -59,6 +60,7 @@ OCCUPATION = ["Ibu rumah tangga", "Ibu rumah tangga", "Ibu rumah tangga", "Petan
 EXTRA_STEPS: list[str] = [
     "imp_desktop.services.activity_demo:demo_activities",
     "imp_desktop.services.roles.demo:demo_assessments",
+    "imp_desktop.services.monthly_demo:demo_monthly",
 ]
 
 
@@ -239,6 +241,8 @@ def generate_demo(desa: int = 4, cadres: int = 600, seed: int = 1,
             module_name, function_name = step.split(":")
             module = __import__(module_name, fromlist=[function_name])
             getattr(module, function_name)(rng, summary)
+        # Written in bulk around the audit trail: every record is made here.
+        stamp_unversioned()
     if progress:
         progress(cadres, cadres)
     return summary

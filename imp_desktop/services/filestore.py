@@ -47,3 +47,53 @@ def get(sha256: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != sha256:
         raise UserError(tr("filestore.error.damaged", sha256=sha256[:12]))
     return data
+
+
+# Used by the photos on PostgreSQL (``services/photos``) and by ``check``.
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def find_prefix(prefix: str) -> str | None:
+    """The full hash of the stored file whose hash starts with ``prefix`` (hex):
+    a photo is named by the first 32 hex digits of its hash."""
+    prefix = prefix.lower()
+    row = (StoredFile.select(StoredFile.sha256)
+           .where((StoredFile.sha256 >= prefix) & (StoredFile.sha256 <= prefix + "g"))
+           .order_by(StoredFile.sha256).tuples().first())
+    return row[0] if row and row[0].startswith(prefix) else None
+
+
+def hashes_since(since: str | None = None) -> list[str]:
+    query = StoredFile.select(StoredFile.sha256).order_by(StoredFile.sha256)
+    if since:
+        query = query.where(StoredFile.created_at > since)
+    return [row[0] for row in query.tuples()]
+
+
+def discard(hashes) -> int:
+    """Remove stored files no record uses any more (the caller knows)."""
+    hashes = list(hashes)
+    if not hashes:
+        return 0
+    return StoredFile.delete().where(StoredFile.sha256.in_(hashes)).execute()
+
+
+def verify() -> list[tuple[str, str]]:
+    """(sha256, problem) for every stored file whose bytes do not match its hash or size."""
+    problems = []
+    last = 0
+    while True:     # in slices: a district's photos do not all fit in memory at once
+        rows = list(StoredFile.select(StoredFile.id, StoredFile.sha256, StoredFile.size,
+                                      StoredFile.content)
+                    .where(StoredFile.id > last).order_by(StoredFile.id).limit(200))
+        if not rows:
+            return problems
+        for row in rows:
+            data = bytes(row.content or b"")
+            if digest(data) != row.sha256:
+                problems.append((row.sha256, "hash"))
+            elif len(data) != row.size:
+                problems.append((row.sha256, "size"))
+            last = row.id

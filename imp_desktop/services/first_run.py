@@ -96,6 +96,35 @@ def work_desa_codes() -> list[str]:
     return [info.code for info in regions.children(kecamatan)] if kecamatan else []
 
 
+LAST_DESA_KEY = "officer.last_desa"
+
+
+def officer_desa_first(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, name) pairs with the officer's own desa first (in the order chosen in
+    the setup), then the others by name: an officer covers a few of the 15."""
+    own = {code: index for index, code in enumerate(work_desa_codes())}
+    return sorted(choices, key=lambda item: (0, own[item[0]], "") if item[0] in own
+                  else (1, 0, item[1].lower()))
+
+
+def preferred_desa(codes: list[str] | None = None) -> str | None:
+    """The desa a new cadre, unit or activity starts with: the last one used, else
+    the officer's only desa; None when neither (``codes``: what the list offers)."""
+    last = get_setting(LAST_DESA_KEY, None)
+    if last and (codes is None or last in codes):
+        return last
+    own = work_desa_codes()
+    if len(own) == 1 and (codes is None or own[0] in codes):
+        return own[0]
+    return None
+
+
+def remember_desa(code: str | None) -> None:
+    """Called by the saves of cadres, units and activities."""
+    if code and get_setting(LAST_DESA_KEY, None) != code:
+        set_setting(LAST_DESA_KEY, code)
+
+
 def letterhead_lines() -> list[str]:
     return list(get_letterhead().lines)
 

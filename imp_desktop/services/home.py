@@ -75,6 +75,7 @@ class HomeSummary:
     latest_activities: list[ActivityLine] | None = None
     reminders: list[Reminder] = field(default_factory=list)
     incomplete: list[Count] = field(default_factory=list)
+    setup_done: bool = False     # the officer's profile and kecamatan are set
 
     @property
     def is_empty(self) -> bool:
@@ -252,6 +253,13 @@ def reminders(today: dt.date, incomplete: list[Count]) -> list[Reminder]:
                 "annual", tr("home.reminder.annual", date=format_date(due, weekday=True),
                              left=_days_phrase(days)), due, days, urgent=days <= 7))
 
+    missing = monthly_missing(today)
+    if missing is not None and missing[1]:
+        period, count, label = missing
+        items.append(Reminder(
+            "monthly_missing", tr("home.reminder.monthly_missing", count=count, month=label),
+            count=count, link=Link("bulanan", {"period": period, "view": "coverage"})))
+
     start = quarter_start(today)
     unassessed = len(units_not_assessed_since(start))
     if unassessed:
@@ -265,6 +273,14 @@ def reminders(today: dt.date, incomplete: list[Count]) -> list[Reminder]:
             items.append(Reminder(count.key, tr(f"home.reminder.{count.key}", count=count.value),
                                   count=count.value, link=count.link))
     return items
+
+
+def monthly_missing(today: dt.date) -> tuple[str, int, str] | None:
+    """(last month's key, units that have not sent its monthly report, its label)."""
+    from imp_desktop.services import monthly
+
+    month = monthly.month_of(today).previous()
+    return month.key, monthly.missing_reports(month.key), month.label()
 
 
 def officer_area() -> tuple[str, str]:
@@ -291,4 +307,11 @@ def home_summary(today: dt.date | None = None) -> HomeSummary:
         today=today, officer_name=name, area=area, cadres=levels, cadre_status=status, units=unit_counts(),
         classification=classification_counts(), activities_this_month=activities,
         attendance_rate=rate, latest_activities=latest,
-        reminders=reminders(today, incomplete), incomplete=incomplete)
+        reminders=reminders(today, incomplete), incomplete=incomplete,
+        setup_done=_setup_done())
+
+
+def _setup_done() -> bool:
+    from imp_desktop.services.settings import get_officer
+
+    return get_officer().is_complete

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from imp_desktop.data import migrations
-from imp_desktop.data.db import integrity_check, schema_version
+from imp_desktop.data.db import database_file, integrity_check, schema_version
 from imp_desktop.data.models import ALL_MODELS, database
 
 
@@ -39,8 +39,15 @@ def close_current() -> None:
 
 def check_database() -> CheckReport:
     db = database.obj
-    report = CheckReport(str(db.database), schema_version(db), migrations.latest_version())
+    from imp_desktop.services.server import redact
+
+    location = str(database_file()) if database_file() is not None else redact(
+        _server_url(db))
+    report = CheckReport(location, schema_version(db), migrations.latest_version())
     report.problems = integrity_check(db)
+    from imp_desktop.services.server_check import server_problems, stored_file_problems
+
+    report.problems += server_problems() if database_file() is None else stored_file_problems()
     tables = set(db.get_tables())
     for model in ALL_MODELS:
         name = model._meta.table_name
@@ -51,6 +58,14 @@ def check_database() -> CheckReport:
     return report
 
 
+def _server_url(db) -> str:
+    params = getattr(db, "connect_params", {}) or {}
+    user = params.get("user")
+    return "postgresql://{}{}:{}/{}".format(f"{user}@" if user else "",
+                                             params.get("host") or "localhost",
+                                             params.get("port") or 5432, db.database)
+
+
 def verify_database_file(path: str) -> None:
     """The quick check of a database file, on its own connection (safe off the
     main thread); raises DatabaseDamaged with the latest backup offered."""
@@ -58,3 +73,11 @@ def verify_database_file(path: str) -> None:
 
     if not is_url(path):
         verify_file(path)
+
+
+def explain_failure(exc: BaseException):
+    """The sentence (a UserError) for a busy, full or read-only database, or None:
+    for the window's task runner, which may not reach into the data layer."""
+    from imp_desktop.data.db import explain_failure as explain
+
+    return explain(exc)

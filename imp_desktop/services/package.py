@@ -11,19 +11,20 @@ A package is a zip file (optionally encrypted, see ``encrypt``):
   signed by another key is refused unless the officer trusts it deliberately;
 - ``records/<table>.json``: the records of every travelling table (see
   ``imp_desktop.data.sync``), foreign keys as UUIDs;
-- ``deleted.json``: records exchanged before and since deleted here;
+- ``versions.json``: the version of every record sent ({table: {uuid: clock}});
+- ``deleted.json``: tombstones of records deleted here ({table: {uuid: clock}});
 - ``audit.json``: the audit trail, so the district sees the history;
 - ``media/<sha256>.<ext>``: the photos.
 
 Merging matches records by UUID (reference data by its natural key, and a
 record whose unique field, e.g. a NIK, already belongs to another local
-record is matched to that record; a catalogue or rule version by its content,
-never by its number, see ``sync.LOCAL_NUMBERS``). Such a match is found again
-from the version kept in ``sync_state`` when a later package only points at
-the record. Each field is compared three ways against
-the version last exchanged (``sync_state``): changed on one side only, the
-change is taken; changed on both sides to different values, it is a conflict
-decided by the default policy (keep theirs / keep mine) or field by field.
+record is matched to that record, remembered as an alias; a catalogue or rule
+version by its content, never by its number, see ``sync.LOCAL_NUMBERS``).
+Each field is decided by the record versions (``versions.json``, see
+``imp_desktop.data.versions``): their value replaces ours only if they had
+seen ours; edits made without seeing each other are conflicts, decided by the
+policy (keep theirs / keep mine) or field by field. Deletions travel as
+tombstones (``deleted.json``) and delete only a version their sender had seen.
 The whole package is checked before anything is written, and the merge is
 one transaction; merging the same package twice changes nothing.
 """
@@ -34,6 +35,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -44,10 +46,21 @@ from peewee import ForeignKeyField, IntegrityError
 
 from imp_desktop import __version__
 from imp_desktop.data import migrations
-from imp_desktop.data.audit import write_entries
-from imp_desktop.data.backup import media_dir
-from imp_desktop.data.db import database_file, schema_version
-from imp_desktop.data.models import AuditEntry, Handover, Region, SyncState, database, new_uuid, utc_now
+from imp_desktop.data.audit import write_many
+from imp_desktop.data.advisory import exclusive_operation
+from imp_desktop.data.db import database_file, is_read_only, schema_version
+from imp_desktop.data import versions
+from imp_desktop.data.models import (
+    AuditEntry,
+    Handover,
+    RecordVersion,
+    Region,
+    database,
+    new_uuid,
+    utc_now,
+)
+from imp_desktop.fileio import crash_point
+from imp_desktop.services import photos as photo_store
 from imp_desktop.data.sync import (
     COMPACT,
     CONTENT_CHILDREN,
@@ -73,7 +86,8 @@ from imp_desktop.i18n import tr
 from imp_desktop.services import signing
 
 FORMAT = "imp-desktop-package"
-FORMAT_VERSION = 2          # 2: signed (signature.json); unsigned packages are refused
+FORMAT_VERSION = 3          # 2: signed (signature.json); 3: record versions (versions.json)
+VERSIONS = "versions.json"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 ENCRYPTED_MAGIC = b"IMPDPKG-AESGCM1\n"
@@ -89,6 +103,21 @@ def _key(passphrase: str, salt: bytes) -> bytes:
 
     return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(
         passphrase.encode("utf-8"))
+
+
+PASSPHRASE_MIN = 8
+PASSPHRASE_GOOD = 12
+
+
+def check_passphrase(passphrase: str) -> str | None:
+    """Refuse a passphrase shorter than 8 characters (spaces around it do not
+    count); return a warning for one shorter than 12, else None."""
+    length = len((passphrase or "").strip())
+    if length < PASSPHRASE_MIN:
+        raise UserError(tr("package.error.passphrase_short"))
+    if length < PASSPHRASE_GOOD:
+        return tr("package.warning.passphrase_weak", good=PASSPHRASE_GOOD)
+    return None
 
 
 def encrypt(data: bytes, passphrase: str) -> bytes:
@@ -184,48 +213,64 @@ def _referenced_regions(tables: dict[str, list[dict]]) -> list[dict]:
     return rows
 
 
+def _summary(handover: Handover | None) -> dict:
+    try:
+        value = json.loads(handover.summary) if handover is not None else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
 def export_package(out: str | Path, *, since_last: bool = False, office: str | None = None,
                    passphrase: str | None = None, progress: Progress | None = None) -> ExportSummary:
-    """Write a hand-over package of this installation's data to ``out``."""
+    """Write a hand-over package of this installation's data to ``out``.
+
+    Every record goes with its version (``versions.json``) and every deletion
+    as a tombstone (``deleted.json``); "since the last package" to ``office``
+    leaves out the records and tombstones whose version did not change since
+    then. Writing a package changes nothing a later merge decides: only the
+    hand-over is recorded (and records written around the audit trail get
+    their first version, as they would have when written)."""
     # Long on purpose: the package is written in one pass inside one read
     # transaction (records, deletions, photos, manifest, signature), in file order.
     out = Path(out)
+    if passphrase is not None:
+        check_passphrase(passphrase)
+    from imp_desktop.fileio import refuse_database_target
+
+    refuse_database_target(out, database_file())   # before any work
     office = office or default_office()
     previous = last_export(office) if since_last else None
     since = previous.at if previous else None
+    since_seq = _summary(previous).get("seq") if previous else None
+    if not isinstance(since_seq, int):
+        since_seq = None        # a package of schema 9: everything goes
+    versions.stamp_unversioned()
+    high_water = versions.high_water()
     uuids = UuidMap()
     models = [m for m in travelling_models() if table_of(m) != "region"]
     tables: dict[str, list[dict]] = {}
-    bases = _bases()
-    deleted: dict[str, list[str]] = {}
+    clocks: dict[str, dict[str, str]] = {}
+    deleted: dict[str, dict[str, str]] = {}
     for index, model in enumerate(models):
         table = table_of(model)
+        known = versions.rows_of(table)
         rows = record_dicts(model, uuids)
-        present = {row["uuid"] for row in rows}
-        if since is not None:
-            known = bases.get(table, {})
-            rows = [row for row in rows if row["updated_at"] > since
-                    or known.get(row["uuid"]) != _content(row)]
+        if since_seq is not None:
+            rows = [row for row in rows if (v := known.get(row["uuid"])) is None
+                    or v.seq > since_seq]
         tables[table] = rows
-        gone = sorted(set(bases.get(table, {})) - present)
+        clocks[table] = {row["uuid"]: known[row["uuid"]].clock for row in rows
+                         if row["uuid"] in known}
+        gone = {u: v.clock for u, v in known.items()
+                if v.deleted and (since_seq is None or v.seq > since_seq)}
         if gone:
             deleted[table] = gone
         if progress:
             progress(index + 1, len(models) + 3)
-    if deleted:   # a record merged into one of ours under another uuid is not deleted
-        matched = _match_elsewhere({t: [json.loads(bases[t][u]) for u in gone]
-                                    for t, gone in deleted.items()}, None, bases, uuids)
-        elsewhere = {(table_of(model), record_uuid) for model, record_uuid in matched}
-        deleted = {t: kept for t, gone in deleted.items()
-                   if (kept := [u for u in gone if (t, u) not in elsewhere])}
     tables["region"] = _referenced_regions(tables)
     audit = record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
-    photos = []
-    db_file = database_file()
-    if db_file is not None and media_dir(db_file).is_dir():
-        since_ts = dt.datetime.fromisoformat(since).timestamp() if since else None
-        photos = sorted(p for p in media_dir(db_file).iterdir() if p.is_file()
-                        and (since_ts is None or p.stat().st_mtime > since_ts))
+    photos = photo_store.photos_for_package(since)
     officer, kecamatan = _officer_block()
     own_key = signing.own_public_key()      # made on first need, before the file
     package_id = new_uuid()
@@ -238,13 +283,15 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
 
         for table, rows in tables.items():
             put(f"records/{table}.json", json.dumps(rows, ensure_ascii=False).encode("utf-8"))
-        put("deleted.json", json.dumps(deleted).encode("utf-8"))
+        put(VERSIONS, COMPACT.encode(clocks).encode("utf-8"))
+        put("deleted.json", COMPACT.encode(deleted).encode("utf-8"))
         put("audit.json", json.dumps(audit, ensure_ascii=False).encode("utf-8"))
-        for photo in photos:
-            put(f"media/{photo.name}", photo.read_bytes(), zipfile.ZIP_STORED)
+        for photo_name, photo_data in photos:
+            put(f"media/{photo_name}", photo_data, zipfile.ZIP_STORED)
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "package_id": package_id,
-            "installation": installation_id(), "officer": officer, "kecamatan": kecamatan,
+            "installation": installation_id(), "replica": versions.replica_id(),
+            "seq": high_water, "officer": officer, "kecamatan": kecamatan,
             "office": office, "program": "IMP Desktop", "program_version": __version__,
             "schema_version": schema_version(database.obj), "exported_at": utc_now(),
             "since": since, "encrypted": bool(passphrase),
@@ -257,84 +304,30 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     data = buffer.getvalue()
     if passphrase:
         data = encrypt(data, passphrase)
-    partial = out.with_name(out.name + ".part")
+    from imp_desktop import fileio
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, out)
+        fileio.private_folder(out.parent)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(tr("package.error.write", path=str(out), detail=exc.strerror or exc))
+        raise fileio.write_error(out, exc) from exc
+    fileio.write_bytes_atomically(out, data)
     if progress:
         progress(len(models) + 2, len(models) + 3)
-    # Only once the file is safely written: what was sent is now the common version.
-    with database.atomic():
-        _store_bases({t: r for t, r in tables.items() if t != "region"}, deleted)
-        Handover.create(direction="export", office=office, package_id=package_id,
-                        installation=manifest["installation"], officer=officer["name"],
-                        at=manifest["exported_at"],
-                        summary=dumps({"records": sum(map(len, tables.values())),
-                                       "photos": len(photos),
-                                       "key": signing.fingerprint(own_key)}))
+    # Only what was sent up to which change number: "since the last one" starts there.
+    # A read-only database cannot record it: the next package simply sends it again.
+    if not is_read_only():
+        with database.atomic():
+            Handover.create(direction="export", office=office, package_id=package_id,
+                            installation=manifest["installation"], officer=officer["name"],
+                            at=manifest["exported_at"],
+                            summary=dumps({"records": sum(map(len, tables.values())),
+                                           "photos": len(photos), "seq": high_water,
+                                           "key": signing.fingerprint(own_key)}))
     if progress:
         progress(len(models) + 3, len(models) + 3)
     records = sum(len(rows) for table, rows in tables.items() if table != "region")
     return ExportSummary(out, records, sum(map(len, deleted.values())), len(photos),
                          len(audit), since, signing.fingerprint(own_key))
-
-
-def _content(row: dict) -> str:
-    """A record as stored for the common version: its fields without the times."""
-    return COMPACT.encode({**row, **_NO_TIMES})
-
-
-# sync_state keeps one snapshot row per table (schema 9): record_uuid is this
-# marker and data a JSON object {record uuid: content}. Writing 100,000 rows of
-# one line each cost more than the rest of a hand-over.
-SNAPSHOT = "*"
-
-
-def _bases() -> dict[str, dict[str, str]]:
-    """table -> uuid -> content of the version last exchanged."""
-    result: dict[str, dict[str, str]] = {}
-    query = SyncState.select(SyncState.record_table, SyncState.record_uuid, SyncState.data)
-    for table, record_uuid, data in query.tuples().iterator():
-        if record_uuid == SNAPSHOT:
-            result.setdefault(table, {}).update(json.loads(data))
-        else:   # a row of its own (how schema 7 and 8 kept them)
-            result.setdefault(table, {})[record_uuid] = data
-    return result
-
-
-def _store_bases(tables: dict[str, list[dict]], deleted: dict[str, list[str]],
-                 bases: dict | None = None) -> None:
-    """What was exchanged becomes the common version: ``tables`` rows replace
-    theirs, ``deleted`` uuids go; a table's snapshot is written only if it changed."""
-    bases = _bases() if bases is None else bases
-    now = utc_now()
-    for table in sorted(set(tables) | set(deleted)):
-        known = bases.get(table, {})
-        updated = dict(known)
-        for row in tables.get(table, ()):
-            updated[row["uuid"]] = _content(row)
-        for gone in deleted.get(table, ()):
-            updated.pop(gone, None)
-        if updated == known:
-            continue
-        _write_snapshot(table, COMPACT.encode(updated), now)
-
-
-def _write_snapshot(table: str, data: str, now: str) -> None:
-    SyncState.delete().where((SyncState.record_table == table)
-                             & (SyncState.record_uuid != SNAPSHOT)).execute()
-    changed = SyncState.update(data=data, updated_at=now).where(
-        (SyncState.record_table == table) & (SyncState.record_uuid == SNAPSHOT)).execute()
-    if not changed:
-        SyncState.insert(uuid=new_uuid(), created_at=now, updated_at=now, record_table=table,
-                         record_uuid=SNAPSHOT, data=data).execute()
 
 
 # --- reading and checking a package ---------------------------------------------------
@@ -363,6 +356,7 @@ class Package:
     media: dict[str, bytes]
     signing_key: str = ""          # base64 Ed25519 public key that signed the manifest
     key_status: str = KEY_NEW
+    clocks: dict = field(default_factory=dict)   # table -> uuid -> version (JSON text)
 
     @property
     def officer_name(self) -> str:
@@ -417,6 +411,8 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
         raise UserError(tr("package.error.not_package", path=where)) from exc
     if too_new:
         raise UserError(tr("package.error.too_new", path=where))
+    if 2 <= format_version < FORMAT_VERSION:
+        raise UserError(tr("package.error.old_format", path=where))
     signing_key = _verify_signature(zf, manifest_bytes, format_version, where)
     installation = manifest.get("installation")
     if not isinstance(installation, str) or not 0 < len(installation) <= 64:
@@ -445,6 +441,7 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
         tables = {name[len("records/"):-len(".json")]: json.loads(data)
                   for name, data in contents.items() if name.startswith("records/")}
         deleted = json.loads(contents.get("deleted.json", b"{}"))
+        clocks = json.loads(contents.get(VERSIONS, b"{}"))
         audit = json.loads(contents.get("audit.json", b"[]"))
     except ValueError as exc:
         raise UserError(tr("package.error.damaged", path=where, detail="json")) from exc
@@ -458,8 +455,8 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
             if len(stem) == 64 and hashlib.sha256(data).hexdigest() != stem:
                 raise UserError(tr("package.error.damaged", path=where, detail=name))
             media[file_name] = data
-    _check_shape(tables, deleted, audit, where)
-    package = Package(manifest, tables, deleted, audit, media, signing_key)
+    _check_shape(tables, deleted, audit, clocks, where)
+    package = Package(manifest, tables, deleted, audit, media, signing_key, clocks=clocks)
     package.key_status = _key_status(package, where, trust_new_key)
     return package
 
@@ -506,29 +503,54 @@ def _pin_sender_key(package: Package, write: bool) -> None:
         signing.pin_key(package.installation, package.signing_key, package.officer_name)
 
 
-def _check_shape(tables, deleted, audit, where: str) -> None:
+def _check_shape(tables, deleted, audit, clocks, where: str) -> None:
     known = {table_of(m) for m in travelling_models()}
-    ok = isinstance(tables, dict) and isinstance(deleted, dict) and isinstance(audit, list)
+    ok = isinstance(tables, dict) and isinstance(deleted, dict) and isinstance(audit, list) \
+        and isinstance(clocks, dict)
     for table, rows in tables.items() if ok else ():
         if table not in known or not isinstance(rows, list) or \
                 not all(isinstance(r, dict) and isinstance(r.get("uuid"), str) for r in rows):
             ok = False
+        elif table != "region":
+            own = clocks.get(table)
+            ok = ok and (not rows or isinstance(own, dict)) and \
+                all(_clock_ok(own.get(r["uuid"])) for r in rows)
+    for table, gone in deleted.items() if ok else ():
+        ok = ok and table in known and isinstance(gone, dict) and \
+            all(isinstance(u, str) and _clock_ok(c) for u, c in gone.items())
     if ok and not all(isinstance(e, dict) and isinstance(e.get("uuid"), str) for e in audit):
         ok = False
     if not ok:
         raise UserError(tr("package.error.damaged", path=where, detail="records"))
 
 
+_KEY = r'"[^"\\]*"'
+_CLOCK = re.compile(
+    r'\{"c":\{(?:%(k)s:-?\d+(?:,%(k)s:-?\d+)*)?\},'
+    r'"d":\{(?:%(k)s:\[%(k)s,-?\d+\](?:,%(k)s:\[%(k)s,-?\d+\])*)?\}\}' % {"k": _KEY})
+
+
+def _clock_ok(text) -> bool:
+    """A version as sent (``versions.dumps``): {"c": {replica: n}, "d": {field:
+    [replica, n]}}, checked by its shape without reading it (thousands per package)."""
+    return isinstance(text, str) and _CLOCK.fullmatch(text) is not None
+
+
 # --- planning a merge ------------------------------------------------------------------
+DELETED = "*"      # the "field" of a conflict between a deletion and an edit
+
+
 @dataclass
 class Conflict:
     table: str
     record_uuid: str
-    field: str
+    field: str                     # DELETED: deleted on one side, edited on the other
     base: object
     mine: object
     theirs: object
     label: str = ""
+    dot_mine: list | None = None   # the versions of the two values (data/versions.py)
+    dot_theirs: list | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -536,7 +558,12 @@ class Conflict:
 
     def describe(self) -> str:
         return tr("package.conflict.line", record=self.label or self.record_uuid,
-                  field=self.field, mine=_show(self.mine), theirs=_show(self.theirs))
+                  field=field_name(self.field), mine=_show(self.mine),
+                  theirs=_show(self.theirs))
+
+
+def field_name(name: str) -> str:
+    return tr("package.conflict.record") if name == DELETED else name
 
 
 def _show(value) -> str:
@@ -547,36 +574,83 @@ def _show(value) -> str:
 class RecordPlan:
     model: object
     theirs: dict
-    local_id: int | None           # None: a new record
+    local_id: int | None           # None: a new record (or one deleted here)
     changes: dict = field(default_factory=dict)      # field -> theirs value, taken
     conflicts: list = field(default_factory=list)
-    derived: dict = field(default_factory=dict)      # derived fields changed on both sides
+    derived: dict = field(default_factory=dict)      # (kept for callers; unused)
+    mine: dict | None = None       # our record as planned against
+    clock: object = None           # the merged version (dict, or their text for a new one)
+    tombstone: dict | None = None  # our tombstone when the record was deleted here
+
+
+@dataclass
+class Deletion:
+    """A record of ours that the package deletes (a tombstone of theirs)."""
+
+    model: object
+    record_uuid: str               # ours
+    local_id: int
+    label: str
+    clock_deleted: str             # our tombstone if it goes
+    clock_kept: str                # our version if it stays
+    conflict: Conflict | None = None   # edited here after the version they deleted
 
 
 @dataclass
 class MergePlan:
     package: Package
     records: list[RecordPlan]
-    deletions: list[tuple[object, str, int]]      # (model, uuid, local id)
-    kept_deleted: list[tuple[str, str]]            # deleted there, changed here: kept
+    deletions: list[Deletion]
+    kept_deleted: list[tuple[str, str]]            # (kept for callers; see MergeResult)
     aliases: dict                                  # (model, their uuid) -> local id
     new_audit: list[dict]
     new_media: dict[str, bytes]
     unchanged: int = 0
-    bases: dict | None = None      # the common versions read when planning
+    versions_only: list = field(default_factory=list)   # (table, uuid, clock text, deleted)
+    new_aliases: list = field(default_factory=list)     # (table, their uuid, our uuid)
+    repeated: bool = False         # this very package was merged before
+    older: bool = False            # older than one already received from its sender
 
     @property
     def conflicts(self) -> list[Conflict]:
-        return [c for plan in self.records for c in plan.conflicts]
+        return [c for plan in self.records for c in plan.conflicts] + \
+            [d.conflict for d in self.deletions if d.conflict is not None]
 
     @property
     def added(self) -> int:
-        return sum(1 for plan in self.records if plan.local_id is None)
+        return sum(1 for plan in self.records if plan.local_id is None and not plan.conflicts)
 
     @property
     def updated(self) -> int:
         return sum(1 for plan in self.records if plan.local_id is not None
                    and (plan.changes or plan.conflicts))
+
+    @property
+    def removals(self) -> list[tuple[str, str, str, str]]:
+        """(table, uuid, label, "delete" | "deactivate") of what the package would
+        delete or deactivate here (a conflict counts: "theirs" would do it)."""
+        found = [(table_of(d.model), d.record_uuid, d.label, "delete") for d in self.deletions]
+        for plan in self.records:
+            if plan.local_id is None or not plan.mine or not plan.mine.get("active"):
+                continue
+            if plan.changes.get("active") is False or any(
+                    c.field == "active" and c.theirs is False for c in plan.conflicts):
+                found.append((table_of(plan.model), plan.mine["uuid"], _label(plan.mine),
+                              "deactivate"))
+        return found
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """The first package from its installation would delete or deactivate."""
+        return self.package.key_status in (KEY_NEW, KEY_TRUSTED) and bool(self.removals)
+
+    def note(self) -> str:
+        """One sentence when the package was merged before or is older, else ""."""
+        if self.repeated:
+            return tr("package.note.repeated", officer=self.package.officer_name or "?")
+        if self.older:
+            return tr("package.note.older", officer=self.package.officer_name or "?")
+        return ""
 
 
 def _label(row: dict) -> str:
@@ -614,56 +688,17 @@ def _comparable(field_obj, value):
         return value
 
 
-def _recalled(package: Package, models: list, bases: dict, uuids: UuidMap,
-              in_package: dict) -> dict[str, list[dict]]:
-    """The common versions of records the package points at without carrying them.
-
-    A package sent "since the last one" leaves out what did not change, e.g. the
-    indicator list its new checklists use. When that record was matched to
-    another local record at an earlier merge (a NIK, the same catalogue version
-    under another uuid), the version kept from that merge lets it be matched
-    again: table -> rows, used only to find the local record.
-    """
-    recalled: dict[str, list[dict]] = {}
-    references = {model: [f for f in data_fields(model) if is_id_reference(f)] for model in models}
-    todo = [(model, package.tables.get(table_of(model)) or []) for model in models
-            if references[model]]
-    seen: dict[str, set] = {}
-    while todo:
-        model, rows = todo.pop()
-        for fld in references[model]:
-            target = table_of(fld.rel_model)
-            # column by column: the values pointed at, less those already placed
-            values = {row.get(fld.name) for row in rows}
-            values.discard(None)
-            values -= in_package.get(target, set())
-            done = seen.setdefault(target, set())
-            values -= done
-            done |= values
-            for value in values:
-                if uuids.id_of(fld.rel_model, value) is not None:
-                    continue
-                text = bases.get(target, {}).get(value)
-                if text is not None and fld.rel_model in references:
-                    row = json.loads(text)
-                    recalled.setdefault(target, []).append(row)
-                    todo.append((fld.rel_model, [row]))
-    return recalled
-
-
 class _Contents:
     """Content signatures of the versions of a LOCAL_NUMBERS table (see sync)."""
 
-    def __init__(self, model, package: Package | None, bases: dict, uuids: UuidMap,
-                 mine_rows: dict):
-        self.model, self.package, self.bases = model, package, bases
+    def __init__(self, model, package: Package | None, uuids: UuidMap, mine_rows: dict):
+        self.model, self.package = model, package
         self.number = LOCAL_NUMBERS[table_of(model)]
         self.fields = [f for f in data_fields(model) if f.name != self.number]
         child_table, self.link = CONTENT_CHILDREN.get(table_of(model), (None, None))
         self.child = next((m for m in travelling_models() if table_of(m) == child_table), None)
         self.child_fields = [f for f in data_fields(self.child) if f.name != self.link] \
             if self.child else []
-        self._base_children: dict | None = None
         mine_children: dict = {}
         if self.child:
             for row in record_dicts(self.child, uuids):
@@ -690,13 +725,6 @@ class _Contents:
             in_package = self.package.tables if self.package is not None else {}
             children = [r for r in in_package.get(table_of(self.child)) or ()
                         if r.get(self.link) == theirs["uuid"]]
-            if not children:    # a record recalled from an earlier merge
-                if self._base_children is None:
-                    self._base_children = {}
-                    for text in self.bases.get(table_of(self.child), {}).values():
-                        row = json.loads(text)
-                        self._base_children.setdefault(row.get(self.link), []).append(row)
-                children = self._base_children.get(theirs["uuid"], [])
         signature = self._signature(theirs, children)
         return None if signature is None else self.mine.get(signature)
 
@@ -704,7 +732,7 @@ class _Contents:
 class _Local:
     """The local records of one table, to find the one a record of theirs is."""
 
-    def __init__(self, model, package: Package | None, bases: dict, uuids: UuidMap):
+    def __init__(self, model, package: Package | None, uuids: UuidMap):
         self.model, self.uuids = model, uuids
         table = table_of(model)
         self.natural = NATURAL_KEYS.get(table)
@@ -715,7 +743,7 @@ class _Local:
         self.unique = {key: {tuple(r.get(k) for k in key): r for r in self.rows.values()
                              if all(r.get(k) is not None for k in key)}
                        for key in _unique_keys(model) if self.number not in key}
-        self.contents = (_Contents(model, package, bases, uuids, self.rows)
+        self.contents = (_Contents(model, package, uuids, self.rows)
                          if self.number else None)
         self.matchable = any(self.unique.values()) or self.contents is not None
 
@@ -734,39 +762,97 @@ class _Local:
         return self.contents.match(theirs) if self.contents is not None else None
 
 
-def _match_elsewhere(rows: dict[str, list[dict]], package: Package | None, bases: dict,
-                     uuids: UuidMap) -> dict:
-    """(model, their uuid) -> local id for records not here under their uuid that
-    were matched to another local record (common versions kept from a merge)."""
-    aliases: dict = {}
-    for model in travelling_models():
-        table = table_of(model)
-        if not rows.get(table):
+def _stored_aliases(uuids: UuidMap) -> dict:
+    """(model, their uuid) -> local id of every record matched at an earlier merge."""
+    by_table = {table_of(m): m for m in travelling_models()}
+    found = {}
+    query = RecordVersion.select(RecordVersion.record_table, RecordVersion.record_uuid,
+                                 RecordVersion.alias).where(RecordVersion.alias.is_null(False))
+    for table, their_uuid, local_uuid in query.tuples():
+        model = by_table.get(table)
+        local_id = uuids.id_of(model, local_uuid) if model is not None else None
+        if local_id is not None:
+            found[(model, their_uuid)] = local_id
+    return found
+
+
+def _merge_record(model, fields: dict, theirs: dict, mine: dict, local_id: int,
+                  my_text: str | None, their_text: str, number, aliases: dict,
+                  uuids: UuidMap) -> RecordPlan | None:
+    """Field by field: theirs replaces ours only if they had seen ours (see versions)."""
+    mc = versions.loads(my_text) if my_text else {"c": {}, "d": {}}
+    tc = versions.loads(their_text)
+    legacy = versions.is_legacy(my_text or "") or versions.is_legacy(their_text)
+    if not legacy and versions.dominated(tc["c"], mc["c"]):
+        return None                 # nothing of theirs that we had not seen
+    wholesale = not legacy and versions.dominated(mc["c"], tc["c"])
+    plan = RecordPlan(model, theirs, local_id, mine=mine)
+    table = table_of(model)
+    dots = dict(mc["d"])
+    label = _label(mine)
+    for name, fld in fields.items():
+        if name not in theirs or name == number:
+            continue        # an older program's package lacks this field
+        t = _comparable(fld, _translate_alias(model, name, theirs[name], aliases, uuids))
+        m = _comparable(fld, mine.get(name))
+        if wholesale:       # they had seen all of ours: theirs replaces it
+            if t != m:
+                plan.changes[name] = t
             continue
-        local = _Local(model, package, bases, uuids)
-        for theirs in rows[table]:
-            theirs = {**theirs, **{f.name: _translate_alias(model, f.name, theirs.get(f.name),
-                                                            aliases, uuids)
-                                   for f in data_fields(model) if is_id_reference(f)}}
-            mine = local.by_natural.get(theirs.get(local.natural)) if local.natural else None
-            mine = mine or local.find(theirs, aliases)
-            if mine is not None:
-                aliases[(model, theirs["uuid"])] = uuids.id_of(model, mine["uuid"])
-    return aliases
+        dt_, dm_ = versions.dot_of(tc, name), versions.dot_of(mc, name)
+        if dt_ == dm_ and t == m:
+            continue
+        if dt_ != dm_:
+            ours_seen = versions.seen(tc["c"], dm_)
+            theirs_seen = versions.seen(mc["c"], dt_)
+            if theirs_seen and not ours_seen:
+                continue                        # ours replaced theirs: keep it
+            if ours_seen and not theirs_seen:   # theirs replaced ours: take it
+                if t != m:
+                    plan.changes[name] = t
+                dots[name] = dt_
+                continue
+        # Made without seeing each other (or schema-9 values that differ).
+        if t == m:
+            dots[name] = max(dt_, dm_, key=versions.dot_order)
+            continue
+        if name in DERIVED_FIELDS:   # follows the other fields: never a question
+            if dt_ == dm_:
+                if dumps(t) > dumps(m):
+                    plan.changes[name] = t
+            elif versions.dot_order(dt_) > versions.dot_order(dm_):
+                plan.changes[name] = t
+                dots[name] = dt_
+            else:
+                dots[name] = dm_
+            continue
+        plan.conflicts.append(Conflict(table, mine["uuid"], name, None, m, t, label, dm_, dt_))
+    if wholesale:
+        plan.clock = tc
+    else:
+        plan.clock = {"c": versions.joined(mc["c"], tc["c"]), "d": dots}
+    return plan
+
+
+def _newest(dots) -> list | None:
+    return max(dots, key=versions.dot_order, default=None)
 
 
 def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
-    """Work out what merging ``package`` would change; writes nothing."""
+    """Work out what merging ``package`` would change; writes nothing (but the
+    first version of records written around the audit trail)."""
+    versions.stamp_unversioned()
     # Long on purpose: one pass over the package's tables in dependency order,
     # matching each record (uuid, natural key, unique field) before the next table.
     uuids = UuidMap()
-    bases = _bases()
     records: list[RecordPlan] = []
+    versions_only: list = []
+    new_aliases: list = []
     unchanged = 0
     models = travelling_models()
     in_package = {table: {row["uuid"] for row in rows} for table, rows in package.tables.items()}
-    aliases = _match_elsewhere(_recalled(package, models, bases, uuids, in_package), package,
-                               bases, uuids)
+    aliases = _stored_aliases(uuids)
+    stored = set(aliases)
     seen: set = set()
     for step, model in enumerate(models):
         table = table_of(model)
@@ -774,11 +860,13 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         if not rows:
             continue
         fields = {f.name: f for f in data_fields(model)}
-        local = _Local(model, package, bases, uuids)
+        local = _Local(model, package, uuids)
         natural, number = local.natural, local.number
         taken = {row[number] for row in local.rows.values()} if number else set()
         aliased = [f for f in fields.values() if is_id_reference(f)
                    and any(key[0] is f.rel_model for key in aliases)]
+        known = {} if natural else versions.rows_of(table)
+        clocks = package.clocks.get(table) or {}
         for theirs in rows:
             if aliased:   # point at the local records their references were matched to
                 theirs = dict(theirs)
@@ -786,83 +874,165 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                     theirs[fld.name] = _translate_alias(model, fld.name, theirs.get(fld.name),
                                                         aliases, uuids)
             mine = local.rows.get(theirs["uuid"])
-            if mine is not None and _same(theirs, mine, number):
-                unchanged += 1      # the same on both sides: nothing to look at
+            if natural:     # reference data, matched by its code: ours stays as it is
+                mine = mine or local.by_natural.get(theirs.get(natural))
+                if mine is None:
+                    _check_references(model, theirs, uuids, in_package, package, seen, aliases)
+                    records.append(RecordPlan(model, theirs, None))
+                else:
+                    unchanged += 1
                 continue
-            _check_references(model, theirs, uuids, in_package, package, seen, aliases)
-            if mine is None and natural:
-                mine = local.by_natural.get(theirs.get(natural))
-                if mine is not None or table == "region":
-                    if mine is None:
-                        records.append(RecordPlan(model, theirs, None))
-                    else:
-                        unchanged += 1     # reference data: ours stays as it is
-                    continue
+            their_text = clocks[theirs["uuid"]]
+            if mine is None and (model, theirs["uuid"]) in aliases:
+                mine = local.rows.get(uuids.uuid_of(model, aliases[(model, theirs["uuid"])]))
             if mine is None:
+                row = known.get(theirs["uuid"])
+                if row is not None and row.deleted:
+                    plan = _against_tombstone(model, theirs, row, their_text)
+                    if plan is None:
+                        unchanged += 1      # deleted here after seeing this version
+                    else:
+                        _check_references(model, theirs, uuids, in_package, package, seen,
+                                          aliases)
+                        records.append(plan)
+                    continue
                 mine = local.find(theirs, aliases)
             if mine is None:
+                _check_references(model, theirs, uuids, in_package, package, seen, aliases)
                 if number and (theirs.get(number) is None or theirs[number] in taken):
                     # A version made elsewhere whose number is used here: its own version.
                     theirs = {**theirs, number: max(taken, default=0) + 1}
                 if number:
                     taken.add(theirs[number])
-                records.append(RecordPlan(model, theirs, None))
+                records.append(RecordPlan(model, theirs, None, clock=their_text))
                 continue
             local_id = uuids.id_of(model, mine["uuid"])
             if mine["uuid"] != theirs["uuid"]:
                 aliases[(model, theirs["uuid"])] = local_id
-            base_text = bases.get(table, {}).get(mine["uuid"]) or \
-                bases.get(table, {}).get(theirs["uuid"])
-            base = json.loads(base_text) if base_text else None
-            plan = RecordPlan(model, theirs, local_id)
-            label = _label(mine)
-            for name, fld in fields.items():
-                if name not in theirs or name == number:
-                    continue        # an older program's package lacks this field
-                t = _comparable(fld, _translate_alias(model, name, theirs[name], aliases, uuids))
-                m = _comparable(fld, mine.get(name))
-                if t == m:
-                    continue
-                b = _comparable(fld, base.get(name)) if base is not None and name in base else None
-                if base is not None and m == b:
-                    plan.changes[name] = t
-                elif base is not None and t == b:
-                    continue        # only changed here: keep ours
-                elif name in DERIVED_FIELDS:
-                    plan.derived[name] = t
-                else:
-                    plan.conflicts.append(Conflict(table, mine["uuid"], name, b, m, t, label))
-            if plan.changes or plan.conflicts:
+                if (model, theirs["uuid"]) not in stored:
+                    stored.add((model, theirs["uuid"]))
+                    new_aliases.append((table, theirs["uuid"], mine["uuid"]))
+            row = known.get(mine["uuid"])
+            my_text = row.clock if row is not None else None
+            if my_text == their_text and not versions.is_legacy(their_text):
+                unchanged += 1      # the same version on both sides
+                continue
+            if my_text == their_text and _same(theirs, mine, number):
+                unchanged += 1
+                continue
+            _check_references(model, theirs, uuids, in_package, package, seen, aliases)
+            plan = _merge_record(model, fields, theirs, mine, local_id, my_text, their_text,
+                                 number, aliases, uuids)
+            if plan is None:
+                unchanged += 1
+            elif plan.changes or plan.conflicts:
                 records.append(plan)
-            elif plan.derived:
-                unchanged += 1     # only the search text differs: nothing to decide
             else:
                 unchanged += 1
+                text = versions.dumps(plan.clock)
+                if text != my_text:
+                    versions_only.append((table, mine["uuid"], text, False))
         if progress:
             progress(step + 1, len(models))
-    deletions, kept = [], []
-    for table, gone in (package.deleted or {}).items():
-        model = next((m for m in models if table_of(m) == table), None)
-        if model is None:
-            continue
-        for record_uuid in gone:
-            local_id = uuids.id_of(model, record_uuid)
-            if local_id is None:
-                continue
-            base_text = bases.get(table, {}).get(record_uuid)
-            mine = record_dicts(model, uuids, model.id == local_id)
-            if base_text is not None and mine and \
-                    {**json.loads(base_text), **_NO_TIMES} == {**mine[0], **_NO_TIMES}:
-                deletions.append((model, record_uuid, local_id))
-            else:
-                kept.append((table, record_uuid))
+    deletions = _plan_deletions(package, models, uuids, aliases, versions_only)
     have_audit = set(ids_by_uuid(AuditEntry, [e["uuid"] for e in package.audit]))
     new_audit = [e for e in package.audit if e["uuid"] not in have_audit]
-    folder = media_dir(database_file()) if database_file() else None
     new_media = {name: data for name, data in package.media.items()
-                 if folder is None or not (folder / name).exists()}
-    return MergePlan(package, records, deletions, kept, aliases, new_audit, new_media, unchanged,
-                     bases)
+                 if not photo_store.has_photo(name)}
+    plan = MergePlan(package, records, deletions, [], aliases, new_audit, new_media, unchanged,
+                     versions_only, new_aliases)
+    plan.repeated, plan.older = _received_before(package)
+    return plan
+
+
+def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan | None:
+    """Their record, deleted here: it comes back if they had seen the deletion, stays
+    deleted if we had seen their version, else it is a conflict."""
+    tomb = versions.loads(row.clock)
+    tc = versions.loads(their_text)
+    deletion = tomb["d"].get(versions.ALL)
+    clock = {"c": versions.joined(tomb["c"], tc["c"]), "d": tc["d"]}
+    if versions.seen(tc["c"], deletion):
+        return RecordPlan(model, theirs, None, clock=clock, tombstone=tomb)
+    if all(versions.seen(tomb["c"], d) for d in tc["d"].values()):
+        return None
+    conflict = Conflict(table_of(model), theirs["uuid"], DELETED, None,
+                        tr("package.conflict.deleted"), tr("package.conflict.edited"),
+                        _label(theirs), deletion, _newest(tc["d"].values()))
+    return RecordPlan(model, theirs, None, conflicts=[conflict], clock=clock, tombstone=tomb)
+
+
+def _plan_deletions(package: Package, models: list, uuids: UuidMap, aliases: dict,
+                    versions_only: list) -> list[Deletion]:
+    """Their tombstones against our records, children before their parents."""
+    deletions = []
+    for model in reversed(models):
+        table = table_of(model)
+        gone = (package.deleted or {}).get(table) or {}
+        if not gone or table in NATURAL_KEYS:
+            continue
+        local_uuids = {}
+        for their_uuid in gone:
+            local_id = uuids.id_of(model, their_uuid)
+            if local_id is None and (model, their_uuid) in aliases:
+                local_id = aliases[(model, their_uuid)]
+            local_uuids[their_uuid] = (uuids.uuid_of(model, local_id), local_id) \
+                if local_id is not None else (their_uuid, None)
+        known = versions.rows_of(table, {u for u, _ in local_uuids.values()})
+        labels = {}
+        ids = [i for _, i in local_uuids.values() if i is not None]
+        for chunk in chunks(ids):
+            for row in record_dicts(model, uuids, model.id.in_(chunk)):
+                labels[row["uuid"]] = _label(row)
+        for their_uuid, text in gone.items():
+            tomb = versions.loads(text)
+            deletion = tomb["d"].get(versions.ALL)
+            local_uuid, local_id = local_uuids[their_uuid]
+            row = known.get(local_uuid)
+            if local_id is None:
+                if row is None:     # never had it: remember the deletion
+                    versions_only.append((table, their_uuid, text, True))
+                elif row.deleted and row.clock != text:
+                    mine = versions.loads(row.clock)
+                    merged = versions.dumps({"c": versions.joined(mine["c"], tomb["c"]),
+                                             "d": {versions.ALL: _newest(
+                                                 [mine["d"].get(versions.ALL), deletion])}})
+                    if merged != row.clock:
+                        versions_only.append((table, their_uuid, merged, True))
+                continue
+            mine = versions.loads(row.clock) if row is not None and row.clock else \
+                {"c": {}, "d": {}}
+            if versions.seen(mine["c"], deletion):
+                continue            # restored here after seeing the deletion
+            ctx = versions.joined(mine["c"], tomb["c"])
+            label = labels.get(local_uuid, local_uuid)
+            conflict = None
+            if not all(versions.seen(tomb["c"], d) for d in mine["d"].values()):
+                conflict = Conflict(table, local_uuid, DELETED, None,
+                                    tr("package.conflict.edited"), tr("package.conflict.deleted"),
+                                    label, _newest(mine["d"].values()), deletion)
+            deletions.append(Deletion(model, local_uuid, local_id, label,
+                                      versions.dumps({"c": ctx, "d": tomb["d"]}),
+                                      versions.dumps({"c": ctx, "d": mine["d"]}), conflict))
+    return deletions
+
+
+def _received_before(package: Package) -> tuple[bool, bool]:
+    """(this package was merged before, an older one than one already merged)."""
+    repeated = older = False
+    sent = package.manifest.get("seq")
+    query = Handover.select(Handover.package_id, Handover.summary).where(
+        (Handover.direction == "import") & (Handover.installation == package.installation))
+    for package_id, summary in query.tuples():
+        if package_id == package.manifest.get("package_id"):
+            repeated = True
+        try:
+            had = json.loads(summary).get("seq")
+        except (ValueError, AttributeError):
+            had = None
+        if isinstance(had, int) and isinstance(sent, int) and had > sent:
+            older = True
+    return repeated, older
 
 
 def _translate_alias(model, name, value, aliases, uuids: UuidMap):
@@ -906,7 +1076,22 @@ def _check_references(model, row, uuids: UuidMap, in_package, package, seen: set
                                table=table_of(model), field=fld.name))
 
 
+def _referrers(model) -> list:
+    """(model, field) of every foreign key pointing at ``model``'s records by id."""
+    return [(other, f) for other in travelling_models() for f in data_fields(other)
+            if is_id_reference(f) and f.rel_model is model]
+
+
 # --- applying a merge -------------------------------------------------------------------
+class FirstPackageDeletes(UserError):
+    """The first package from an installation would delete or deactivate records."""
+
+    def __init__(self, plan: MergePlan):
+        self.removals = plan.removals
+        super().__init__(tr("package.error.first_deletes", officer=plan.package.officer_name
+                            or "?", count=len(self.removals)))
+
+
 @dataclass
 class MergeResult:
     added: int = 0
@@ -920,6 +1105,9 @@ class MergeResult:
     officer: str = ""
     fingerprint: str = ""          # of the sender's key
     key_status: str = ""
+    repeated: bool = False         # this package was merged before
+    older: bool = False            # older than one already received from its sender
+    note: str = ""                 # one sentence saying so, or ""
 
 
 _SPECS: dict = {}
@@ -941,43 +1129,70 @@ def _db_value(model, name, value, uuids: UuidMap, aliases):
     return value
 
 
-def apply_merge(plan: MergePlan, policy: str = "mine",
-                resolutions: dict | None = None, progress: Progress | None = None) -> MergeResult:
+def _decide(conflict: Conflict, take_theirs: bool, dots: dict, ctx: dict, own: list) -> None:
+    """The version of a decided conflict: the winner of the two keeps its dot (so
+    two installations that decide alike need no new version), any other choice
+    is a new edit made here that has seen both."""
+    chosen = conflict.dot_theirs if take_theirs else conflict.dot_mine
+    winner = max(conflict.dot_mine, conflict.dot_theirs, key=versions.dot_order)
+    if conflict.dot_mine != conflict.dot_theirs and chosen == winner:
+        dots[conflict.field] = chosen
+    else:
+        dots[conflict.field] = own
+        ctx[own[0]] = own[1]
+
+
+@exclusive_operation("merge")      # one merge or import at a time on a shared database
+def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None = None,
+                progress: Progress | None = None, *, allow_deletions: bool = False) -> MergeResult:
     """Write a planned merge in one transaction.
 
     ``policy`` ("theirs" or "mine") decides every conflict not in
-    ``resolutions`` ({(table, uuid, field): "theirs" | "mine"}).
+    ``resolutions`` ({(table, uuid, field): "theirs" | "mine"}; field
+    ``DELETED`` for a deletion against an edit: "theirs" deletes). The first
+    package from an installation that would delete or deactivate anything
+    needs ``allow_deletions`` (``FirstPackageDeletes`` otherwise).
     """
     # Long on purpose: the whole merge is one transaction, table by table in
     # dependency order; its steps share the id maps being built.
     if policy not in ("theirs", "mine"):
         raise ValueError(policy)
+    if plan.needs_confirmation and not allow_deletions:
+        raise FirstPackageDeletes(plan)
     resolutions = resolutions or {}
     package = plan.package
+
+    def take_theirs(conflict: Conflict) -> bool:
+        return resolutions.get(conflict.key, policy) == "theirs"
+
     result = MergeResult(unchanged=plan.unchanged, conflicts=plan.conflicts,
-                         kept_deleted=len(plan.kept_deleted), officer=package.officer_name,
-                         fingerprint=package.fingerprint, key_status=package.key_status)
+                         officer=package.officer_name, fingerprint=package.fingerprint,
+                         key_status=package.key_status, repeated=plan.repeated,
+                         older=plan.older, note=plan.note())
     source = package.officer_name or "?"
     who = tr("package.audit.who", officer=_local_officer(), source=source)
     _pin_sender_key(package, write=False)      # before anything is written
-    db_file = database_file()
-    if plan.new_media and db_file is not None:
+    if plan.new_media:
         # Photos first: named by their content, harmless if the merge fails.
-        folder = media_dir(db_file)
-        folder.mkdir(parents=True, exist_ok=True)
         for name, data in plan.new_media.items():
-            partial = folder / (name + ".part")
-            partial.write_bytes(data)
-            os.replace(partial, folder / name)
+            photo_store.keep_photo(name, data)
         result.photos = len(plan.new_media)
     uuids = UuidMap()
     now = utc_now()     # one time for the whole merge: it is one action
     total = len(plan.records) + 2
+    written: dict[str, dict[str, tuple[str, bool]]] = {}   # table -> uuid -> (clock, deleted)
+
+    def version(table: str, record_uuid: str, clock, deleted: bool = False) -> None:
+        text = clock if isinstance(clock, str) else versions.dumps(clock)
+        written.setdefault(table, {})[record_uuid] = (text, deleted)
+
     try:
         with database.atomic():
             _pin_sender_key(package, write=True)
+            own = [versions.replica_id(), versions.next_counter()]
             deferred = []
             pending: dict = {}     # model -> rows waiting for one batch insert
+            entries: dict = {}     # table -> [(uuid, action, changes)] for the audit trail
 
             def flush(model):
                 rows = pending.pop(model, [])
@@ -993,10 +1208,17 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                     if later:
                         deferred.append((model, uuids.id_of(model, values["uuid"]), later))
 
+            updates: dict = {}     # model -> [(local id, {field: value})]
             for index, record in enumerate(plan.records):
                 model, theirs = record.model, record.theirs
                 table = table_of(model)
                 if record.local_id is None:
+                    if record.conflicts and not take_theirs(record.conflicts[0]):
+                        # Deleted here, edited there: stays deleted, having seen their edit.
+                        version(table, theirs["uuid"], {"c": record.clock["c"],
+                                                        "d": record.tombstone["d"]}, True)
+                        result.kept_deleted += 1
+                        continue
                     for other in [m for m in pending if m is not model]:
                         flush(other)   # its ids are needed by this table's references
                     values = {"uuid": theirs["uuid"],
@@ -1016,27 +1238,26 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                         else:
                             values[name] = value
                     pending.setdefault(model, []).append((values, later))
+                    if record.clock is not None:
+                        version(table, theirs["uuid"], record.clock)
                     # Its history arrives with the package's audit trail.
                     result.added += 1
                 else:
-                    for other in list(pending):
-                        flush(other)
                     changes = dict(record.changes)
+                    clock = {"c": dict(record.clock["c"]), "d": dict(record.clock["d"])}
                     for conflict in record.conflicts:
-                        if resolutions.get(conflict.key, policy) == "theirs":
+                        chosen = take_theirs(conflict)
+                        if chosen:
                             changes[conflict.field] = conflict.theirs
-                    if changes and record.derived:
-                        changes.update(record.derived)   # follows the fields taken
+                        _decide(conflict, chosen, clock["d"], clock["c"], own)
+                    mine = record.mine
+                    version(table, mine["uuid"], clock)
+                    changes = {n: v for n, v in changes.items() if v != mine.get(n)}
                     if changes:
-                        current = record_dicts(model, uuids, model.id == record.local_id)[0]
-                        values = {model._meta.fields[n]: _db_value(model, n, v, uuids,
-                                                                   plan.aliases)
-                                  for n, v in changes.items()}
-                        values[model.updated_at] = utc_now()
-                        model.update(values).where(model.id == record.local_id).execute()
-                        write_entries(table, current["uuid"], "merge",
-                                      [(n, current.get(n), v) for n, v in changes.items()],
-                                      officer=who)
+                        updates.setdefault(model, []).append((record.local_id, changes))
+                        entries.setdefault(table, []).append(
+                            (mine["uuid"], "merge",
+                             [(n, mine.get(n), v) for n, v in changes.items()]))
                         result.updated += 1
                     else:
                         result.unchanged += 1
@@ -1044,6 +1265,10 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                     progress(index, total)
             for model in list(pending):
                 flush(model)
+            for model, rows in updates.items():
+                _update_rows(model, [(record_id, {n: _db_value(model, n, v, uuids, plan.aliases)
+                                                  for n, v in changes.items()})
+                                     for record_id, changes in rows], now)
             for model, record_id, later in deferred:
                 values = {model._meta.fields[n]: _db_value(model, n, v, uuids, plan.aliases)
                           for n, v in later.items()}
@@ -1052,10 +1277,29 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                                        path=package.manifest.get("package_id"),
                                        table=table_of(model), field=next(iter(later))))
                 model.update(values).where(model.id == record_id).execute()
-            for model, record_uuid, local_id in plan.deletions:
-                model.delete().where(model.id == local_id).execute()
-                write_entries(table_of(model), record_uuid, "delete", [], officer=who)
-                result.deleted += 1
+            for item in plan.deletions:
+                table = table_of(item.model)
+                go = item.conflict is None or take_theirs(item.conflict)
+                if go and any(other.select(other.id).where(fld == item.local_id).exists()
+                              for other, fld in _referrers(item.model)):
+                    go = False      # still used by a record that stays: it stays too
+                if go:
+                    item.model.delete().where(item.model.id == item.local_id).execute()
+                    entries.setdefault(table, []).append((item.record_uuid, "delete", []))
+                    version(table, item.record_uuid, item.clock_deleted, True)
+                    result.deleted += 1
+                else:
+                    version(table, item.record_uuid, item.clock_kept)
+                    result.kept_deleted += 1
+            for table, record_uuid, text, deleted in plan.versions_only:
+                version(table, record_uuid, text, deleted)
+            for table, items in written.items():
+                versions.put(table, [(u, text, deleted) for u, (text, deleted) in items.items()],
+                             seq=own[1])
+            for table, their_uuid, local_uuid in plan.new_aliases:
+                versions.put_alias(table, their_uuid, local_uuid)
+            for table, items in entries.items():
+                write_many(table, items, officer=who)
             if plan.new_audit:
                 rows = [{k: e.get(k) for k in ("uuid", "created_at", "updated_at", "record_table",
                                                "record_uuid", "action", "field", "old_value",
@@ -1063,25 +1307,41 @@ def apply_merge(plan: MergePlan, policy: str = "mine",
                         for e in plan.new_audit]
                 bulk_insert(AuditEntry, rows)
                 result.audit = len(rows)
-            # What both sides now hold in common is their version.
-            gone: dict[str, list[str]] = {}
-            for model, record_uuid, _ in plan.deletions:
-                gone.setdefault(table_of(model), []).append(record_uuid)
-            _store_bases({t: r for t, r in package.tables.items() if t != "region"}, gone,
-                         plan.bases)
             Handover.create(direction="import", office=package.manifest.get("office"),
                             package_id=package.manifest.get("package_id") or new_uuid(),
                             installation=package.manifest.get("installation"),
                             officer=package.officer_name,
                             summary=dumps({"added": result.added, "updated": result.updated,
                                            "deleted": result.deleted,
+                                           "seq": package.manifest.get("seq"),
+                                           # for the kabupaten view's hand-over coverage
+                                           "kecamatan": (package.manifest.get("kecamatan")
+                                                         or {}).get("code"),
                                            "key": package.fingerprint,
                                            "key_status": package.key_status}))
+            crash_point("merge.before_commit")
     except IntegrityError as exc:
         raise UserError(tr("package.error.integrity", detail=str(exc))) from exc
+    crash_point("merge.committed")
     if progress:
         progress(total, total)
     return result
+
+
+def _update_rows(model, rows: list[tuple[int, dict]], now: str) -> None:
+    """Write changed fields, one prepared statement per set of fields changed."""
+    groups: dict = {}
+    for record_id, values in rows:
+        groups.setdefault(tuple(values), []).append((record_id, values))
+    db = model._meta.database
+    for names, items in groups.items():
+        fields = [model._meta.fields[n] for n in names]
+        sets = ", ".join(f'"{f.column_name}" = {db.param}' for f in fields)
+        sql = (f'UPDATE "{model._meta.table_name}" SET {sets}, "updated_at" = {db.param} '
+               f'WHERE "id" = {db.param}')
+        data = [tuple(f.db_value(values[f.name]) for f in fields) + (now, record_id)
+                for record_id, values in items]
+        db.cursor().executemany(sql, data)
 
 
 def _local_officer() -> str:
@@ -1092,11 +1352,11 @@ def _local_officer() -> str:
 
 def merge_package(path: str | Path, *, passphrase: str | None = None, policy: str = "mine",
                   resolutions: dict | None = None, progress: Progress | None = None,
-                  trust_new_key: bool = False) -> MergeResult:
+                  trust_new_key: bool = False, allow_deletions: bool = False) -> MergeResult:
     """Read, check, plan and apply a package in one go (the command line)."""
     package = read_package(path, passphrase, trust_new_key=trust_new_key)
     plan = plan_merge(package)
-    return apply_merge(plan, policy, resolutions, progress)
+    return apply_merge(plan, policy, resolutions, progress, allow_deletions=allow_deletions)
 
 
 def package_file_name(moment: dt.datetime | None = None) -> str:

@@ -2,22 +2,29 @@
 
 A picture is read with Pillow, turned upright by its EXIF orientation,
 downscaled to at most ``MAX_SIDE`` pixels and stored as JPEG under a name made
-from the SHA-256 of the stored bytes, in a folder next to the database file
-(``imp.sqlite`` keeps its photos in ``imp.sqlite.media/``). The report still
-prints when the original file is gone, and attaching the same picture twice
-stores it once.
+from the SHA-256 of the stored bytes. The report still prints when the
+original file is gone, and attaching the same picture twice stores it once.
+
+Where the pictures live is decided here and nowhere else (``media_dir``):
+- a SQLite file keeps them in a folder beside it (``imp.sqlite.media/``,
+  ``data.backup.media_dir``), which backups and packages carry;
+- a PostgreSQL database keeps them in the database (``services/filestore``,
+  table ``stored_file``), so every computer that opens it has them and a
+  ``pg_dump`` holds them; ``media_dir`` is then a local cache of those bytes
+  (named by content, so it never goes stale), filled on demand, so reports
+  find the photos whatever folder the program was started from.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from imp_desktop.data.models import ActivityPhoto, database
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import private_folder, write_bytes_atomically
 from imp_desktop.i18n import tr
 
 MAX_SIDE = 1600
@@ -34,35 +41,119 @@ class StoredPhoto:
     original_name: str
 
 
+def in_database() -> bool:
+    """True when the open database keeps its files itself (PostgreSQL)."""
+    from imp_desktop.data.db import database_file
+
+    return database.obj is not None and database_file() is None
+
+
 def media_dir() -> Path:
-    """The photo store of the open database (created on demand)."""
-    target = str(getattr(database.obj, "database", "") or "")
-    if not target or "://" in target or target == ":memory:":
+    """The folder of the open database's photos (created on demand): beside a
+    SQLite file, or the local cache of a PostgreSQL database's stored files."""
+    from imp_desktop.data.backup import media_dir as file_media_dir
+    from imp_desktop.data.db import database_file
+
+    db_file = database_file()
+    if db_file is not None:
+        folder = file_media_dir(db_file.absolute())
+    else:
+        import re
+
         from imp_desktop.paths import data_dir
 
-        folder = data_dir() / "media"
-    else:
-        path = Path(target)
-        folder = path.with_name(path.name + ".media")
-    folder.mkdir(parents=True, exist_ok=True)
+        name = "memory"
+        if database.obj is not None:
+            params = getattr(database.obj, "connect_params", {}) or {}
+            name = "{}_{}_{}".format(params.get("host") or "local", params.get("port") or 5432,
+                                     database.obj.database)
+        folder = data_dir() / "server-files" / re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    private_folder(folder)
     return folder
 
 
+def _stored_hash(file_name: str) -> str | None:
+    from imp_desktop.services import filestore
+
+    stem = Path(file_name).stem
+    if not stem or any(c not in "0123456789abcdef" for c in stem.lower()):
+        return None
+    return filestore.find_prefix(stem)
+
+
 def photo_path(file_name: str) -> Path:
-    return media_dir() / file_name
+    """The local file of a stored photo (on PostgreSQL fetched from the
+    database into the cache the first time)."""
+    path = media_dir() / file_name
+    if not path.exists() and in_database():
+        from imp_desktop.services import filestore
+
+        sha = _stored_hash(file_name)
+        if sha is not None:
+            try:
+                _write_atomically(path, filestore.get(sha))
+            except (OSError, KeyError, UserError):
+                pass
+    return path
+
+
+def has_photo(file_name: str) -> bool:
+    """True when the open database holds this stored photo."""
+    if in_database():
+        return _stored_hash(file_name) is not None
+    return (media_dir() / file_name).is_file()
+
+
+def photo_bytes(file_name: str) -> bytes | None:
+    path = photo_path(file_name)
+    return path.read_bytes() if path.is_file() else None
+
+
+def keep_photo(file_name: str, data: bytes) -> None:
+    """Store a photo's bytes under its name (received in a package)."""
+    if in_database():
+        from imp_desktop.services import filestore
+
+        filestore.put(data)
+        return
+    target = media_dir() / file_name
+    if not target.exists():
+        _write_atomically(target, data)
+
+
+def photos_for_package(since: str | None = None) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the stored photos a package carries: all of them, or
+    those stored after ``since`` (an ISO time)."""
+    if in_database():
+        from imp_desktop.services import filestore
+
+        names = {Path(n).stem: n for n in _referenced_names()}
+        found = []
+        for sha in filestore.hashes_since(since):
+            name = names.get(sha[:32])
+            if name is not None:
+                found.append((name, filestore.get(sha)))
+        return found
+    import datetime as dt
+
+    folder = media_dir()
+    since_ts = dt.datetime.fromisoformat(since).timestamp() if since else None
+    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+            and (since_ts is None or p.stat().st_mtime > since_ts)]
+
+
+def _referenced_names() -> set[str]:
+    from imp_desktop.data.models import AssessmentAnswer
+
+    names = {row[0] for row in ActivityPhoto.select(ActivityPhoto.file_name).tuples()}
+    names |= {row[0] for row in AssessmentAnswer.select(AssessmentAnswer.evidence_photo)
+              .where(AssessmentAnswer.evidence_photo.is_null(False)).tuples()}
+    return {n for n in names if n}
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(path, data, guard=False)
 
 
 def _open_image(path: Path):
@@ -103,7 +194,11 @@ def store_image(image, original_name: str = "") -> StoredPhoto:
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
     data = buffer.getvalue()
     name = hashlib.sha256(data).hexdigest()[:32] + ".jpg"
-    target = photo_path(name)
+    if in_database():
+        from imp_desktop.services import filestore
+
+        filestore.put(data)
+    target = media_dir() / name
     if not target.exists():
         try:
             _write_atomically(target, data)
@@ -170,11 +265,16 @@ def remove_unreferenced(file_names) -> int:
     used |= {row[0] for row in AssessmentAnswer.select(AssessmentAnswer.evidence_photo)
              .where(AssessmentAnswer.evidence_photo.in_(list(names))).tuples()}
     removed = 0
+    if in_database():
+        from imp_desktop.services import filestore
+
+        hashes = [sha for name in names - used if (sha := _stored_hash(name))]
+        removed = filestore.discard(hashes)
     for name in names - used:
-        path = photo_path(name)
-        if path.exists():
+        path = media_dir() / name
+        if path.exists():        # on PostgreSQL only the cached copy
             path.unlink(missing_ok=True)
-            removed += 1
+            removed += 0 if in_database() else 1
         for thumb in (media_dir() / "thumbs").glob(f"{Path(name).stem}-*.jpg"):
             thumb.unlink(missing_ok=True)
     return removed

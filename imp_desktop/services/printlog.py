@@ -35,10 +35,14 @@ def _entry(row: PrintLog) -> PrintEntry:
 def record_print(stamp, record: str, title: str = "", sources=(),
                  installation: str | None = None) -> PrintEntry:
     """Write one printout to the log (``stamp``: kind, digest and code)."""
-    row = PrintLog.create(kind=stamp.kind, title=title[:250], record=record, code=stamp.code,
-                          digest=stamp.digest, sources=json.dumps(sorted(set(sources))),
-                          printed_at=utc_now(), officer=officer_name(),
-                          installation=installation or installation_id())
+    from imp_desktop.data.db import is_read_only
+
+    row = PrintLog(kind=stamp.kind, title=title[:250], record=record, code=stamp.code,
+                   digest=stamp.digest, sources=json.dumps(sorted(set(sources))),
+                   printed_at=utc_now(), officer=officer_name(),
+                   installation=installation or installation_id())
+    if not is_read_only():      # a read-only database still prints; it cannot log
+        row.save(force_insert=True)
     return _entry(row)
 
 

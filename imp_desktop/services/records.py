@@ -71,3 +71,12 @@ def list_assessments() -> list[dict]:
 
 
 LISTERS["assessments"] = list_assessments
+
+
+def list_monthly() -> list[dict]:
+    from imp_desktop.services.monthly import report_records
+
+    return report_records()
+
+
+LISTERS["monthly"] = list_monthly

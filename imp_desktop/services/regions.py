@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peewee import fn
 
+from imp_desktop.data.advisory import exclusive_operation
 from imp_desktop.data.audit import audited_update
 from imp_desktop.data.models import (
     ALL_MODELS,
@@ -25,6 +26,7 @@ from imp_desktop.data.models import (
 )
 from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.fileio import crash_point
 from imp_desktop.i18n import tr
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -114,12 +116,13 @@ def read_region_file(path: str | Path) -> list[tuple[str, str]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise UserError(tr("regions.error.read", path=str(path), detail=exc.strerror or str(exc))) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    from imp_desktop.services.text import decode_text_file
+
+    text = decode_text_file(raw)
+    if text is None:
+        raise UserError(tr("regions.error.not_text", path=str(path)))
     if "INSERT INTO" in text.upper():
-        rows = [(code, name.replace("''", "'")) for code, name in _SQL_ROW.findall(text)]
+        rows = _read_region_sql(text, path)
         problems = [(str(i), tr("regions.error.code", code=code))
                     for i, (code, _) in enumerate(rows, 1) if not CODE_PATTERN.match(code)]
     else:
@@ -132,11 +135,49 @@ def read_region_file(path: str | Path) -> list[tuple[str, str]]:
     return rows
 
 
+# What may stand between two ``('code','name')`` rows of a dump: a comma in one
+# statement, or the end of one INSERT and the start of the next (with comments).
+_ROW_GAP = re.compile(r"\s*,\s*")
+_STATEMENT_GAP = re.compile(r"\s*;(?:\s|--[^\n]*\n)*INSERT\s+INTO\s+\S+\s*\([^)]*\)\s*VALUES\s*",
+                            re.IGNORECASE)
+_FIRST_GAP = re.compile(r"INSERT\s+INTO\s+\S+\s*\([^)]*\)\s*VALUES\s*\Z", re.IGNORECASE)
+_LAST_GAP = re.compile(r"\s*;(?:\s|--[^\n]*(?:\n|\Z))*\Z")
+
+
+def _read_region_sql(text: str, path: Path) -> list[tuple[str, str]]:
+    """The rows of the INSERT statements of a SQL dump, each statement read whole.
+
+    A dump cut short is refused: the file must end with the closing ``;`` of
+    its last statement, and between two rows there may be only a comma or the
+    end of one INSERT and the start of the next (so a row cut in the middle,
+    or a damaged one, is found wherever it is).
+    """
+    rows: list[tuple[str, str]] = []
+    position = None
+    for match in _SQL_ROW.finditer(text):
+        if position is None:
+            if not _FIRST_GAP.search(text, 0, match.start()):
+                raise UserError(tr("regions.error.cut", path=str(path)))
+        elif not (_ROW_GAP.fullmatch(text, position, match.start())
+                  or _STATEMENT_GAP.fullmatch(text, position, match.start())):
+            raise UserError(tr("regions.error.cut", path=str(path)))
+        code, name = match.groups()
+        rows.append((code, name.replace("''", "'")))
+        position = match.end()
+    if position is None or not _LAST_GAP.fullmatch(text, position):
+        raise UserError(tr("regions.error.cut", path=str(path)))
+    return rows
+
+
 def _read_region_csv(text: str):
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     rows, problems = [], []
-    for line_no, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ValidationError(tr("regions.error.invalid", count=1, first=str(exc))) from exc
+    for line_no, record in enumerate(records, 1):
         if not record or not any(cell.strip() for cell in record):
             continue
         code = record[0].strip()
@@ -152,6 +193,7 @@ def _read_region_csv(text: str):
     return rows, problems
 
 
+@exclusive_operation("import_regions")  # one merge or import at a time on a shared database
 def import_region_file(path: str | Path) -> ImportSummary:
     """Import the official region list (all or nothing; importing twice changes nothing).
 
@@ -159,9 +201,12 @@ def import_region_file(path: str | Path) -> ImportSummary:
     in the same transaction (``merge_local_desa``).
     """
     rows = read_region_file(path)
+    crash_point("regions.read")
     with database.atomic():
         summary = upsert_regions(rows)
+        crash_point("regions.written_before_commit")
         merged = merge_local_desa()
+    crash_point("regions.committed")
     return replace(summary, merged=len(merged))
 
 

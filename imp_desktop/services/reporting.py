@@ -8,12 +8,11 @@ through here.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from imp_desktop.data.models import LEVELS, Cadre, Hamlet, Region, Unit
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import refuse_database_target, write_bytes_atomically
 from imp_desktop.i18n import language, tr
 from imp_desktop.reports.model import (
     CadreGroup,
@@ -42,6 +41,14 @@ def report_settings(lang: str | None = None) -> ReportSettings:
                           timezone=str(settings_service.get_setting("timezone") or "WIB"))
 
 
+def kop_lines(lines: list[str], address: str = ""):
+    """The kop's lines as they print (``reports.base.KopLine``): the setup preview
+    draws the same list as the PDF."""
+    from imp_desktop.reports.base import kop_lines as printed
+
+    return printed(lines, address)
+
+
 def region_name(code: str | None) -> str:
     if not code:
         return ""
@@ -62,11 +69,19 @@ def desa_label(code: str, lang: str | None = None, name: str | None = None) -> s
 
 
 def officer_signatory(lang: str | None = None) -> Signatory:
-    """"Penyuluh KB Kecamatan <kec>" with the officer's name and NIP."""
+    """The officer's jabatan from the setup ("Penyuluh KB Ahli Muda", with the
+    kecamatan on the next line), else "Penyuluh KB Kecamatan <kec>"; name and NIP."""
     officer = settings_service.get_officer()
     kecamatan = region_name(officer.kecamatan_code)
-    title = tr("report.sign.officer", lang, kecamatan=kecamatan) if kecamatan \
-        else tr("report.sign.officer_plain", lang)
+    jabatan = " ".join((officer.title or "").split())
+    if jabatan:
+        title = jabatan
+        if kecamatan and kecamatan.lower() not in jabatan.lower():
+            title += "\n" + tr("report.kecamatan_line", lang, name=kecamatan)
+    elif kecamatan:
+        title = tr("report.sign.officer", lang, kecamatan=kecamatan)
+    else:
+        title = tr("report.sign.officer_plain", lang)
     return Signatory(title=title, name=officer.name, nip=officer.nip, officer=True)
 
 
@@ -76,14 +91,47 @@ def place_name() -> str:
     return officer.place_name or region_name(officer.kecamatan_code)
 
 
-def village_head_signatory(desa_code: str | None, lang: str | None = None) -> Signatory | None:
-    """"Kepala Desa <desa>" (or "Lurah <kelurahan>") with the name set in Pengaturan."""
+def village_head_signatory(desa_code: str | None, lang: str | None = None,
+                           guests=()) -> Signatory | None:
+    """"Kepala Desa <desa>" (or "Lurah <kelurahan>"): the village head among the
+    activity's guests (``ParticipantRow``), else the one set for the desa."""
     if not desa_code:
         return None
     head = settings_service.get_village_head(desa_code)
     title = head.title or regions.default_head_title(desa_code)
-    return Signatory(title=f"{title} {region_name(desa_code)}".strip(), name=head.name,
-                     nip=head.nip)
+    name, nip = head.name, head.nip
+    guest = village_head_guest(guests)
+    if guest is not None:
+        name, nip = guest.name, None if guest.name != head.name else head.nip
+    return Signatory(title=f"{title} {region_name(desa_code)}".strip(), name=name, nip=nip)
+
+
+_HEAD_POSITIONS = ("kepala desa", "kades", "lurah", "kepala kelurahan")
+
+
+def village_head_guest(guests):
+    """The guest whose position is Kepala Desa/Lurah (who came, when several)."""
+    from imp_desktop.services.text import fold
+
+    def is_head(position: str) -> bool:
+        position = " ".join(fold(position or "").split())
+        return any(position == p or position.startswith(p + " ") for p in _HEAD_POSITIONS)
+
+    heads = [row for row in guests if row.is_guest and row.name.strip() and is_head(row.position)]
+    present = [row for row in heads if row.status in (None, "hadir")]
+    return (present or heads or [None])[0]
+
+
+def village_head_known(activity_id: int) -> bool:
+    """Whether the Laporan Kegiatan has a name for "Mengetahui" (a guest or the
+    desa's record); the window asks for it only when not."""
+    from imp_desktop.services import activities
+
+    detail = activities.get_activity(activity_id)
+    if not detail.desa_code:
+        return True
+    signer = village_head_signatory(detail.desa_code, guests=detail.participants)
+    return bool(signer and signer.name.strip())
 
 
 def printed(data, render, record: str, title: str, sources=(), lang: str | None = None,
@@ -125,25 +173,83 @@ def _uuids(model, ids) -> list[str]:
 
 def write_pdf(data: bytes, out: str | Path) -> Path:
     """Write the whole file at once: a half-written PDF never replaces a good one."""
+    return write_file(data, out, ".pdf")
+
+
+def write_file(data: bytes, out: str | Path, suffix: str) -> Path:
+    """Write a document (``suffix`` ".pdf", ".xlsx") whole, or leave the old one
+    (``fileio.write_bytes_atomically``); a path naming the open database is refused."""
+    from imp_desktop.data.db import database_file
+
     out = Path(out)
-    if out.suffix.lower() != ".pdf":
-        out = out.with_suffix(out.suffix + ".pdf") if out.suffix else out.with_suffix(".pdf")
+    refuse_database_target(out, database_file())    # as typed, before the suffix is added
+    if out.suffix.lower() != suffix:
+        out = out.with_suffix(out.suffix + suffix) if out.suffix else out.with_suffix(suffix)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(tr("report.error.folder", path=str(folder)))
-    handle, temp = tempfile.mkstemp(prefix=".imp-report-", suffix=".pdf", dir=folder)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, out)
-    except PermissionError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(tr("report.error.locked", path=str(out))) from exc
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(tr("report.error.write", path=str(out),
-                           detail=exc.strerror or str(exc))) from exc
+        write_bytes_atomically(out, data)
+    except UserError as exc:
+        if isinstance(exc.__cause__, PermissionError) and out.exists():
+            raise UserError(tr("report.error.locked", path=str(out))) from exc
+        raise
     return out
+
+
+# ---------------------------------------------------------------- PDF or Excel
+
+PDF, XLSX = "pdf", "xlsx"
+
+
+def format_of(path: str | Path | None) -> str:
+    """``xlsx`` for a file name ending in .xlsx, else ``pdf``."""
+    return XLSX if path and str(path).lower().endswith(".xlsx") else PDF
+
+
+def _pdf_renderer(document):
+    from imp_desktop import reports
+    from imp_desktop.reports import model, monthly
+
+    renderers = {
+        model.ActivityReport: reports.render_activity_report,
+        model.AttendanceSheet: reports.render_attendance,
+        model.CadreListing: reports.render_cadre_list,
+        model.RoleRecap: reports.render_role_recap,
+        model.AssessmentSheet: reports.render_assessment_sheet,
+        model.MonthlyUnitReport: monthly.render_monthly_unit_report,
+        model.MonthlyRecap: monthly.render_monthly_recap,
+        model.CoverageReport: monthly.render_coverage,
+        model.PaperRegister: monthly.render_paper_register,
+    }
+    return renderers[type(document)]
+
+
+def _is_monthly(document) -> bool:
+    from imp_desktop.reports import model
+
+    return isinstance(document, (model.MonthlyUnitReport, model.MonthlyRecap,
+                                 model.CoverageReport, model.PaperRegister))
+
+
+def render(document, fmt: str = PDF, lang: str | None = None) -> bytes:
+    """A document dataclass as PDF or XLSX bytes, with this installation's settings
+    (the monthly documents on their own paper, F4 by default)."""
+    if _is_monthly(document):
+        from imp_desktop.services.monthly_reports import monthly_settings
+
+        settings = monthly_settings(lang)
+    else:
+        settings = report_settings(lang)
+    if fmt == XLSX:
+        from imp_desktop.reports.xlsx import render_xlsx
+
+        return render_xlsx(document, settings)
+    return _pdf_renderer(document)(document, settings)
+
+
+def write_document(data: bytes, out: str | Path, fmt: str = PDF) -> Path:
+    return write_file(data, out, ".xlsx" if fmt == XLSX else ".pdf")
 
 
 # ---------------------------------------------------------------- Daftar Kader
@@ -306,7 +412,7 @@ def activity_report(activity_id: int, lang: str | None = None):
         participants=_participants(detail.participants),
         photos=[_photo(info) for info in detail.photos],
         role_recap=recap, level_labels=settings_service.level_labels(),
-        village_head=village_head_signatory(detail.desa_code, lang),
+        village_head=village_head_signatory(detail.desa_code, lang, detail.participants),
         officer=officer_signatory(lang), place_name=place_name(), signed_on=detail.date)
 
 
@@ -447,7 +553,9 @@ def role_recap_from(summary, lang: str | None = None):
         scope=scope, period=summary.period_label,
         role_names=[roles.role_name(code, lang) for code in roles.ROLE_CODES],
         by_level=[count(row) for row in summary.by_level],
-        by_desa=[count(row) for row in summary.by_desa], total=count(summary.total),
+        # A desa without IMP units would print a line of zeros: it is left out.
+        by_desa=[count(row) for row in summary.by_desa if count(row).total],
+        total=count(summary.total),
         roles_fulfilled=[role.fulfilled for role in summary.roles],
         assessed=summary.assessments, rows=_unit_rows(summary),
         unmet=[UnmetLine(line.role_number, line.text, line.unmet, line.assessed)

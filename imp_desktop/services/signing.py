@@ -2,8 +2,10 @@
 
 Every installation has its own Ed25519 key pair, made the first time it is
 needed and kept in the local settings (the ``setting`` table never travels in
-packages, see ``imp_desktop.data.sync.LOCAL_TABLES``; backups do keep it, so a
-restored laptop keeps its key). "Kirim data" signs the exact bytes of the
+packages, see ``imp_desktop.data.sync.LOCAL_TABLES``; backups leave it out,
+``data/backup.PRIVATE_SETTINGS``: restoring over this laptop's own file keeps
+its key, restoring onto a new one makes a new key that the office is asked
+to accept). "Kirim data" signs the exact bytes of the
 package's manifest, which holds the SHA-256 of every other entry.
 
 The receiving side trusts on first use: the first package merged from an

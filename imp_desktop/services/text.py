@@ -5,6 +5,22 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Invisible control characters (NUL, escape…): refused in typed and imported text.
+# Tab, line feed and carriage return are whitespace and are tidied instead.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_problems(values: dict) -> list[tuple[str, str]]:
+    """(field, message) for every text value holding a control character."""
+    from imp_desktop.i18n import catalog, tr
+
+    problems = []
+    for key, value in values.items():
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            label_key = f"import.field.{'desa' if key == 'desa_code' else key}"
+            label = tr(label_key) if label_key in catalog() else key
+            problems.append((key, tr("text.error.control", field=label)))
+    return problems
 
 
 def clean_spaces(text: str | None) -> str:
@@ -41,3 +57,22 @@ def clean_phone(text: str | None) -> str | None:
     if not digits:
         return None
     return ("+" + digits) if text.startswith("+") else digits
+
+
+def decode_text_file(raw: bytes) -> str | None:
+    """The text of a CSV/SQL file as spreadsheets and editors save it: UTF-8 (with
+    or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252.
+    None for a file that is not text (NUL bytes: binary, or UTF-16 without BOM)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    else:
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    return None if "\x00" in text else text

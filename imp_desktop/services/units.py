@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import SqliteDatabase
 
@@ -16,8 +16,9 @@ from imp_desktop.data.models import (
 )
 from imp_desktop.errors import ValidationError
 from imp_desktop.i18n import tr
-from imp_desktop.services.regions import region_exists
-from imp_desktop.services.text import clean_spaces
+from imp_desktop.services.regions import pad_number, region_exists
+from imp_desktop.services.settings import level_label
+from imp_desktop.services.text import clean_spaces, fold
 
 # The level a unit's parent must have.
 PARENT_LEVEL = {LEVEL_SUB_PPKBD: LEVEL_PPKBD, LEVEL_KELOMPOK: LEVEL_SUB_PPKBD}
@@ -33,6 +34,9 @@ class UnitInput:
     parent_id: int | None = None
     sk_number: str | None = None
     sk_date: dt.date | None = None
+    # The row version read with the unit (``UnitInfo.version``); a save finding
+    # another one is refused (someone else saved it meanwhile).
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class UnitInfo:
     sk_number: str | None
     sk_date: dt.date | None
     active: bool
+    version: str | None = None
 
 
 def check_unit(data: UnitInput) -> list[tuple[str, str]]:
@@ -74,6 +79,11 @@ def save_unit(data: UnitInput, unit_id: int | None = None) -> int:
     if errors:
         raise ValidationError(tr("unit.error.not_saved"), errors)
     with database.atomic():
+        if unit_id is not None and data.version is not None:
+            from imp_desktop.services.concurrency import refuse_if_changed
+
+            refuse_if_changed(Unit, unit_id, data.version, lambda: _as_input(unit_id), data,
+                              "unit")
         unit = Unit() if unit_id is None else Unit.get_by_id(unit_id)
         unit.level = data.level
         unit.name = clean_spaces(data.name)
@@ -84,18 +94,30 @@ def save_unit(data: UnitInput, unit_id: int | None = None) -> int:
         unit.sk_number = clean_spaces(data.sk_number) or None
         unit.sk_date = data.sk_date
         unit.save()
+        from imp_desktop.services.first_run import remember_desa
+
+        remember_desa(data.desa_code)
     return unit.id
 
 
-def _info(unit: Unit) -> UnitInfo:
+def _as_input(unit_id: int) -> UnitInput:
+    """The saved unit in the dialog's shape (to name what changed meanwhile)."""
+    unit = Unit.get_by_id(unit_id)
+    return UnitInput(unit.level, unit.name, unit.desa_code, unit.hamlet_id,
+                     unit.neighbourhood_id, unit.parent_id, unit.sk_number, unit.sk_date)
+
+
+def _info(unit: Unit, version: str | None = None) -> UnitInfo:
     return UnitInfo(unit.id, unit.uuid, unit.level, unit.name, unit.desa_code, unit.hamlet_id,
                     unit.neighbourhood_id, unit.parent_id, unit.sk_number, unit.sk_date,
-                    unit.active)
+                    unit.active, version)
 
 
 def get_unit(unit_id: int) -> UnitInfo | None:
+    from imp_desktop.data.row_versions import row_version
+
     unit = Unit.get_or_none(Unit.id == unit_id)
-    return _info(unit) if unit else None
+    return _info(unit, row_version(Unit, unit_id)) if unit else None
 
 
 def units(desa_code: str | None = None, level: str | None = None) -> list[UnitInfo]:
@@ -189,3 +211,54 @@ def set_unit_active(unit_id: int, active: bool) -> None:
         unit = Unit.get_by_id(unit_id)
         unit.active = active
         unit.save()
+
+
+def propose_unit_name(level: str, desa_name: str = "", dusun: str = "",
+                      rt: str = "") -> str:
+    """"PPKBD Duren", "Sub PPKBD Krajan", "Pok KB Krajan RT 003": the usual names."""
+    dusun = dusun.removeprefix("Dusun ").strip()
+    rt = pad_number(rt.removeprefix("RT").strip()) if rt else ""
+    if level == LEVEL_PPKBD and desa_name:
+        return f"{level_label(level)} {desa_name}"
+    if level == LEVEL_SUB_PPKBD and dusun:
+        return f"{level_label(level)} {dusun}"
+    if level == LEVEL_KELOMPOK and dusun and rt:
+        return f"{tr('unit.dialog.pok_prefix')} {dusun} RT {rt}"
+    return ""
+
+
+@dataclass(frozen=True)
+class UnitProposal:
+    """A unit the cadre dialog can create on the spot."""
+
+    level: str
+    name: str
+
+
+def unit_proposals(desa_code: str | None, dusun: str = "", rt: str = "") -> list[UnitProposal]:
+    """The units a cadre of this place could belong to and that do not exist yet,
+    most specific (the RT's Kelompok KB) first."""
+    if not desa_code:
+        return []
+    from imp_desktop.services.regions import get_region
+
+    region = get_region(desa_code)
+    desa_name = region.name if region else ""
+    taken = {(unit.level, fold(unit.name)) for unit in units(desa_code)}
+    result = []
+    for level in (LEVEL_KELOMPOK, LEVEL_SUB_PPKBD, LEVEL_PPKBD):
+        name = propose_unit_name(level, desa_name, dusun, rt)
+        if name and (level, fold(name)) not in taken:
+            result.append(UnitProposal(level, name))
+    return result
+
+
+def parent_for(level: str, desa_code: str, hamlet_id: int | None) -> int | None:
+    """The unit a new one reports to: the desa's PPKBD, or its dusun's Sub PPKBD."""
+    parent_level = PARENT_LEVEL.get(level)
+    if parent_level is None:
+        return None
+    candidates = [unit for unit in units(desa_code, parent_level) if unit.active]
+    if parent_level == LEVEL_SUB_PPKBD:
+        candidates = [unit for unit in candidates if unit.hamlet_id == hamlet_id]
+    return candidates[0].id if len(candidates) == 1 else None

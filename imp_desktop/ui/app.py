@@ -71,6 +71,8 @@ def ask_about_refused_file(exc: UserError, path: str) -> str | None:
     (the same file after restoring its latest backup, or another one), or
     None when the user chose to quit."""
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc))
+    if getattr(exc, "details", ""):
+        box.setDetailedText(exc.details)      # behind "Rincian…"
     restore = None
     if getattr(exc, "latest_backup", None):
         restore = box.addButton(tr("backup.restore_latest"), QMessageBox.ButtonRole.ActionRole)

@@ -64,9 +64,9 @@ def restore_damaged_file(parent, backup: Path, db_path: str) -> bool:
 
 
 def _restored_text(result) -> str:
-    if result.safety_copy:
-        return tr("backup.restored", when=result.restored.label, safety=str(result.safety_copy))
-    return tr("backup.restored_new", when=result.restored.label)
+    from imp_desktop.services.backup import restored_text
+
+    return restored_text(result)
 
 
 class BackupListModel(RowListModel):

@@ -7,13 +7,11 @@ refused save keeps the wizard open with everything typed.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +34,7 @@ from imp_desktop.formatting import format_nip
 from imp_desktop.i18n import tr
 from imp_desktop.services import first_run, regions
 from imp_desktop.ui.operations import op
+from imp_desktop.ui.kop_preview import KopPreview
 from imp_desktop.ui.region_picker import RegionPicker
 
 TITLES = ["Penyuluh KB Ahli Pertama", "Penyuluh KB Ahli Muda", "Penyuluh KB Ahli Madya",
@@ -333,15 +332,8 @@ class LetterheadPage(QWizardPage):
             grid.addWidget(edit, row, 1)
             edit.textChanged.connect(self._update_preview)
         self.preview_title = QLabel()
-        self.preview = QLabel()
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview.setFrameShape(QFrame.Shape.StyledPanel)
-        self.preview.setMinimumHeight(96)
-        self.preview.setStyleSheet("background: white; padding: 8px;")
-        font = QFont(self.preview.font())
-        font.setBold(True)
-        self.preview.setFont(font)
+        # Drawn from the same kop_lines() as the PDF: what is seen is what is printed.
+        self.preview = KopPreview()
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
@@ -381,7 +373,7 @@ class LetterheadPage(QWizardPage):
         return [edit.text() for edit in self.lines if edit.text().strip()]
 
     def _update_preview(self) -> None:
-        self.preview.setText("\n".join(self.letterhead_lines()) or tr("setup.letterhead.none"))
+        self.preview.set_kop(self.letterhead_lines(), empty_text=tr("setup.letterhead.none"))
 
     def validatePage(self) -> bool:
         wizard = self.wizard()

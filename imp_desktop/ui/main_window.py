@@ -92,11 +92,13 @@ class MainWindow(QMainWindow):
                                   triggered=self.new_database)
         self.open_action = QAction(self, shortcut=QKeySequence.StandardKey.Open,
                                    triggered=self.choose_database)
+        self.server_action = QAction(self, triggered=self.open_server_database)
         self.recent_menu = QMenu(self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.quit_action = QAction(self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
         self.file_menu.addAction(self.new_action)
         self.file_menu.addAction(self.open_action)
+        self.file_menu.addAction(self.server_action)
         self.file_menu.addMenu(self.recent_menu)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(tr("menu.file"))
         self.new_action.setText(tr("menu.file.new"))
         self.open_action.setText(tr("menu.file.open"))
+        self.server_action.setText(tr("menu.file.server"))
         self.recent_menu.setTitle(tr("menu.file.recent"))
         self.quit_action.setText(tr("menu.file.quit"))
         self.go_menu.setTitle(tr("menu.go"))
@@ -220,6 +223,9 @@ class MainWindow(QMainWindow):
 
     # --- database ----------------------------------------------------------
     def _show_database(self) -> None:
+        from imp_desktop.services.server import redact
+
+        self.db_path = redact(self.db_path) if "://" in self.db_path else self.db_path
         name = Path(self.db_path).name if "://" not in self.db_path else self.db_path
         self.setWindowTitle(f"{name} — {APP_NAME}")
         self.db_label.setText(tr("status.database", path=self.db_path))
@@ -273,6 +279,11 @@ class MainWindow(QMainWindow):
                                               str(Path(self.db_path).parent), DB_FILTER)
         if path:
             self.switch_database(path)
+
+    def open_server_database(self) -> bool:
+        from imp_desktop.ui.server_dialog import open_server_database
+
+        return open_server_database(self)
 
     # --- first run -----------------------------------------------------------
     def check_first_run(self) -> bool:

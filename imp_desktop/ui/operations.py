@@ -305,10 +305,13 @@ def export_document(parent: QWidget, build: Callable[[], bytes], name: str, *,
     from imp_desktop.services.reporting import write_pdf
 
     if path is None:
-        suggested = str(Path(name) if Path(name).is_absolute() else documents_folder() / name)
+        folder = documents_folder() / "IMP Desktop"     # the one folder documents are offered in
+        if not Path(name).is_absolute():
+            folder.mkdir(parents=True, exist_ok=True)
+        suggested = str(Path(name) if Path(name).is_absolute() else folder / name)
         if choose_path is None:
-            path, _ = QFileDialog.getSaveFileName(parent, title or tr("document.save_title"),
-                                                  suggested, "PDF (*.pdf)")
+            caption = (title or tr("document.save_title")).replace("&", "").rstrip("…")
+            path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, "PDF (*.pdf)")
         else:
             path = choose_path(suggested)
         if not path:
@@ -325,7 +328,10 @@ def export_document(parent: QWidget, build: Callable[[], bytes], name: str, *,
         if on_saved is not None:
             on_saved(written)
         if open_after:
-            (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))))(written)
+            opened = (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))))(
+                written)
+            if opened is False:     # no PDF viewer on this computer: say where the file is
+                QMessageBox.information(parent, APP_NAME, tr("report.ui.no_viewer", path=written))
 
     def failed(exc: BaseException) -> bool:
         if isinstance(exc, OSError):    # the disk refused the file: the officer's to fix

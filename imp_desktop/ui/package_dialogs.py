@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -92,7 +93,11 @@ class ConflictModel(QAbstractTableModel):
         conflict = self.conflicts[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (conflict.label or conflict.record_uuid, field_label(conflict.field),
+            from imp_desktop.services.package import DELETED
+
+            name = (tr("package.conflict.record") if conflict.field == DELETED
+                    else field_label(conflict.field))
+            values = (conflict.label or conflict.record_uuid, name,
                       _show(conflict.mine), _show(conflict.theirs), None)
             return values[column]
         if role == Qt.ItemDataRole.CheckStateRole and column == 4:
@@ -162,6 +167,54 @@ class ConflictDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.choice()
+
+
+class RemovalsDialog(QDialog):
+    """The first package from an installation would delete or deactivate records:
+    the list, and a deliberate "allow" before anything is merged."""
+
+    SHOWN = 200
+
+    def __init__(self, plan, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        removals = plan.removals
+        intro = QLabel(tr("package.confirm_removals", officer=plan.package.officer_name or "?",
+                          count=len(removals)))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        sender = QLabel(plan.package.key_note())
+        sender.setWordWrap(True)
+        sender.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(sender)
+        lines = [tr("package.removal.line", record=label or record_uuid,
+                    what=tr(f"package.removal.{what}"))
+                 for _, record_uuid, label, what in removals[:self.SHOWN]]
+        if len(removals) > self.SHOWN:
+            lines.append(tr("package.removal.more", count=len(removals) - self.SHOWN))
+        self.listing = QPlainTextEdit("\n".join(lines))
+        self.listing.setReadOnly(True)
+        layout.addWidget(self.listing, 1)
+        self.allow = QCheckBox(tr("package.removal.allow"))
+        layout.addWidget(self.allow)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(tr("conflict.apply"))
+        self.ok.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("conflict.cancel"))
+        self.allow.toggled.connect(self.ok.setEnabled)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def confirm(cls, parent, plan) -> bool:
+        """True when the officer allowed the deletions and deactivations."""
+        dialog = cls(plan, parent)
+        return dialog.exec() == QDialog.DialogCode.Accepted and dialog.allow.isChecked()
 
 
 class KeyChangedDialog(QDialog):
@@ -282,13 +335,24 @@ class PackagePanel(QGroupBox):
 
     # --- Kirim data ---------------------------------------------------------
     def send(self) -> None:
-        from imp_desktop.services.package import export_package, package_file_name
+        from imp_desktop.errors import UserError
+        from imp_desktop.services.package import (
+            check_passphrase,
+            export_package,
+            package_file_name,
+        )
 
         passphrase = None
         if self.use_passphrase.isChecked():
             passphrase = self.passphrase.text()
-            if len(passphrase) < 8:
-                show_error(self, UserError(tr("package.error.passphrase_short")))
+            try:
+                weak = check_passphrase(passphrase)
+            except UserError as exc:
+                show_error(self, exc)
+                return
+            if weak and QMessageBox.question(
+                    self, APP_NAME, f"{weak} {tr('package.passphrase_use_anyway')}") \
+                    != QMessageBox.StandardButton.Yes:
                 return
         path, _ = QFileDialog.getSaveFileName(
             self, tr("package.button.send"), str(Path.home() / package_file_name()),
@@ -348,6 +412,12 @@ class PackagePanel(QGroupBox):
 
         policy, resolutions = "mine", {}
         sender = plan.package.key_note()
+        allow = plan.needs_confirmation
+        if allow and not RemovalsDialog.confirm(self, plan):
+            return
+        note = plan.note()
+        if note:
+            sender = note + "\n\n" + sender
         if plan.conflicts:
             choice = ConflictDialog.resolve(self, plan.conflicts, plan.package.officer_name,
                                             sender)
@@ -361,7 +431,8 @@ class PackagePanel(QGroupBox):
                 + "\n\n" + sender)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        op(self, lambda progress: apply_merge(plan, policy, resolutions, progress)).success(
+        op(self, lambda progress: apply_merge(plan, policy, resolutions, progress,
+                                              allow_deletions=allow)).success(
             self._merged).run(writes=True, progress=tr("package.merging"))
 
     def _merged(self, result) -> None:
@@ -375,4 +446,5 @@ class PackagePanel(QGroupBox):
         QMessageBox.information(self, APP_NAME, tr(
             "package.merged", added=result.added, updated=result.updated,
             deleted=result.deleted, unchanged=result.unchanged,
-            conflicts=len(result.conflicts), policy=tr("package.policy.chosen")))
+            conflicts=len(result.conflicts), policy=tr("package.policy.chosen"))
+            + (" " + result.note if result.note else ""))

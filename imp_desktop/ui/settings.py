@@ -30,11 +30,25 @@ class UiSettings:
         return [str(v) for v in (value or []) if v]
 
     def add_recent_file(self, path: str) -> None:
+        from imp_desktop.services.server import redact
+
+        path = redact(path) if "://" in path else path   # never a password on disk
         files = [path] + [f for f in self.recent_files if f != path]
         self._settings.setValue("prefs/recent_files", files[:MAX_RECENT])
 
     def clear_recent_files(self) -> None:
         self._settings.setValue("prefs/recent_files", [])
+
+    @property
+    def server_connection(self) -> str:
+        """The last PostgreSQL connection opened (a URL without password)."""
+        return str(self._settings.value("prefs/server_connection", "", str))
+
+    @server_connection.setter
+    def server_connection(self, url: str) -> None:
+        from imp_desktop.services.server import redact
+
+        self._settings.setValue("prefs/server_connection", redact(url))
 
     @property
     def last_screen(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from imp_desktop.errors import UserError
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -47,6 +48,13 @@ class _Task(QRunnable):
             else:
                 result = self.fn()
         except Exception as exc:  # reported to the caller on the main thread
+            from imp_desktop.services.maintenance import explain_failure
+
+            # A busy, full or read-only database is a sentence, not a bug.
+            explained = explain_failure(exc) if not isinstance(exc, UserError) else None
+            if explained is not None and explained is not exc:
+                explained.__cause__ = exc
+                exc = explained
             exc.traceback_text = traceback.format_exc()
             if not isinstance(exc, UserError):
                 log.error("Unexpected error in a task\n%s", exc.traceback_text)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -40,6 +39,7 @@ from imp_desktop.errors import ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_date, format_number, parse_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import activities as service
+from imp_desktop.services import drafting
 from imp_desktop.services.activities import (
     ATTENDANCE_STATUSES,
     DEFAULT_TITLE,
@@ -49,6 +49,7 @@ from imp_desktop.services.activities import (
     status_label,
 )
 from imp_desktop.services.settings import get_setting
+from imp_desktop.ui.date_field import DateField
 from imp_desktop.ui.operations import export_document, op
 from imp_desktop.ui.screens.activities.invite_dialog import GuestDialog, InviteDialog
 from imp_desktop.ui.screens.activities.models import STATUS_KEYS, AttendanceModel
@@ -115,9 +116,8 @@ class DuplicateDialog(QDialog):
     def __init__(self, parent, default: dt.date):
         super().__init__(parent)
         self.setWindowTitle(tr("activity.duplicate.title"))
-        self.date = QDateEdit(QDate(default.year, default.month, default.day))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateField()
+        self.date.setDate(QDate(default.year, default.month, default.day))
         note = QLabel(tr("activity.duplicate.note"))
         note.setWordWrap(True)
         buttons = ok_cancel(self.accept, self.reject)
@@ -148,6 +148,7 @@ class ActivityEditor(QWidget):
         self.activity_id: int | None = None
         self._dirty = False
         self._loading = False
+        self._drafted: dict[str, str] = {}     # each section as the program last drafted it
         self.heading = QLabel()
         self.heading.setObjectName("screenHeading")
         self.tabs = QTabWidget()
@@ -167,6 +168,9 @@ class ActivityEditor(QWidget):
         self.counts_label.setObjectName("attendanceCounts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
         self.counts_label.setWordWrap(True)   # a long summary wraps instead of widening the window
+        self.redraft_button = QPushButton()   # "Susun ulang": untouched sections only
+        self.redraft_button.setObjectName("redraftButton")
+        self.redraft_button.clicked.connect(self.redraft)
         self.duplicate_button = QPushButton()
         self.history_button = QPushButton()   # who changed what, from the audit trail
         self.history_button.setVisible(False)
@@ -193,6 +197,8 @@ class ActivityEditor(QWidget):
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
 
+        # Beside the tabs of the report's sections (the bottom row is full at 125%).
+        self.tabs.setCornerWidget(self.redraft_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.heading)
@@ -218,9 +224,7 @@ class ActivityEditor(QWidget):
         self.title = QLineEdit()
         self.title.setObjectName("activityTitle")
         self.type_box = QComboBox()
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateField()       # "27112026" typed in takes at once
         self.date_text = QLabel()
         self.start = QTimeEdit()
         self.start.setDisplayFormat("HH.mm")
@@ -302,6 +306,8 @@ class ActivityEditor(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         for name in names:
+            if name == "agenda":
+                layout.addLayout(self._build_agenda_roles())
             edit = QPlainTextEdit()
             edit.setObjectName(f"section_{name}")
             edit.setTabChangesFocus(True)
@@ -311,6 +317,24 @@ class ActivityEditor(QWidget):
             layout.addWidget(self._label(f"activity.field.{name}"))
             layout.addWidget(edit, 1)
         return page
+
+    def _build_agenda_roles(self) -> QGridLayout:
+        """The Enam Peran Bakti chosen as the session's material (drafts "Acara dan materi"),
+        in two rows of three: one row of six is too wide at 125%."""
+        from imp_desktop.services.roles import ROLE_CODES
+
+        grid = QGridLayout()
+        self.agenda_roles_label = QLabel()
+        grid.addWidget(self.agenda_roles_label, 0, 0)
+        self.agenda_roles: dict[str, QCheckBox] = {}
+        for index, code in enumerate(ROLE_CODES):
+            box = QCheckBox()
+            box.setObjectName(f"agendaRole_{code}")
+            box.toggled.connect(self._mark_dirty)
+            self.agenda_roles[code] = box
+            grid.addWidget(box, index // 3, 1 + index % 3)
+        grid.setColumnStretch(4, 1)
+        return grid
 
     def _build_attendance(self) -> QWidget:
         page = QWidget()
@@ -401,6 +425,13 @@ class ActivityEditor(QWidget):
         self.remove_button.setText(tr("attendance.remove"))
         self.scores_box.setText(tr("activity.field.scores_enabled"))
         self.keys_hint.setText(tr("attendance.keys_hint"))
+        from imp_desktop.services.roles import role_name
+
+        self.agenda_roles_label.setText(tr("activity.field.agenda_roles"))
+        for code, box in self.agenda_roles.items():
+            box.setText(role_name(code))
+        self.redraft_button.setText(tr("activity.redraft"))
+        self.redraft_button.setToolTip(tr("activity.redraft_tip"))
         self.duplicate_button.setText(tr("activity.duplicate"))
         self.history_button.setText(tr("activity.history"))   # short: the row is full
         self.history_button.setToolTip(tr("activity.history_tip"))
@@ -447,13 +478,18 @@ class ActivityEditor(QWidget):
 
     # --- loading ---------------------------------------------------------------
     def new_activity(self, desa_code: str | None = None) -> None:
+        from imp_desktop.services.first_run import preferred_desa
+
         data = ActivityInput(date=dt.date.today(), start_time=dt.time(9, 0),
                              end_time=dt.time(12, 0),
                              time_zone=str(get_setting("timezone") or "WIB"),
-                             desa_code=desa_code)
+                             desa_code=desa_code or preferred_desa(
+                                 [code for code, _ in service.activity_desa()]))
         types = service.activity_types()
         if types:
             data.type_id = types[0].id
+        # A new report starts as a draft from the template: the officer edits it.
+        data = drafting.redraft(data, []).data
         self._show(None, data, [], [])
 
     def open_activity(self, activity_id: int) -> None:
@@ -477,6 +513,9 @@ class ActivityEditor(QWidget):
             self.place.setText(data.place)
             for name, edit in self.texts.items():
                 edit.setPlainText(getattr(data, name))
+            self._drafted = dict(data.drafted or {})
+            for code, box in self.agenda_roles.items():
+                box.setChecked(code in (data.agenda_roles or []))
             self.funding_source.setCurrentText(data.funding_source)
             self.funding_amount.setText(format_number(data.funding_amount)
                                         if data.funding_amount is not None else "")
@@ -533,7 +572,9 @@ class ActivityEditor(QWidget):
             funding_source=self.funding_source.currentText(), funding_amount=amount,
             engagement_rating=self.rating.currentData(),
             engagement_note=self.engagement_note.toPlainText(),
-            scores_enabled=self.scores_box.isChecked())
+            scores_enabled=self.scores_box.isChecked(),
+            agenda_roles=[code for code, box in self.agenda_roles.items() if box.isChecked()],
+            drafted=dict(self._drafted))
 
     # --- state -----------------------------------------------------------------
     @property
@@ -644,6 +685,22 @@ class ActivityEditor(QWidget):
         menu.addAction(tr("attendance.remove"), self.remove_selected)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
+    # --- drafting -----------------------------------------------------------------
+    def redraft(self) -> None:
+        """Draft again from the data the sections the officer has not touched."""
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            self.table.setFocus()   # commits the cell being typed
+        try:
+            result = drafting.redraft(self.form_input(), self.model.rows())
+        except ValidationError as exc:
+            self._show_problems(exc)
+            return
+        for name in result.changed:
+            self.texts[name].setPlainText(getattr(result.data, name))
+        self._drafted = dict(result.data.drafted)
+        self._notify(tr("activity.redrafted", count=len(result.changed),
+                        kept=len(result.kept)))
+
     # --- saving and closing ----------------------------------------------------
     def save(self) -> bool:
         """Save everything in one transaction; on refusal show why and keep the form."""
@@ -706,7 +763,32 @@ class ActivityEditor(QWidget):
                                     QMessageBox.StandardButton.Save
                                     ) != QMessageBox.StandardButton.Save or not self.save():
                 return
+        if kind == "report" and not self.ask_village_head():
+            return
         make_activity_pdf(self, self.activity_id, kind)
+
+    def ask_village_head(self) -> bool:
+        """The Laporan Kegiatan needs a name under "Mengetahui": asked only when neither
+        the guests nor the desa's record give one; kept for the desa. False: cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from imp_desktop.services import reporting
+        from imp_desktop.services import settings as settings_service
+
+        if self.activity_id is None or reporting.village_head_known(self.activity_id):
+            return True
+        detail = service.get_activity(self.activity_id)
+        head = settings_service.get_village_head(detail.desa_code)
+        title = head.title or settings_service.default_head_title(detail.desa_code)
+        name, ok = QInputDialog.getText(
+            self, APP_NAME, tr("activity.print.village_head", title=title,
+                               desa=detail.desa_name))
+        if not ok:
+            return False
+        if name.strip():
+            head.name = name
+            settings_service.save_village_head(head)
+        return True
 
     def show_history(self) -> None:
         """The activity's history with its participants' and photos'."""

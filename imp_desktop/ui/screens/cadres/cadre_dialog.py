@@ -14,7 +14,6 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -39,16 +38,20 @@ from imp_desktop.services.cadre_search import cadre_rows
 from imp_desktop.services.cadres import (
     POSITIONS,
     CadreInput,
+    NewPlace,
     cadre_state,
     check_cadre,
     clean_input,
     desa_choices,
     load_cadre,
     save_cadre,
+    save_cadre_with_place,
     set_active,
 )
 from imp_desktop.services.settings import level_label
+from imp_desktop.services.units import unit_proposals
 from imp_desktop.services.units import units as list_units
+from imp_desktop.ui.date_field import DateField
 from imp_desktop.ui.keyboard import chain_tab_order
 from imp_desktop.ui.operations import op
 from imp_desktop.ui.widgets import ok_cancel
@@ -60,13 +63,11 @@ INVALID_FIELD = "border: 1px solid #b3261e;"
 EMPTY_DATE = QDate(1900, 1, 1)
 
 
-class OptionalDateEdit(QDateEdit):
+class OptionalDateEdit(DateField):
     """A date field that may be left empty (shown blank at its minimum)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setDisplayFormat("dd/MM/yyyy")
-        self.setCalendarPopup(True)
         self.setMinimumDate(EMPTY_DATE)
         self.setSpecialValueText(" ")
         self.setDate(EMPTY_DATE)
@@ -99,6 +100,10 @@ class CadreDialog(QDialog):
         self.nik.setMaxLength(24)
         self.nik_message = QLabel()
         self.nik_message.setWordWrap(True)
+        # Room for two lines at all times: the fields below do not jump as the hint
+        # changes length while the NIK is typed.
+        self.nik_message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.nik_message.setFixedHeight(self.nik_message.fontMetrics().lineSpacing() * 2 + 4)
         self.sex = QComboBox()
         self.sex.addItem("", None)
         for code in ("L", "P"):
@@ -108,12 +113,22 @@ class CadreDialog(QDialog):
         self.address = QLineEdit()
         self.desa = QComboBox()
         self.hamlet = QComboBox()
+        # A dusun/RW not in the list yet is typed here and made with the cadre.
+        self.hamlet.setEditable(True)
+        self.hamlet.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.hamlet.lineEdit().setPlaceholderText(tr("cadre.dialog.hamlet_type"))
         self.neighbourhood = QComboBox()
         self.rw = QLineEdit()
         self.rt = QLineEdit()
         self.rw.setMaximumWidth(70)
         self.rt.setMaximumWidth(70)
         self.unit = QComboBox()
+        self._unit_chosen = False       # the officer picked a unit: no more guessing
+        self.unit.activated.connect(self._unit_picked)
+        self.unit_hint = QLabel()
+        self.unit_hint.setWordWrap(True)
+        self.unit_hint.setStyleSheet(HINT_STYLE)
+        self.unit_hint.setMinimumHeight(self.unit_hint.fontMetrics().lineSpacing() * 2 + 4)
         self.position = QComboBox()
         self.position.addItem("", None)
         for code in POSITIONS:
@@ -136,10 +151,18 @@ class CadreDialog(QDialog):
         self.similar.hide()
 
         self.desa.addItem("", None)
-        for code, name in desa_choices():
+        choices = desa_choices()
+        for code, name in choices:
             self.desa.addItem(name, code)
+        if cadre_id is None:     # the last desa used, or the officer's only one
+            from imp_desktop.services.first_run import preferred_desa
+
+            self.desa.setCurrentIndex(max(0, self.desa.findData(
+                preferred_desa([code for code, _ in choices]))))
         self.desa.currentIndexChanged.connect(self._desa_changed)
         self.hamlet.currentIndexChanged.connect(self._hamlet_changed)
+        self.hamlet.lineEdit().textEdited.connect(lambda _text: self._fill_units())
+        self.rt.textEdited.connect(lambda _text: self._fill_units())
         self.neighbourhood.currentIndexChanged.connect(self._neighbourhood_changed)
         self.nik.textChanged.connect(self._nik_changed)
         for widget in (self.name, self.desa):
@@ -174,6 +197,7 @@ class CadreDialog(QDialog):
         duty = QGroupBox(tr("cadre.dialog.duty"))
         form3 = QFormLayout(duty)
         form3.addRow(self._label("cadre.field.unit"), self.unit)
+        form3.addRow("", self.unit_hint)
         form3.addRow(self._label("cadre.field.position"), self.position)
         form3.addRow(self._label("cadre.field.sk_number"), self.sk_number)
         form3.addRow(self._label("cadre.field.sk_date"), self.sk_date)
@@ -252,7 +276,7 @@ class CadreDialog(QDialog):
         code = self.desa.currentData()
         self.hamlet.blockSignals(True)
         self.hamlet.clear()
-        self.hamlet.addItem(tr("cadre.dialog.none"), None)
+        self.hamlet.addItem("", None)      # editable: empty, the placeholder says what to do
         if code:
             for hamlet in regions.hamlets(code):
                 label = hamlet.name if not hamlet.rw or hamlet.rw in hamlet.name else \
@@ -298,7 +322,63 @@ class CadreDialog(QDialog):
                 if not unit.active and unit.id != current:
                     continue
                 self.unit.addItem(f"{unit.name} ({level_label(unit.level)})", unit.id)
-        self.unit.setCurrentIndex(max(self.unit.findData(current), 0))
+            # Units not made yet, named from the place: made together with the cadre.
+            dusun = self._hamlet_name()
+            for proposal in unit_proposals(desa, dusun, self.rt.text().strip()):
+                self.unit.addItem(tr("cadre.dialog.new_unit", name=proposal.name),
+                                  ("new", proposal.level, proposal.name))
+        index = self.unit.findData(current) if current is not None else -1
+        if not self._unit_chosen and self.cadre_id is None:   # still a guess: guess again
+            index = max(self._guessed_unit(), index)
+        self.unit.setCurrentIndex(max(index, 0))
+        has_units = any(isinstance(self.unit.itemData(i), int) for i in range(self.unit.count()))
+        self.unit_hint.setText("" if has_units or not desa else tr("cadre.dialog.unit_hint"))
+        self.unit_hint.setVisible(bool(self.unit_hint.text()))
+
+    def _unit_picked(self, _index: int) -> None:
+        self._unit_chosen = True
+
+    def _hamlet_name(self) -> str:
+        """The dusun/RW as chosen or typed (its name, without the RW suffix)."""
+        text = self.hamlet.currentText().strip()
+        if not text or text == tr("cadre.dialog.none"):
+            return ""
+        known = self._known_hamlet(text)
+        if known is not None:
+            return known.name
+        return text
+
+    def _known_hamlet(self, text: str):
+        desa = self.desa.currentData()
+        if not desa or not text:
+            return None
+        folded = " ".join(text.lower().split())
+        for hamlet in regions.hamlets(desa):
+            label = hamlet.name if not hamlet.rw or hamlet.rw in hamlet.name else \
+                f"{hamlet.name} (RW {hamlet.rw})"
+            if folded in (hamlet.name.lower(), label.lower()):
+                return hamlet
+        return None
+
+    def _guessed_unit(self) -> int:
+        """The unit a cadre of this place most likely belongs to: the RT's Kelompok KB,
+        else the dusun's Sub PPKBD, else the desa's PPKBD (made or to be made)."""
+        from imp_desktop.services.units import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD
+
+        dusun = self._hamlet_name()
+        rt = self.rt.text().strip()
+        level = LEVEL_KELOMPOK if dusun and rt else LEVEL_SUB_PPKBD if dusun else LEVEL_PPKBD
+        hamlet = self._known_hamlet(self.hamlet.currentText().strip())
+        for unit in list_units(self.desa.currentData()) if self.desa.currentData() else []:
+            if unit.level != level or not unit.active:
+                continue
+            if level == LEVEL_PPKBD or (hamlet is not None and unit.hamlet_id == hamlet.id):
+                return self.unit.findData(unit.id)
+        for index in range(self.unit.count()):
+            data = self.unit.itemData(index)
+            if isinstance(data, tuple) and data[1] == level:
+                return index
+        return -1
 
     # --- values -------------------------------------------------------------------
     def values(self) -> CadreInput:
@@ -306,14 +386,34 @@ class CadreDialog(QDialog):
             name=self.name.text(), nik=_text(self.nik), sex=self.sex.currentData(),
             birth_place=_text(self.birth_place), birth_date=self.birth_date.value(),
             address=_text(self.address), rt=_text(self.rt), rw=_text(self.rw),
-            desa_code=self.desa.currentData(), hamlet_id=self.hamlet.currentData(),
+            desa_code=self.desa.currentData(), hamlet_id=self._hamlet_id(),
             neighbourhood_id=self.neighbourhood.currentData(), phone=_text(self.phone),
             education=self.education.currentText().strip() or None,
-            occupation=_text(self.occupation), unit_id=self.unit.currentData(),
+            occupation=_text(self.occupation), unit_id=self._unit_id(),
             position=self.position.currentData(), sk_number=_text(self.sk_number),
-            sk_date=self.sk_date.value(), start_date=self.start_date.value())
+            sk_date=self.sk_date.value(), start_date=self.start_date.value(),
+            version=getattr(self, "_version", None))
+
+    def _hamlet_id(self) -> int | None:
+        hamlet = self._known_hamlet(self.hamlet.currentText().strip())
+        return hamlet.id if hamlet is not None else None
+
+    def _unit_id(self) -> int | None:
+        data = self.unit.currentData()
+        return data if isinstance(data, int) else None
+
+    def new_place(self) -> NewPlace:
+        """The dusun/RW typed and the unit proposed that are made with the cadre."""
+        place = NewPlace()
+        if self._hamlet_id() is None and self._hamlet_name():
+            place.hamlet_name = self._hamlet_name()
+        data = self.unit.currentData()
+        if isinstance(data, tuple):
+            place.unit_level, place.unit_name = data[1], data[2]
+        return place
 
     def set_values(self, data: CadreInput) -> None:
+        self._version = data.version          # the save is refused if someone saved since
         self.name.setText(data.name or "")
         self.nik.setText(data.nik or "")
         self.sex.setCurrentIndex(max(self.sex.findData(data.sex), 0))
@@ -411,8 +511,14 @@ class CadreDialog(QDialog):
             self.save_button.setText(tr("cadre.dialog.save_anyway"))
             self._show_problems([])
             return False
-        self.saved_id = op(self, lambda: save_cadre(data, self.cadre_id)).failure(
-            self._refused).call()
+        place = self.new_place()
+
+        def save():
+            if place.hamlet_name or place.unit_level:
+                return save_cadre_with_place(data, place, self.cadre_id)
+            return save_cadre(data, self.cadre_id)
+
+        self.saved_id = op(self, save).failure(self._refused).call()
         if self.saved_id is None:
             return False
         self.accept()
@@ -424,6 +530,25 @@ class CadreDialog(QDialog):
             return False
         self._show_problems(getattr(exc, "problems", None) or [("", str(exc))])
         return True
+
+    def has_typed(self) -> bool:
+        """Whether the form holds anything the officer would lose by closing it."""
+        if self.cadre_id is not None:
+            return clean_input(self.values()) != clean_input(load_cadre(self.cadre_id))
+        data = self.values()
+        return bool(data.name.strip() or data.nik or data.birth_place or data.phone
+                    or data.address or data.sk_number or data.occupation)
+
+    def reject(self) -> None:
+        """Batal on a filled form asks first: nothing typed is lost by a slip."""
+        if self.saved_id is None and self.has_typed():
+            answer = QMessageBox.question(
+                self, APP_NAME, tr("cadre.dialog.discard"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     @classmethod
     def edit(cls, parent: QWidget | None, cadre_id: int | None = None) -> int | None:
@@ -455,9 +580,8 @@ class LeaveDialog(QDialog):
         self.reason.addItem("")
         for key in LEAVE_REASONS:
             self.reason.addItem(tr(key))
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date = DateField()
+        self.date.setDate(QDate.currentDate())
         self.problem = QLabel()
         self.problem.setStyleSheet(ERROR_STYLE)
         form = QFormLayout()

@@ -121,6 +121,7 @@ class UnitDialog(QDialog):
             info = get_unit(unit_id)
             if info is None:
                 raise UserError(tr("unit.error.missing", id=unit_id))
+            self._version = info.version     # the save is refused if someone saved since
             self.level.setCurrentIndex(self.level.findData(info.level))
             self._select(self.desa, info.desa_code)
             self._desa_changed()
@@ -263,7 +264,7 @@ class UnitDialog(QDialog):
                          neighbourhood_id=self.neighbourhood.currentData(),
                          parent_id=self.parent_unit.currentData(),
                          sk_number=self.sk_number.text().strip() or None,
-                         sk_date=self.sk_date.value())
+                         sk_date=self.sk_date.value(), version=getattr(self, "_version", None))
 
     def show_history(self) -> None:
         from imp_desktop.services.audit import uuid_of

@@ -176,6 +176,8 @@ class UnitPanel(QWidget):
             button.setEnabled(unit is not None)
         self.board.setRowCount(0)
         if unit is None:
+            # Labelled even with nothing selected: a blank button means nothing to anyone.
+            self.active_button.setText(tr("unit.action.deactivate"))
             self.board_title.setText(tr("unit.board.none"))
             return
         self.active_button.setText(tr("unit.action.deactivate") if unit.active

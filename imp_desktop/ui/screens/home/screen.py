@@ -145,10 +145,14 @@ class HomeScreen(Screen):
         self.setup_button.clicked.connect(self._open_setup)
         self.demo_button = QPushButton()
         self.demo_button.clicked.connect(self._open_demo)
+        self.first_cadre_button = QPushButton()     # after the setup: the next step
+        self.first_cadre_button.setObjectName("firstCadre")
+        self.first_cadre_button.clicked.connect(self._add_first_cadre)
         empty_layout = QVBoxLayout(self.empty_box)
         empty_layout.addWidget(self.empty_text)
         empty_buttons = QHBoxLayout()
         empty_buttons.addWidget(self.setup_button)
+        empty_buttons.addWidget(self.first_cadre_button)
         empty_buttons.addWidget(self.demo_button)
         empty_buttons.addStretch(1)
         empty_layout.addLayout(empty_buttons)
@@ -224,8 +228,8 @@ class HomeScreen(Screen):
 
     def retranslate(self) -> None:
         self.heading.setText(tr(self.title_key))
-        self.empty_text.setText(tr("home.empty"))
         self.setup_button.setText(tr("home.empty.setup"))
+        self.first_cadre_button.setText(tr("home.empty.first_cadre"))
         self.demo_button.setText(tr("home.empty.demo"))
         self.reminder_title.setText(tr("home.reminders"))
         self.latest_title.setText(tr("home.latest"))
@@ -239,6 +243,10 @@ class HomeScreen(Screen):
         who = s.officer_name or tr("home.no_profile")
         self.greeting.setText(tr("home.greeting", name=who) + (f" · {s.area}" if s.area else ""))
         self.empty_box.setVisible(s.is_empty)
+        # Once the setup is done the first step is no longer the setup but the cadres.
+        self.empty_text.setText(tr("home.empty.after_setup" if s.setup_done else "home.empty"))
+        self.setup_button.setVisible(not s.setup_done)
+        self.first_cadre_button.setVisible(s.setup_done)
 
         active = next(c.value for c in s.cadre_status if c.key == "cadres.active")
         self.cadre_card.title.setText(tr("home.card.cadres"))
@@ -281,6 +289,7 @@ class HomeScreen(Screen):
 
     def _clear(self, widgets: list[QWidget]) -> None:
         for widget in widgets:
+            widget.hide()          # gone now, not only when the event loop deletes it
             widget.deleteLater()
         widgets.clear()
 
@@ -345,6 +354,11 @@ class HomeScreen(Screen):
         window = self.window()
         if hasattr(window, "open_first_run"):
             window.open_first_run()
+
+    def _add_first_cadre(self) -> None:
+        window = self.window()
+        if hasattr(window, "show_screen"):
+            window.show_screen("kader").new_record()
 
     def _open_demo(self) -> None:
         window = self.window()

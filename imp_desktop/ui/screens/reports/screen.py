@@ -6,6 +6,7 @@ Other screens can send the officer here with a document already chosen:
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -29,15 +30,21 @@ from PySide6.QtWidgets import (
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import reporting
-from imp_desktop.ui.operations import document_file_name, documents_folder, export_document
+from imp_desktop.ui.operations import document_file_name, documents_folder, export_document, op
 from imp_desktop.ui.screens.base import Screen
 
-KINDS = ("activity", "attendance", "cadres", "roles", "assessment")
+KINDS = ("activity", "attendance", "cadres", "roles", "assessment", "monthly", "monthly_recap",
+         "coverage", "register")
+MONTHLY_KINDS = ("monthly", "monthly_recap", "coverage", "register")
 
 
 def default_folder() -> Path:
     """Documents/IMP Desktop: where "Buat dan buka" keeps the PDFs it makes."""
     return documents_folder() / "IMP Desktop"
+
+
+def _file_name(text: str, suffix: str = ".pdf") -> str:
+    return document_file_name(text)[:-len(".pdf")] + suffix
 
 
 class _Options(QWidget):
@@ -129,6 +136,25 @@ class ReportScreen(Screen):
         self.sheet_period_box = page.row("report.ui.period", _combo("reportSheetPeriod"))
         self.blank_sheet = page.row("report.ui.empty_sheet", QCheckBox())
         self.sheet_desa_box.currentIndexChanged.connect(self._fill_units)
+        # Laporan bulanan of one unit
+        page = self._page("monthly")
+        self.monthly_desa_box = page.row("report.ui.desa", _combo("reportMonthlyDesa"))
+        self.monthly_unit_box = page.row("report.ui.unit", _combo("reportMonthlyUnit"))
+        self.monthly_month_box = page.row("report.ui.month", _combo("reportMonthlyMonth"))
+        self.monthly_desa_box.currentIndexChanged.connect(self._fill_monthly_units)
+        # Rekap laporan bulanan
+        page = self._page("monthly_recap")
+        self.mrecap_scope_box = page.row("report.ui.scope", _combo("reportMonthlyRecapScope"))
+        self.mrecap_month_box = page.row("report.ui.month", _combo("reportMonthlyRecapMonth"))
+        # Cakupan laporan
+        page = self._page("coverage")
+        self.coverage_month_box = page.row("report.ui.month", _combo("reportCoverageMonth"))
+        # Register kosong per dusun/RW
+        page = self._page("register")
+        self.register_desa_box = page.row("report.ui.desa", _combo("reportRegisterDesa"))
+        self.register_hamlet_box = page.row("report.ui.hamlet", _combo("reportRegisterHamlet"))
+        self.register_year_box = page.row("report.ui.year", _combo("reportRegisterYear"))
+        self.register_desa_box.currentIndexChanged.connect(self._fill_hamlets)
 
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -139,6 +165,9 @@ class ReportScreen(Screen):
         self.make_button.clicked.connect(lambda: self.make())
         self.save_as_button = QPushButton()
         self.save_as_button.clicked.connect(self.save_as)
+        self.excel_button = QPushButton()
+        self.excel_button.setObjectName("reportExcel")
+        self.excel_button.clicked.connect(self.save_excel)
         self.open_again_button = QPushButton()
         self.open_again_button.clicked.connect(self.open_last)
         self.open_again_button.setEnabled(False)
@@ -165,6 +194,7 @@ class ReportScreen(Screen):
         buttons = QHBoxLayout()
         buttons.addWidget(self.make_button)
         buttons.addWidget(self.save_as_button)
+        buttons.addWidget(self.excel_button)
         buttons.addWidget(self.open_again_button)
         buttons.addStretch(1)
         right.addLayout(buttons)
@@ -203,11 +233,34 @@ class ReportScreen(Screen):
         _fill(self.sheet_desa_box, desa)
         _fill(self.sheet_period_box, periods)
         self._fill_units()
+        from imp_desktop.services import monthly
+
+        months = monthly.month_choices()
+        last = monthly.month_of(dt.date.today()).previous().key
+        for box in (self.monthly_month_box, self.mrecap_month_box, self.coverage_month_box):
+            _fill(box, months, box.currentData() or last)
+        _fill(self.monthly_desa_box, desa)
+        _fill(self.mrecap_scope_box, scope + desa)
+        _fill(self.register_desa_box, desa)
+        year = dt.date.today().year
+        _fill(self.register_year_box, [(y, str(y)) for y in (year, year + 1, year - 1)])
+        self._fill_monthly_units()
+        self._fill_hamlets()
         self._update_buttons()
 
     def _fill_units(self, *_args) -> None:
         code = self.sheet_desa_box.currentData()
         _fill(self.sheet_unit_box, reporting.unit_choices(code) if code else [])
+
+    def _fill_monthly_units(self, *_args) -> None:
+        code = self.monthly_desa_box.currentData()
+        _fill(self.monthly_unit_box, reporting.unit_choices(code) if code else [])
+
+    def _fill_hamlets(self, *_args) -> None:
+        from imp_desktop.services.monthly_reports import register_choices
+
+        code = self.register_desa_box.currentData()
+        _fill(self.register_hamlet_box, register_choices(code) if code else [])
 
     def _kind_changed(self, row: int) -> None:
         # Only the shown page takes room, so the buttons sit right under its form.
@@ -229,6 +282,7 @@ class ReportScreen(Screen):
         ready = not self.busy and self._missing() is None
         self.make_button.setEnabled(ready)
         self.save_as_button.setEnabled(ready)
+        self.excel_button.setEnabled(ready)
 
     def _missing(self) -> str | None:
         """Why the chosen document cannot be made yet, or None."""
@@ -236,8 +290,12 @@ class ReportScreen(Screen):
         if kind in ("activity", "attendance"):
             box = self.activity_box if kind == "activity" else self.attendance_box
             return None if box.currentData() is not None else tr("report.ui.no_activity")
-        if kind == "assessment" and self.sheet_unit_box.currentData() is None:
-            return tr("report.ui.no_unit")
+        if kind in ("assessment", "monthly"):
+            box = self.sheet_unit_box if kind == "assessment" else self.monthly_unit_box
+            if box.currentData() is None:
+                return tr("report.ui.no_unit")
+        if kind == "register" and self.register_hamlet_box.currentData() is None:
+            return tr("report.ui.no_hamlet")
         return None
 
     def kind(self) -> str:
@@ -260,13 +318,28 @@ class ReportScreen(Screen):
                 index = box.findData(options["desa_code"])
                 if index >= 0:
                     box.setCurrentIndex(index)
+        if options.get("desa_code"):
+            for box in (self.monthly_desa_box, self.mrecap_scope_box, self.register_desa_box):
+                index = box.findData(options["desa_code"])
+                if index >= 0:
+                    box.setCurrentIndex(index)
+        elif kind == "monthly_recap":
+            self.mrecap_scope_box.setCurrentIndex(0)
         if options.get("unit_id") is not None:
-            self.sheet_unit_box.setCurrentIndex(
-                max(0, self.sheet_unit_box.findData(options["unit_id"])))
+            for box in (self.sheet_unit_box, self.monthly_unit_box):
+                index = box.findData(options["unit_id"])
+                if index >= 0:
+                    box.setCurrentIndex(index)
+        if options.get("period"):
+            for box in (self.monthly_month_box, self.mrecap_month_box, self.coverage_month_box):
+                index = box.findData(options["period"])
+                if index >= 0:
+                    box.setCurrentIndex(index)
 
     # --- making the document -----------------------------------------------------------
     def job(self):
-        """(function building the PDF bytes, suggested file name) for the chosen options."""
+        """(function building the PDF bytes, taking ``sign_with``, suggested file name)
+        for the chosen options."""
         kind = self.kind()
         if kind == "activity":
             activity_id = self.activity_box.currentData()
@@ -291,6 +364,8 @@ class ReportScreen(Screen):
             return (lambda sign_with=None: reporting.role_recap_pdf(
                         desa_code=desa, period=period, sign_with=sign_with),
                     f"rekap-peran-bakti-{self.recap_scope_box.currentText()}-{period or ''}")
+        if kind in MONTHLY_KINDS:
+            return self._monthly_job(kind)
         unit = self.sheet_unit_box.currentData()
         period = self.sheet_period_box.currentData()
         blank = self.blank_sheet.isChecked()
@@ -304,14 +379,92 @@ class ReportScreen(Screen):
 
         return build, f"penilaian-{self.sheet_unit_box.currentText()}-{period or ''}"
 
-    def make(self, path: Path | None = None, open_after: bool = True) -> None:
-        """Build the chosen document in the background, write it, then open it."""
+    def _monthly_job(self, kind: str, document: bool = False):
+        from imp_desktop.services import monthly_reports as mr
+
+        if kind == "monthly":
+            unit = self.monthly_unit_box.currentData()
+            period = self.monthly_month_box.currentData()
+            build = (lambda: mr.unit_report(unit, period)) if document else (
+                lambda sign_with=None: mr.unit_report_pdf(unit, period))
+            return build, f"laporan-bulanan-{self.monthly_unit_box.currentText()}-{period}"
+        if kind == "monthly_recap":
+            desa = self.mrecap_scope_box.currentData()
+            period = self.mrecap_month_box.currentData()
+            build = (lambda: mr.recap_report(period, desa_code=desa)) if document else (
+                lambda sign_with=None: mr.recap_pdf(period, desa_code=desa))
+            return build, f"rekap-laporan-bulanan-{self.mrecap_scope_box.currentText()}-{period}"
+        if kind == "coverage":
+            period = self.coverage_month_box.currentData()
+            build = (lambda: mr.coverage_report(period)) if document else (
+                lambda sign_with=None: mr.coverage_pdf(period))
+            return build, f"cakupan-laporan-{period}"
+        hamlet = self.register_hamlet_box.currentData()
+        year = self.register_year_box.currentData()
+        build = (lambda: mr.paper_register(hamlet, year)) if document else (
+            lambda sign_with=None: mr.paper_register_pdf(hamlet, year))
+        return build, f"register-bulanan-{self.register_hamlet_box.currentText()}-{year}"
+
+    def document_job(self):
+        """(function building the chosen document's dataclass, file name): what
+        "Simpan sebagai Excel" writes, the same data as the PDF."""
+        kind = self.kind()
+        name = self.job()[1]
+        if kind in MONTHLY_KINDS:
+            return self._monthly_job(kind, document=True)
+        if kind == "activity":
+            activity_id = self.activity_box.currentData()
+            return (lambda: reporting.activity_report(activity_id)), name
+        if kind == "attendance":
+            activity_id = self.attendance_box.currentData()
+            blank = self.blank_attendance.isChecked()
+            return (lambda: reporting.attendance_sheet(activity_id, blank=blank)), name
+        if kind == "cadres":
+            desa = self.cadre_desa_box.currentData()
+            full = self.full_nik.isChecked()
+            return (lambda: reporting.cadre_listing(desa_code=desa, full_nik=full)), name
+        if kind == "roles":
+            desa = self.recap_scope_box.currentData()
+            period = self.recap_period_box.currentData()
+            return (lambda: reporting.role_recap(desa_code=desa, period=period)), name
+        unit = self.sheet_unit_box.currentData()
+        period = self.sheet_period_box.currentData()
+        blank = self.blank_sheet.isChecked()
+
+        def build():
+            assessment = None if blank or not period else reporting.assessment_for(unit, period)
+            if assessment is None and not blank:
+                raise UserError(tr("report.ui.not_assessed"))
+            return reporting.assessment_sheet(assessment, unit_id=unit, blank=blank,
+                                              period=period)
+
+        return build, name
+
+    def make(self, path: Path | None = None, open_after: bool = True,
+             fmt: str = reporting.PDF) -> None:
+        """Build the chosen document (PDF, or an Excel workbook) in the background,
+        write it, then open it."""
         if self.busy:
             return
         problem = self._missing()
         if problem:
             self.status.setText(problem)
             return
+        if fmt == reporting.XLSX:
+            build, name = self.document_job()
+            target = Path(path) if path else default_folder() / _file_name(name, ".xlsx")
+
+            def work():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                return reporting.write_document(reporting.render(build(), fmt), target, fmt)
+
+            self.busy = True
+            self._update_buttons()
+            self.status.setText(tr("report.ui.building"))
+            op(self, work).success(lambda written: self._done(written, open_after)).failure(
+                lambda exc: self._failed(exc)).run()
+            return
+
         from imp_desktop.ui.tte_ui import credentials_for_signing
 
         credentials = credentials_for_signing(self)   # Pengaturan › Dokumen: sign here?
@@ -349,10 +502,22 @@ class ReportScreen(Screen):
             return
         _, name = self.job()
         suggested = str(default_folder() / document_file_name(name))
-        path, _ = QFileDialog.getSaveFileName(self, tr("report.ui.save_as"), suggested,
-                                              "PDF (*.pdf)")
+        # A window title shows no mnemonic: "&Simpan sebagai…" is the button's text.
+        title = tr("report.ui.save_as").replace("&", "")
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested, "PDF (*.pdf)")
         if path:
             self.make(Path(path), open_after=True)
+
+    def save_excel(self) -> None:
+        """"Simpan sebagai Excel": the same document as an XLSX workbook."""
+        if self._missing():
+            return
+        _, name = self.job()
+        suggested = str(default_folder() / _file_name(name, ".xlsx"))
+        path, _ = QFileDialog.getSaveFileName(self, tr("report.ui.save_excel"), suggested,
+                                              "Excel (*.xlsx)")
+        if path:
+            self.make(Path(path), open_after=True, fmt=reporting.XLSX)
 
     def open_last(self) -> None:
         if self.last_path and not QDesktopServices.openUrl(
@@ -391,6 +556,7 @@ class ReportScreen(Screen):
         self.make_button.setText(tr("report.ui.make"))
         self.make_button.setToolTip("Ctrl+P")
         self.save_as_button.setText(tr("report.ui.save_as"))
+        self.excel_button.setText(tr("report.ui.save_excel"))
         self.open_again_button.setText(tr("report.ui.open_again"))
         self.verify_button.setText(tr("verify.ui.button"))
         self.verify_button.setToolTip(tr("verify.ui.button_tip"))

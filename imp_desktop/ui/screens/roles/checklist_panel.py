@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
+from imp_desktop.ui.date_field import DateField
 from imp_desktop.ui.operations import document_file_name, export_document, op, show_error
 from imp_desktop.ui.screens.roles.models import (
     ChecklistModel,
@@ -97,9 +97,7 @@ class ChecklistPanel(QWidget):
         header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
-        self.assessed_on = QDateEdit()
-        self.assessed_on.setCalendarPopup(True)
-        self.assessed_on.setDisplayFormat("dd/MM/yyyy")
+        self.assessed_on = DateField()
         self.assessed_on.setMaximumDate(QDate.currentDate())
         self.assessor = QLineEdit()
         self.note = QLineEdit()

@@ -6,7 +6,6 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -22,6 +21,7 @@ from imp_desktop.i18n import tr
 from imp_desktop.services import roles
 from imp_desktop.ui.operations import op
 from imp_desktop.ui.widgets import ok_cancel
+from imp_desktop.ui.date_field import DateField
 
 
 class GapDialog(QDialog):
@@ -44,9 +44,7 @@ class GapDialog(QDialog):
         self.count.setRange(1, max(1, len(self.open_roles)))
         self.count.setValue(min(3, len(self.open_roles)) or 1)
         self.count.valueChanged.connect(self._count_changed)
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = DateField()
         soon = dt.date.today() + dt.timedelta(days=7)
         self.date.setDate(QDate(soon.year, soon.month, soon.day))
         self.agenda = QPlainTextEdit()

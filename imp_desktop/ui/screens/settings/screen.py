@@ -19,6 +19,8 @@ PAGES: list[tuple[str, str]] = [
     ("imp_desktop.ui.screens.roles.settings_page", "RoleSettingsPage"),
     ("imp_desktop.ui.screens.settings.documents_page", "DocumentSettingsPage"),
     ("imp_desktop.ui.screens.activities.types_page", "ActivityTypesPage"),
+    ("imp_desktop.ui.screens.monthly.settings_page", "MonthlySettingsPage"),
+    ("imp_desktop.ui.screens.activities.narrative_page", "NarrativeTemplatePage"),
 ]
 
 

@@ -1,0 +1,264 @@
+"""Versions of every travelling record: what a merge needs to tell "seen" from "concurrent".
+
+Each installation's database is a *replica* with its own id (a Setting, made on
+first need and made anew when a backup is restored: a restored copy has
+forgotten edits it had already sent, so it must not reuse their numbers). Every
+write of a record made here is stamped with a *dot*: (replica, counter), the
+counter being this database's next change number. A record's version (its
+*clock*, one ``record_version`` row) holds
+
+* ``c``: its causal context, ``{replica: highest counter seen}`` for this record
+  (every write of every replica it has incorporated, by counter);
+* ``d``: the dot of the write that set each field, ``"*"`` for the fields not
+  written since the record was made.
+
+A value of theirs replaces ours only when their context has seen our dot: the
+edit that replaces ours was made by someone who had seen ours. Ours stays when
+our context has seen theirs. Otherwise the two are concurrent, a conflict
+unless the values are equal (see ``services.package``). A deleted record keeps
+its row as a tombstone (``deleted``): the context it was deleted with and the
+deletion's own dot. ``seq`` is the local change number of the row (bumped by
+local writes and merges), so "since the last package" is ``seq > n``. A row
+with ``alias`` set says that another installation's uuid is our record
+``alias`` (matched by a NIK or by content).
+
+Dots of schema-9 data that both sides already had in common (the snapshot kept
+then) are ``("~", 0)`` (see migration 12): the same on every installation.
+
+Clocks are stored and sent as canonical JSON text (sorted keys, no spaces), so
+two installations holding the same version hold the same text.
+"""
+from __future__ import annotations
+
+import json
+
+from imp_desktop.data.models import RecordVersion, Setting, database, new_uuid, utc_now
+from imp_desktop.data.sync import DERIVED_FIELDS, bulk_insert, chunks, table_of
+
+REPLICA_KEY = "replication.replica"
+LEGACY = "~"          # the replica name of versions both sides had in common at schema 9
+ALL = "*"             # the dot of every field not written on its own
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
+def dumps(clock: dict) -> str:
+    return _ENCODER.encode(clock)
+
+
+def loads(text: str) -> dict:
+    return json.loads(text)
+
+
+def replica_id() -> str:
+    """This database's replica id (made on first need)."""
+    row = Setting.select(Setting.value).where(Setting.key == REPLICA_KEY).scalar()
+    if row is not None:
+        return json.loads(row)
+    value = new_uuid()
+    with database.atomic():
+        Setting.insert(key=REPLICA_KEY, value=json.dumps(value)).execute()
+    return value
+
+
+def forget_replica_sqlite(path) -> None:
+    """After a restore: the restored file gets a new replica id on first need."""
+    import sqlite3
+
+    connection = sqlite3.connect(str(path))
+    try:
+        with connection:
+            connection.execute("DELETE FROM setting WHERE key = ?", (REPLICA_KEY,))
+    except sqlite3.Error:
+        pass        # an old file without the table: nothing to forget
+    finally:
+        connection.close()
+
+
+def next_counter() -> int:
+    """The next change number of this database (above every one used)."""
+    top = database.execute_sql('SELECT MAX("seq") FROM "record_version"').fetchone()[0]
+    return (top or 0) + 1
+
+
+def seen(ctx: dict, dot) -> bool:
+    return dot is not None and ctx.get(dot[0], -1) >= dot[1]
+
+
+def dot_of(clock: dict, name: str):
+    dots = clock["d"]
+    found = dots.get(name)
+    return found if found is not None else dots.get(ALL)
+
+
+def dot_order(dot) -> tuple:
+    """A total order of dots (the deterministic winner of concurrent equal choices)."""
+    return (dot[1], dot[0]) if dot is not None else (-1, "")
+
+
+def joined(a: dict, b: dict) -> dict:
+    """The pointwise maximum of two contexts."""
+    out = dict(a)
+    for replica, counter in b.items():
+        if out.get(replica, -1) < counter:
+            out[replica] = counter
+    return out
+
+
+def dominated(a: dict, b: dict) -> bool:
+    """Context ``a`` has seen nothing that ``b`` has not."""
+    return all(b.get(replica, -1) >= counter for replica, counter in a.items())
+
+
+def all_dots(clock: dict) -> list:
+    return list(clock["d"].values())
+
+
+def is_legacy(text: str) -> bool:
+    return '"~"' in text
+
+
+# --- reading --------------------------------------------------------------------------
+class Row:
+    __slots__ = ("id", "clock", "deleted", "alias", "seq")
+
+    def __init__(self, row_id, clock, deleted, alias, seq):
+        self.id, self.clock, self.deleted, self.alias, self.seq = \
+            row_id, clock, bool(deleted), alias, seq
+
+
+def rows_of(table: str, record_uuids=None) -> dict[str, Row]:
+    """uuid -> Row for a table (all rows, or those of ``record_uuids``)."""
+    sql = ('SELECT "record_uuid", "id", "clock", "deleted", "alias", "seq" FROM "record_version" '
+           f'WHERE "record_table" = {database.param}')
+    found = {}
+    if record_uuids is None:
+        for u, *rest in database.execute_sql(sql, (table,)).fetchall():
+            found[u] = Row(*rest)
+        return found
+    for chunk in chunks(list(record_uuids)):
+        marks = ", ".join([database.param] * len(chunk))
+        cursor = database.execute_sql(sql + f' AND "record_uuid" IN ({marks})', (table, *chunk))
+        for u, *rest in cursor.fetchall():
+            found[u] = Row(*rest)
+    return found
+
+
+# --- writing --------------------------------------------------------------------------
+def put(table: str, items: list[tuple[str, str, bool]], existing: dict[str, Row] | None = None,
+        seq: int | None = None) -> None:
+    """Write versions: ``(uuid, clock text, deleted)`` each, with one new ``seq``."""
+    if not items:
+        return
+    if existing is None:
+        existing = rows_of(table, [u for u, _, _ in items])
+    seq = next_counter() if seq is None else seq
+    now = utc_now()
+    updates, inserts = [], []
+    for record_uuid, text, deleted in items:
+        row = existing.get(record_uuid)
+        if row is not None:
+            updates.append((text, bool(deleted), seq, now, row.id))
+        else:
+            inserts.append({"uuid": new_uuid(), "created_at": now, "updated_at": now,
+                            "record_table": table, "record_uuid": record_uuid, "clock": text,
+                            "deleted": bool(deleted), "alias": None, "seq": seq})
+    if updates:
+        p = database.param
+        database.cursor().executemany(
+            f'UPDATE "record_version" SET "clock" = {p}, "deleted" = {p}, "alias" = NULL, '
+            f'"seq" = {p}, "updated_at" = {p} WHERE "id" = {p}', updates)
+    bulk_insert(RecordVersion, inserts)
+
+
+def put_alias(table: str, their_uuid: str, local_uuid: str) -> None:
+    existing = rows_of(table, [their_uuid]).get(their_uuid)
+    if existing is not None:
+        if existing.alias == local_uuid:
+            return
+        RecordVersion.update(alias=local_uuid, clock=None, deleted=False).where(
+            RecordVersion.id == existing.id).execute()
+        return
+    now = utc_now()
+    RecordVersion.insert(uuid=new_uuid(), created_at=now, updated_at=now, record_table=table,
+                         record_uuid=their_uuid, clock=None, deleted=False, alias=local_uuid,
+                         seq=0).execute()
+
+
+def stamp(table: str, changes: list[tuple[str, list[str] | None]]) -> None:
+    """Stamp local writes: ``(uuid, changed field names)`` each, ``None`` for a
+    record just made (every field). One new counter for the whole call."""
+    if not changes or table in _UNVERSIONED:
+        return
+    replica = replica_id()
+    counter = next_counter()
+    existing = rows_of(table, [u for u, _ in changes])
+    dot = [replica, counter]
+    items = []
+    for record_uuid, names in changes:
+        row = existing.get(record_uuid)
+        if names is None or row is None or row.clock is None or row.deleted:
+            clock = {"c": {replica: counter}, "d": {ALL: dot}}
+        else:
+            clock = loads(row.clock)
+            clock["c"][replica] = counter
+            for name in names:
+                clock["d"][name] = dot
+        items.append((record_uuid, dumps(clock), False))
+    put(table, items, existing, counter)
+
+
+def tombstone(table: str, record_uuids: list[str]) -> None:
+    """Record local deletions: the context each record had, and the deletion's dot."""
+    if not record_uuids or table in _UNVERSIONED:
+        return
+    replica = replica_id()
+    counter = next_counter()
+    existing = rows_of(table, record_uuids)
+    items = []
+    for record_uuid in record_uuids:
+        row = existing.get(record_uuid)
+        ctx = loads(row.clock)["c"] if row is not None and row.clock else {}
+        ctx[replica] = counter
+        items.append((record_uuid, dumps({"c": ctx, "d": {ALL: [replica, counter]}}), True))
+    put(table, items, existing, counter)
+
+
+def changed_names(record, before: dict | None, names: list[str]) -> list[str]:
+    """The field names of a save's changes plus the derived fields that changed with them."""
+    extra = [n for n in DERIVED_FIELDS if n in record._meta.fields and before is not None
+             and before.get(n) != record.__data__.get(n)]
+    return list(names) + extra
+
+
+# Tables that never carry versions: local bookkeeping and reference data.
+from imp_desktop.data.sync import LOCAL_TABLES, NATURAL_KEYS  # noqa: E402
+
+_UNVERSIONED = LOCAL_TABLES | set(NATURAL_KEYS)
+
+
+def versioned_models() -> list:
+    from imp_desktop.data.sync import travelling_models
+
+    return [m for m in travelling_models() if table_of(m) not in _UNVERSIONED]
+
+
+def stamp_unversioned() -> int:
+    """Stamp every record that has no version yet as made here (demo data written
+    in bulk, a record written around the audit trail). Returns how many."""
+    total = 0
+    for model in versioned_models():
+        table = table_of(model)
+        p = database.param
+        missing = [u for (u,) in database.execute_sql(
+            f'SELECT t."uuid" FROM "{table}" t WHERE NOT EXISTS (SELECT 1 FROM "record_version" v '
+            f'WHERE v."record_table" = {p} AND v."record_uuid" = t."uuid")', (table,)).fetchall()]
+        if missing:
+            with database.atomic():
+                stamp(table, [(u, None) for u in missing])
+            total += len(missing)
+    return total
+
+
+def high_water() -> int:
+    return next_counter() - 1

@@ -1,0 +1,344 @@
+"""The hand-over contract (DEVELOPERS.md, Replication): the lost edits of issue 13.
+
+Three installations: two laptops and the district office (on PostgreSQL as
+well when IMP_TEST_PG_URL is set). Each test is one of the observations of the
+issue, or one guarantee of the contract.
+"""
+import json
+import zipfile
+
+import pytest
+
+from imp_desktop.cli import main
+from imp_desktop.data import migrations
+from imp_desktop.data.db import close_database, open_database
+from imp_desktop.data.models import Activity, Cadre
+from imp_desktop.errors import UserError
+from imp_desktop.services import activities
+from imp_desktop.services import package as pkg
+from imp_desktop.services import signing
+from imp_desktop.services.cadres import load_cadre, save_cadre, set_active
+from imp_desktop.services.demo import generate_demo
+from imp_desktop.services.settings import OfficerProfile, save_officer
+
+from tests.safety_support import office_targets
+
+
+@pytest.fixture(params=office_targets())
+def sites(request, tmp_path):
+    targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path),
+               "laptop2": str(tmp_path / "laptop2.sqlite")}
+
+    def use(name):
+        open_database(targets[name])
+
+    use("laptop")
+    generate_demo(desa=1, cadres=30, seed=5, activities=3)
+    use("office")
+    save_officer(OfficerProfile(name="Bu Kabid", kecamatan_code="33.22.02"))
+    use("laptop2")
+    save_officer(OfficerProfile(name="Pak Dua", kecamatan_code="33.22.02"))
+    use.targets = targets
+    yield use
+    close_database()
+
+
+def send(use, tmp_path, site, name, **kwargs):
+    use(site)
+    out = tmp_path / name
+    pkg.export_package(out, **kwargs)
+    return out
+
+
+def receive(use, site, path, **kwargs):
+    use(site)
+    return pkg.merge_package(path, **kwargs)
+
+
+def cadres():
+    """Every travelling value of every cadre, by uuid (times aside)."""
+    return {c.uuid: (c.name, c.nik, c.address, c.phone, c.active, c.inactive_reason,
+                     c.education, c.search_text)
+            for c in Cadre.select()}
+
+
+def edit_cadre(uuid, **values):
+    """An edit through the cadre dialog's service."""
+    cadre_id = Cadre.get(Cadre.uuid == uuid).id
+    data = load_cadre(cadre_id)
+    for name, value in values.items():
+        setattr(data, name, value)
+    save_cadre(data, cadre_id)
+
+
+def seventh_cadre():
+    return Cadre.select().order_by(Cadre.id).offset(6).first().uuid
+
+
+@pytest.mark.parametrize("policy", ["mine", "theirs"])
+def test_the_issue_scenario_keeps_the_offices_correction(sites, tmp_path, policy):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    target = seventh_cadre()
+    edit_cadre(target, address="Jl. Melati 7, dikoreksi kantor")
+    o = send(sites, tmp_path, "office", "o.imp")          # the office sends its data back
+    l2 = send(sites, tmp_path, "laptop", "l.imp")         # next month's package from L
+    result = receive(sites, "office", l2, policy=policy)
+    assert result.conflicts == []
+    assert Cadre.get(Cadre.uuid == target).address == "Jl. Melati 7, dikoreksi kantor"
+    # ... and the laptop receives the correction: both hold the same data
+    back = receive(sites, "laptop", o, policy=policy)
+    assert back.conflicts == []
+    assert Cadre.get(Cadre.uuid == target).address == "Jl. Melati 7, dikoreksi kantor"
+    laptop = cadres()
+    sites("office")
+    assert cadres() == laptop
+
+
+def test_both_directions_keep_each_sides_edit_and_report_the_real_conflict(sites, tmp_path):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    uuids = [c.uuid for c in Cadre.select().order_by(Cadre.id).limit(3)]
+    edit_cadre(uuids[0], phone="081100000001")          # office only
+    edit_cadre(uuids[2], education="S1")                # both: a conflict
+    o = send(sites, tmp_path, "office", "o.imp")
+    sites("laptop")
+    edit_cadre(uuids[1], phone="082200000002")          # laptop only
+    edit_cadre(uuids[2], education="SMA")
+    l2 = send(sites, tmp_path, "laptop", "l.imp")
+    at_office = receive(sites, "office", l2, policy="mine")
+    at_laptop = receive(sites, "laptop", o, policy="mine")
+    for result in (at_office, at_laptop):
+        assert [(c.record_uuid, c.field) for c in result.conflicts] == [(uuids[2], "education")]
+    sites("laptop")
+    assert Cadre.get(Cadre.uuid == uuids[0]).phone == "081100000001"
+    assert Cadre.get(Cadre.uuid == uuids[1]).phone == "082200000002"
+    # each kept its own value; one more exchange brings them together, without a conflict
+    again_o = send(sites, tmp_path, "office", "o2.imp")
+    again_l = send(sites, tmp_path, "laptop", "l2.imp")
+    assert receive(sites, "office", again_l).conflicts == []
+    assert receive(sites, "laptop", again_o).conflicts == []
+    laptop = cadres()
+    sites("office")
+    assert cadres() == laptop
+    assert Cadre.get(Cadre.uuid == uuids[0]).phone == "081100000001"
+    assert Cadre.get(Cadre.uuid == uuids[1]).phone == "082200000002"
+
+
+def test_an_older_package_after_a_newer_one_changes_nothing_and_says_so(sites, tmp_path):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    target = seventh_cadre()
+    sites("laptop")
+    edit_cadre(target, phone="081200000002")
+    p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
+    edit_cadre(target, phone="081300000003")
+    p3 = send(sites, tmp_path, "laptop", "p3.imp", since_last=True)
+    assert receive(sites, "office", p3).updated == 1
+    late = receive(sites, "office", p2)
+    assert (late.updated, late.added, late.deleted, late.conflicts) == (0, 0, 0, [])
+    assert late.older and "lebih lama" in late.note
+    assert Cadre.get(Cadre.uuid == target).phone == "081300000003"
+    again = receive(sites, "office", p3)
+    assert again.repeated and "sudah pernah diterima" in again.note and again.updated == 0
+    assert Cadre.get(Cadre.uuid == target).phone == "081300000003"
+
+
+def test_exporting_changes_nothing_a_merge_decides(sites, tmp_path):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    target = seventh_cadre()
+    edit_cadre(target, phone="081400000004")
+    before = cadres()
+    for n in range(3):      # the office writes packages, full and since the last one
+        send(sites, tmp_path, "office", f"o{n}.imp", since_last=bool(n % 2))
+    sites("office")
+    assert cadres() == before
+    l2 = send(sites, tmp_path, "laptop", "l2.imp")
+    assert receive(sites, "office", l2, policy="theirs").conflicts == []
+    assert Cadre.get(Cadre.uuid == target).phone == "081400000004"
+
+
+def test_the_first_package_from_an_installation_cannot_delete_without_confirmation(
+        sites, tmp_path, capsys):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    receive(sites, "laptop2", p1)   # the second laptop starts from the same data
+    # the second laptop deletes an activity and deactivates cadres
+    gone = Activity.select().order_by(Activity.id).first()
+    activities.delete_activity(gone.id)
+    quitting = [c.id for c in Cadre.select().where(Cadre.active == True).limit(3)]  # noqa: E712
+    for cadre_id in quitting:
+        set_active(cadre_id, False, "Pindah domisili")
+    quitting_uuids = {Cadre.get_by_id(i).uuid for i in quitting}
+    forged = send(sites, tmp_path, "laptop2", "first.imp")
+    sites("office")
+    before = cadres(), Activity.select().count()
+    plan = pkg.plan_merge(pkg.read_package(forged))
+    assert plan.package.key_status == pkg.KEY_NEW and plan.needs_confirmation
+    removals = {(table, uuid, what) for table, uuid, _, what in plan.removals}
+    assert ("activity", gone.uuid, "delete") in removals
+    assert {uuid for table, uuid, what in removals if what == "deactivate"} == quitting_uuids
+    with pytest.raises(pkg.FirstPackageDeletes):
+        pkg.apply_merge(plan)
+    assert (cadres(), Activity.select().count()) == before
+    # the command line refuses it too, and takes it with --allow-deletions
+    close_database()
+    assert main(["package", "merge", str(forged), "--db", sites.targets["office"]]) == 1
+    assert "--allow-deletions" in capsys.readouterr().err
+    assert main(["package", "merge", str(forged), "--db", sites.targets["office"],
+                 "--allow-deletions"]) == 0
+    sites("office")
+    assert Activity.get_or_none(Activity.uuid == gone.uuid) is None
+    assert not any(Cadre.get(Cadre.uuid == u).active for u in quitting_uuids)
+
+
+def test_a_known_installation_deletes_only_what_it_had_seen(sites, tmp_path):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    sites("laptop")
+    doomed = Activity.select().order_by(Activity.id)[0]
+    edited = Activity.select().order_by(Activity.id)[1]
+    activities.delete_activity(doomed.id)
+    activities.delete_activity(edited.id)
+    p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
+    sites("office")     # meanwhile the office corrects one of them
+    from imp_desktop.data.audit import audited_update
+
+    audited_update(Activity, {"place": "Balai Desa Baru"}, Activity.uuid == edited.uuid)
+    result = pkg.merge_package(p2, policy="mine")
+    assert result.deleted >= 1 and Activity.get_or_none(Activity.uuid == doomed.uuid) is None
+    assert [(c.record_uuid, c.field) for c in result.conflicts if c.table == "activity"] == \
+        [(edited.uuid, pkg.DELETED)]
+    assert Activity.get(Activity.uuid == edited.uuid).place == "Balai Desa Baru"
+    # the laptop gets it back with the office's correction, and both agree
+    o = send(sites, tmp_path, "office", "o.imp")
+    receive(sites, "laptop", o)
+    assert Activity.get(Activity.uuid == edited.uuid).place == "Balai Desa Baru"
+    assert Activity.get_or_none(Activity.uuid == doomed.uuid) is None
+
+
+def test_relayed_through_the_office_in_any_order(sites, tmp_path):
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    o1 = send(sites, tmp_path, "office", "o1.imp")
+    receive(sites, "laptop2", o1)
+    target = seventh_cadre()
+    sites("laptop")
+    edit_cadre(target, phone="081500000005")
+    p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
+    receive(sites, "office", p2)
+    o2 = send(sites, tmp_path, "office", "o2.imp", since_last=True)
+    # the second laptop gets the relay, then the laptop's own package: nothing rolls back
+    receive(sites, "laptop2", o2)
+    receive(sites, "laptop2", p1)
+    assert Cadre.get(Cadre.uuid == target).phone == "081500000005"
+    laptop2 = cadres()
+    sites("laptop")
+    assert cadres() == laptop2
+
+
+def test_a_package_of_the_old_format_gets_one_clear_sentence(sites, tmp_path):
+    out = send(sites, tmp_path, "laptop", "p.imp")
+    with zipfile.ZipFile(out) as zf:
+        contents = {name: zf.read(name) for name in zf.namelist()}
+    manifest = json.loads(contents.pop("manifest.json"))
+    contents.pop("signature.json")
+    contents.pop("versions.json")
+    manifest["format_version"] = 2
+    manifest["entries"].pop("versions.json")
+    manifest_bytes = json.dumps(manifest).encode()
+    old = tmp_path / "old.imp"
+    with zipfile.ZipFile(old, "w") as zf:
+        for name, data in contents.items():
+            zf.writestr(name, data)
+        zf.writestr("manifest.json", manifest_bytes)
+        zf.writestr("signature.json", json.dumps(signing.sign(manifest_bytes)))
+    sites("office")
+    with pytest.raises(UserError) as caught:
+        pkg.read_package(old)
+    message = str(caught.value)
+    assert "versi lama" in message and message.count(". ") == 0 and "\n" not in message
+
+
+# --- the upgrade from schema 9 ---------------------------------------------------------
+def _as_schema_9(path):
+    """Turn a database of this program back into what schema 9 kept: the snapshot
+    bases in ``sync_state`` (here: its content now, as if just exchanged)."""
+    from imp_desktop.data.models import database
+    from imp_desktop.data.sync import COMPACT, UuidMap, record_dicts, table_of
+    from imp_desktop.data.versions import versioned_models
+
+    open_database(path)
+    uuids = UuidMap()
+    snapshots = {table_of(m): {r["uuid"]: COMPACT.encode({**r, "created_at": None,
+                                                          "updated_at": None})
+                               for r in record_dicts(m, uuids)} for m in versioned_models()}
+    with database.atomic():
+        database.execute_sql("DROP TABLE record_version")
+        database.execute_sql(
+            "CREATE TABLE sync_state (id INTEGER PRIMARY KEY, uuid VARCHAR(36) NOT NULL UNIQUE, "
+            "created_at VARCHAR(255) NOT NULL, updated_at VARCHAR(255) NOT NULL, "
+            "record_table VARCHAR(255) NOT NULL, record_uuid VARCHAR(36) NOT NULL, "
+            "data TEXT NOT NULL)")
+        for n, (table, contents) in enumerate(sorted(snapshots.items())):
+            database.execute_sql(
+                "INSERT INTO sync_state (uuid, created_at, updated_at, record_table, record_uuid,"
+                " data) VALUES (?, 'x', 'x', ?, '*', ?)", (f"s{n}", table, COMPACT.encode(contents)))
+        database.execute_sql("DELETE FROM schema_migrations WHERE version >= 12")
+        database.execute_sql("DELETE FROM setting WHERE key IN ('replication.replica', "
+                             "'installation_id', 'package.signing_key')")
+    close_database()
+
+
+def test_two_installations_that_had_exchanged_see_no_false_conflict_after_the_upgrade(tmp_path):
+    import shutil
+
+    from imp_desktop.data.db import schema_version
+    from imp_desktop.data.models import Participant, database
+
+    laptop, office = tmp_path / "laptop.sqlite", tmp_path / "office.sqlite"
+    open_database(laptop)
+    generate_demo(desa=1, cadres=20, seed=7, activities=2)
+    close_database()
+    shutil.copy(laptop, office)          # exchanged: both hold the same
+    _as_schema_9(laptop)
+    _as_schema_9(office)
+    # changes made since the last exchange, still at schema 9
+    first, second = [u for (u,) in database_rows(laptop, "SELECT uuid FROM cadre ORDER BY id "
+                                                         "LIMIT 2")]
+    database_rows(office, "UPDATE cadre SET phone = '081600000006' WHERE uuid = ?", (first,))
+    database_rows(laptop, "UPDATE cadre SET phone = '081700000007' WHERE uuid = ?", (second,))
+    dropped = database_rows(laptop, "SELECT uuid FROM participant ORDER BY id LIMIT 1")[0][0]
+    database_rows(laptop, "DELETE FROM participant WHERE uuid = ?", (dropped,))
+
+    open_database(laptop)                # upgraded on opening
+    assert schema_version(database.obj) == migrations.latest_version()
+    out = tmp_path / "l.imp"
+    pkg.export_package(out)
+    open_database(office)
+    result = pkg.merge_package(out, allow_deletions=True)
+    assert result.conflicts == [] and result.deleted == 1
+    assert Participant.get_or_none(Participant.uuid == dropped) is None
+    assert Cadre.get(Cadre.uuid == first).phone == "081600000006"
+    assert Cadre.get(Cadre.uuid == second).phone == "081700000007"
+    back = tmp_path / "o.imp"
+    pkg.export_package(back)
+    open_database(laptop)
+    assert pkg.merge_package(back, allow_deletions=True).conflicts == []
+    assert Cadre.get(Cadre.uuid == first).phone == "081600000006"
+    laptop_cadres = cadres()
+    open_database(office)
+    assert cadres() == laptop_cadres
+    close_database()
+
+
+def database_rows(path, sql, params=()):
+    import sqlite3
+
+    connection = sqlite3.connect(str(path))
+    try:
+        with connection:
+            return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
