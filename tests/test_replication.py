@@ -269,13 +269,22 @@ def _as_schema_9(path):
     from imp_desktop.data.sync import COMPACT, UuidMap, record_dicts, table_of
     from imp_desktop.data.versions import versioned_models
 
+    later_tables = ("monthly_report", "monthly_line", "monthly_template")   # schema 13
+    later_fields = {"activity": ("agenda_roles", "drafted")}                  # schema 15
     open_database(path)
     uuids = UuidMap()
-    snapshots = {table_of(m): {r["uuid"]: COMPACT.encode({**r, "created_at": None,
-                                                          "updated_at": None})
-                               for r in record_dicts(m, uuids)} for m in versioned_models()}
+    snapshots = {table_of(m): {r["uuid"]: COMPACT.encode(
+        {**{k: v for k, v in r.items() if k not in later_fields.get(table_of(m), ())},
+         "created_at": None, "updated_at": None})
+        for r in record_dicts(m, uuids)}
+        for m in versioned_models() if table_of(m) not in later_tables}
     with database.atomic():
         database.execute_sql("DROP TABLE record_version")
+        for table in later_tables:
+            database.execute_sql(f"DROP TABLE {table}")
+        for table, fields in later_fields.items():
+            for field in fields:
+                database.execute_sql(f"ALTER TABLE {table} DROP COLUMN {field}")
         database.execute_sql(
             "CREATE TABLE sync_state (id INTEGER PRIMARY KEY, uuid VARCHAR(36) NOT NULL UNIQUE, "
             "created_at VARCHAR(255) NOT NULL, updated_at VARCHAR(255) NOT NULL, "

@@ -404,6 +404,7 @@ def migrate_database(db) -> int:
             db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     current = schema_version(db)
     _check_version(current, str(db.database))
+    found = current
     for migration in migrations.all_migrations():
         if migration.version <= current:
             continue
@@ -414,6 +415,12 @@ def migrate_database(db) -> int:
                 .replace("?", db.param),
                 (migration.version, migration.name, utc_now()))
         current = migration.version
+    if current > found and database.obj is db:
+        # Records a migration seeded (catalogues, templates) get their first
+        # version now, with the upgrade, not later inside a merge's plan.
+        from imp_desktop.data.versions import stamp_unversioned
+
+        stamp_unversioned()
     return current
 
 

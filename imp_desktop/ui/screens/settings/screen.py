@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from imp_desktop.i18n import tr
 from imp_desktop.ui.screens.base import Screen
@@ -39,7 +39,13 @@ class SettingsScreen(Screen):
         for module, class_name in PAGES:
             page = getattr(importlib.import_module(module), class_name)(self)
             self.pages.append(page)
-            self.tabs.addTab(page, "")
+            # A tall page scrolls instead of making the window taller than a
+            # 1366x768 laptop at 125% can show.
+            scroll = QScrollArea()
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.tabs.addTab(scroll, "")
         self.retranslate()
 
     def refresh(self) -> None:
