@@ -15,6 +15,42 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REGION_FILE = SHARED / "data" / "wilayah_kemendagri_2025.sql"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _qt_shutdown():
+    """After the last test: close what is still open and stop the worker
+    threads while Qt is alive (left to the interpreter's exit, their
+    destruction order crashed or hung the process after a green run)."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    import gc
+
+    import shiboken6
+
+    from imp_desktop.ui.tasks import shutdown_tasks
+
+    shutdown_tasks()
+    gc.collect()
+    # One at a time, asking again each time: deleting a window deletes the
+    # dialogs it owns.
+    for _ in range(1000):
+        widgets = [w for w in app.topLevelWidgets() if shiboken6.isValid(w)]
+        if not widgets:
+            break
+        widgets[0].close()
+        shiboken6.delete(widgets[0])
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # deleteLater()s
+    app.processEvents()
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     from imp_desktop.i18n import set_language

@@ -415,7 +415,7 @@ def migrate_database(db) -> int:
                 .replace("?", db.param),
                 (migration.version, migration.name, utc_now()))
         current = migration.version
-    if current > found and database.obj is db:
+    if current > found and database.obj is db and "record_version" in db.get_tables():
         # Records a migration seeded (catalogues, templates) get their first
         # version now, with the upgrade, not later inside a merge's plan.
         from imp_desktop.data.versions import stamp_unversioned

@@ -130,4 +130,14 @@ def run_window(db_path: str | None = None) -> int:
     start_integrity_check(window, on_sound=lambda: start_auto_backup(window))
     window.database_changed.connect(lambda _path: start_integrity_check(window))
     window.check_first_run()
-    return app.exec()
+    from imp_desktop.ui.tasks import shutdown_tasks
+
+    app.aboutToQuit.connect(shutdown_tasks)
+    code = app.exec()
+    # The window goes while Qt is still alive, not in the interpreter's exit
+    # (whose order of destruction can crash the process after a clean quit).
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+    return code

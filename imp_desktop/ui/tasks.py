@@ -111,3 +111,22 @@ def task_runner() -> TaskRunner:
     if _runner is None:
         _runner = TaskRunner()
     return _runner
+
+
+def shutdown_tasks(msecs: int = 30000) -> None:
+    """Wait for the work still running and destroy the pools while Qt is alive.
+
+    Called when the application quits (and at the end of a test run). Left to
+    the interpreter's exit, the thread pools would be destroyed after the
+    application object, in no fixed order, and that crashes or hangs the
+    process after everything has been saved.
+    """
+    global _runner
+    if _runner is None:
+        return
+    runner, _runner = _runner, None
+    runner.wait(msecs)
+    import shiboken6
+
+    if shiboken6.isValid(runner):
+        shiboken6.delete(runner)
