@@ -27,17 +27,22 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
+from imp_desktop.permissions import (  # noqa: F401  (re-exported: one place for file helpers)
+    PRIVATE_FILE,
+    PRIVATE_FOLDER,
+    make_private,
+    private_folder,
+    tighten,
+)
 
 TEMP_SUFFIX = ".imp-part"
 # Staging folders in the local temporary folder: ``imp-backup-<pid>-…``.
 STAGING_PREFIXES = ("imp-backup-", "imp-restore-")
 SIDECARS = ("-wal", "-shm", "-journal", ".lock")
-PRIVATE_FILE = 0o600
-PRIVATE_FOLDER = 0o700
 # On a system where we cannot ask whether a process lives, a leftover is old after this.
 _STALE_SECONDS = 24 * 3600
 # Tests set this to a step name to make the process kill itself there (``crash_point``).
@@ -198,11 +203,20 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+# The data layer tells which file is the open database (``watch_database_file``);
+# this module sits below it and never imports it.
+_database_file: Callable[[], Path | None] = lambda: None
+
+
+def watch_database_file(source: Callable[[], Path | None]) -> None:
+    """Register the function that names the open database's file."""
+    global _database_file
+    _database_file = source
+
+
 def open_database_file() -> Path | None:
     """The file of the database this program has open (None for PostgreSQL or none)."""
-    from imp_desktop.data.db import database_file
-
-    return database_file()
+    return _database_file()
 
 
 @contextmanager
@@ -250,39 +264,6 @@ def write_bytes_atomically(path: str | Path, data: bytes, *, guard: bool = True)
     with atomic_write(path, guard=guard) as handle:
         handle.write(data)
     return Path(path)
-
-
-def private_folder(folder: str | Path) -> Path:
-    """Create ``folder`` (and its parents) 0700 on POSIX if it does not exist."""
-    folder = Path(folder)
-    if not folder.exists():
-        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-        if os.name != "nt":
-            os.chmod(folder, PRIVATE_FOLDER)   # mkdir's mode is filtered by the umask
-    return folder
-
-
-def tighten(path: str | Path) -> None:
-    """Make a file 0600 or a folder 0700 if this user owns it and others may read
-    it (files made by an older version). Never used on folders the user chose."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    try:
-        info = os.stat(path)
-        if info.st_uid == os.geteuid() and info.st_mode & 0o077:
-            os.chmod(path, PRIVATE_FOLDER if Path(path).is_dir() else PRIVATE_FILE)
-    except OSError:
-        pass
-
-
-def make_private(path: str | Path) -> None:
-    """Make an existing file 0600 on POSIX (the database and its sidecars)."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    try:
-        os.chmod(path, PRIVATE_FILE)
-    except OSError:
-        pass
 
 
 def _same_file(a: Path, b: Path) -> bool:

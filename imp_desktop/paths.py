@@ -7,6 +7,7 @@ from pathlib import Path
 import platformdirs
 
 from imp_desktop import APP_ID
+from imp_desktop.permissions import private_folder, tighten
 
 DB_ENV_VAR = "IMP_DESKTOP_DB"
 DB_FILE_NAME = "imp-desktop.sqlite"
@@ -28,8 +29,6 @@ def _data_location() -> Path:
 def data_dir() -> Path:
     """The user's data folder for this program (created on demand, 0700 on POSIX;
     a folder made open by an older version is closed again)."""
-    from imp_desktop.fileio import private_folder, tighten
-
     folder = private_folder(_data_location())
     tighten(folder)
     return folder

@@ -15,6 +15,7 @@ from peewee import IntegrityError, SqliteDatabase
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
 from imp_desktop.data import migrations
 from imp_desktop.data.models import database, utc_now
+from imp_desktop import fileio
 from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder, tighten
 from imp_desktop.errors import DatabaseDamaged, DatabaseTooNew, NotAnImpDatabase, UserError
 from imp_desktop.i18n import tr
@@ -385,6 +386,9 @@ def database_file() -> Path | None:
     if isinstance(current, SqliteDatabase) and current.database not in ("", ":memory:"):
         return Path(current.database)
     return None
+
+
+fileio.watch_database_file(database_file)   # files are never written over the open database
 
 
 def schema_version(db) -> int:

@@ -680,7 +680,7 @@ def check_activity(data: ActivityInput, participants: list[ParticipantRow] | Non
         errors.append(("funding_amount", tr("activity.error.funding")))
     if data.engagement_rating is not None and data.engagement_rating not in ENGAGEMENT_RATINGS:
         errors.append(("engagement_rating", tr("activity.error.rating")))
-    from imp_desktop.services.roles import ROLE_CODES
+    from imp_desktop.services.roles.scoring import ROLE_CODES
 
     for code in data.agenda_roles or []:
         if code not in ROLE_CODES:

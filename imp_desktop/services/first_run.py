@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imp_desktop.data.models import REGION_DESA, REGION_KECAMATAN, Cadre, Unit, database
+from imp_desktop.data.models import REGION_DESA, REGION_KECAMATAN, Cadre, Region, Unit, database
 from imp_desktop.errors import ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.services import regions
@@ -94,6 +94,15 @@ def work_desa_codes() -> list[str]:
         return list(chosen)
     kecamatan = get_officer().kecamatan_code
     return [info.code for info in regions.children(kecamatan)] if kecamatan else []
+
+
+def work_desa_choices() -> list[tuple[str, str]]:
+    """(code, name) of the desa the officer covers, by name."""
+    codes = work_desa_codes()
+    names = dict(Region.select(Region.code, Region.name)
+                 .where(Region.code.in_(codes or [""])).tuples())
+    return sorted(((code, names[code]) for code in codes if code in names),
+                  key=lambda item: item[1])
 
 
 LAST_DESA_KEY = "officer.last_desa"

@@ -502,9 +502,9 @@ def _unit_refs(desa_codes: list[str] | None, unit_ids: set[int] | None = None) -
 
 def desa_choices() -> list[tuple[str, str]]:
     """(code, name) of the desa that have units, the officer's own first."""
-    from imp_desktop.services.reporting import desa_choices as report_desa
+    from imp_desktop.services.first_run import work_desa_choices
 
-    return report_desa()
+    return work_desa_choices()
 
 
 def month_choices(count: int = 13, today: dt.date | None = None) -> list[tuple[str, str]]:

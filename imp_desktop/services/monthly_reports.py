@@ -7,7 +7,6 @@ is what every document of the program has.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD, Hamlet, Region, Unit
@@ -17,19 +16,14 @@ from imp_desktop.i18n import language, tr
 from imp_desktop.reports import model as rm
 from imp_desktop.services import monthly
 from imp_desktop.services.reporting import (
+    monthly_settings,
     officer_kecamatan,
     officer_signatory,
     place_name,
-    report_settings,
 )
 from imp_desktop.services.settings import level_label
 
 FORMS = {LEVEL_PPKBD: "R/I/PPKBD", LEVEL_SUB_PPKBD: "R/I/Sub PPKBD", LEVEL_KELOMPOK: "R/I/KKB"}
-
-
-def monthly_settings(lang: str | None = None) -> rm.ReportSettings:
-    """The program's report settings on the monthly documents' paper (F4 by default)."""
-    return dataclasses.replace(report_settings(lang), paper_size=monthly.paper_size())
 
 
 def _template_note(template: monthly.Template, lang: str | None) -> str:

@@ -7,6 +7,8 @@ through here.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 from pathlib import Path
 
@@ -225,6 +227,13 @@ def _pdf_renderer(document):
     return renderers[type(document)]
 
 
+def monthly_settings(lang: str | None = None) -> ReportSettings:
+    """The program's report settings on the monthly documents' paper (F4 by default)."""
+    from imp_desktop.services import monthly
+
+    return dataclasses.replace(report_settings(lang), paper_size=monthly.paper_size())
+
+
 def _is_monthly(document) -> bool:
     from imp_desktop.reports import model
 
@@ -236,8 +245,6 @@ def render(document, fmt: str = PDF, lang: str | None = None) -> bytes:
     """A document dataclass as PDF or XLSX bytes, with this installation's settings
     (the monthly documents on their own paper, F4 by default)."""
     if _is_monthly(document):
-        from imp_desktop.services.monthly_reports import monthly_settings
-
         settings = monthly_settings(lang)
     else:
         settings = report_settings(lang)
@@ -701,11 +708,7 @@ def desa_choices() -> list[tuple[str, str]]:
     """(code, name) of the desa the officer covers (all known desa of the kecamatan)."""
     from imp_desktop.services import first_run
 
-    codes = first_run.work_desa_codes()
-    names = dict(Region.select(Region.code, Region.name)
-                 .where(Region.code.in_(codes or [""])).tuples())
-    return sorted(((code, names[code]) for code in codes if code in names),
-                  key=lambda item: item[1])
+    return first_run.work_desa_choices()
 
 
 def unit_choices(desa_code: str) -> list[tuple[int, str]]:

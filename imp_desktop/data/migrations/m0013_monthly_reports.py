@@ -3,6 +3,7 @@ report (``monthly_template``/``monthly_line``) and the reports themselves
 (``monthly_report``, one per unit per month). Seeds template version 1 from
 ``resources/monthly/template.json`` (the R/I/PPKBD shape, in New SIGA's order).
 """
+import datetime as dt
 import json
 import uuid
 
@@ -19,7 +20,6 @@ from peewee import (
 
 
 def apply(db):
-    from imp_desktop.data.models import utc_now
     from imp_desktop.paths import resource
 
     class Base(Model):
@@ -74,7 +74,7 @@ def apply(db):
 
     db.create_tables([MonthlyTemplate, MonthlyLine, MonthlyReport])
 
-    now = utc_now()
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
     with open(resource("monthly", "template.json"), encoding="utf-8") as handle:
         default = json.load(handle)
     template = MonthlyTemplate.create(uuid=str(uuid.uuid4()), created_at=now, updated_at=now,
