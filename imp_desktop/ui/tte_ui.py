@@ -15,9 +15,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
+from imp_desktop.fileio import private_folder, write_bytes_atomically
 from imp_desktop.services import tte
+from imp_desktop.ui.operations import op
 
 _session: dict[str, tte.Credentials] = {}   # certificate path -> opened credentials
 NOT_SIGNING = None
@@ -44,10 +45,8 @@ def credentials_for_signing(parent: QWidget | None, ask=None):
     passphrase = (ask or ask_passphrase)(parent, settings.certificate)
     if passphrase is None:
         return CANCELLED
-    try:
-        credentials = tte.load_credentials(settings.certificate, passphrase)
-    except UserError as exc:
-        QMessageBox.warning(parent, APP_NAME, str(exc))
+    credentials = op(parent, lambda: tte.load_credentials(settings.certificate, passphrase)).call()
+    if credentials is None:
         return CANCELLED
     _session[settings.certificate] = credentials
     return credentials
@@ -67,10 +66,8 @@ def take_back_signed(parent: QWidget | None, path: str | None = None) -> tte.Sig
             return None
     from imp_desktop.services.verify import kind_label
 
-    try:
-        info = tte.import_signed(path)
-    except UserError as exc:
-        QMessageBox.warning(parent, APP_NAME, str(exc))
+    info = op(parent, lambda: tte.import_signed(path)).call()
+    if info is None:
         return None
     lines = [tr("tte.imported", kind=kind_label(info.kind), title=info.title), info.describe()]
     if not info.trusted:
@@ -81,15 +78,11 @@ def take_back_signed(parent: QWidget | None, path: str | None = None) -> tte.Sig
 
 def open_signed(signed_id: int, parent: QWidget | None = None, open_file=None) -> Path | None:
     """Write the signed PDF to a temporary file and open it in the PDF viewer."""
-    try:
-        data = tte.signed_file(signed_id)
-    except UserError as exc:
-        QMessageBox.warning(parent, APP_NAME, str(exc))
+    data = op(parent, lambda: tte.signed_file(signed_id)).call()
+    if data is None:
         return None
-    folder = Path(tempfile.gettempdir()) / "imp-desktop-signed"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"ditandatangani-{signed_id}.pdf"
-    path.write_bytes(data)
+    folder = private_folder(Path(tempfile.gettempdir()) / "imp-desktop-signed")
+    path = write_bytes_atomically(folder / f"ditandatangani-{signed_id}.pdf", data)
     (open_file or (lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p)))))(path)
     return path
 

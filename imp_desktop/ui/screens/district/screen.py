@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -24,14 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_month, format_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import district
 from imp_desktop.ui.screens.base import Screen
 from imp_desktop.ui.screens.district.models import DistrictTableModel
-from imp_desktop.ui.tasks import task_runner
+from imp_desktop.ui.operations import op
 
 
 def recent_months(today: dt.date | None = None, count: int = 13) -> list[str]:
@@ -115,9 +113,10 @@ class DistrictScreen(Screen):
         generation, period = self._generation, self.selected_period()
         self.status.setText(tr("district.ui.counting"))
         self.status.show()
-        task_runner().run(lambda: district.district_view(period),
-                          lambda view: self._counted(generation, view),
-                          lambda exc: self._failed(generation, exc))
+        (op(self, lambda: district.district_view(period))
+         .success(lambda view: self._counted(generation, view))
+         .failure(lambda exc: self._failed(generation, exc))
+         .run())
 
     def _counted(self, generation: int, view) -> None:
         if generation != self._generation:
@@ -125,15 +124,17 @@ class DistrictScreen(Screen):
         self.view = view
         self._show(view)
 
-    def _failed(self, generation: int, exc: Exception) -> None:
+    def _failed(self, generation: int, exc: Exception) -> bool:
+        """A sentence goes into the status line (a bug is shown the one way)."""
         if not isinstance(exc, UserError):
-            raise exc
+            return False
         if generation == self._generation:
             self.view = None
             for model in self.models.values():
                 model.set_table(type("T", (), {"header": [], "rows": [], "total": None})())
             self.status.setText(str(exc))
             self.status.show()
+        return True
 
     def _show(self, view) -> None:
         for table in district.district_tables(view):
@@ -179,9 +180,4 @@ class DistrictScreen(Screen):
         def done(path) -> None:
             self.notify(tr("district.written", period=self.view.period_label, path=str(path)))
 
-        def failed(exc) -> None:
-            if not isinstance(exc, UserError):
-                raise exc
-            QMessageBox.warning(self, APP_NAME, str(exc))
-
-        task_runner().run(work, done, failed)
+        op(self, work).success(done).run(wait_cursor=True)

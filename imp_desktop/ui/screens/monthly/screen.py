@@ -34,6 +34,7 @@ from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import format_date, format_number
 from imp_desktop.i18n import tr
 from imp_desktop.services import monthly
+from imp_desktop.ui.operations import op, show_error
 from imp_desktop.ui.screens.base import Screen
 from imp_desktop.ui.screens.monthly.models import CoverageModel, MissingModel, MonthlyGridModel
 
@@ -373,8 +374,8 @@ class MonthlyScreen(Screen):
             self.notify(str(exc))
             self._show_cell(self.grid.currentIndex())
             return
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        except Exception as exc:  # shown the one way: a sentence, or logged with details
+            show_error(self, exc)
             return
         self._update_state()
         self.notify(tr("monthly.ui.saved", count=format_number(len(saved))))
@@ -390,10 +391,7 @@ class MonthlyScreen(Screen):
                       month=data.month.label(), missing=format_number(missing))
         if QMessageBox.question(self, APP_NAME, question) != QMessageBox.StandardButton.Yes:
             return
-        try:
-            monthly.finalize_month(data.desa_code, data.month.key)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        if not op(self, lambda: monthly.finalize_month(data.desa_code, data.month.key)).run_here():
             return
         self._load(force=True)
         self.notify(tr("monthly.ui.finalized", desa=data.desa_name, month=data.month.label()))
@@ -404,10 +402,7 @@ class MonthlyScreen(Screen):
                       month=data.month.label())
         if QMessageBox.question(self, APP_NAME, question) != QMessageBox.StandardButton.Yes:
             return
-        try:
-            monthly.reopen_month(data.desa_code, data.month.key)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        if not op(self, lambda: monthly.reopen_month(data.desa_code, data.month.key)).run_here():
             return
         self._load(force=True)
 
@@ -445,12 +440,7 @@ class MonthlyScreen(Screen):
         answer = QMessageBox.question(self, APP_NAME, tr("monthly.ui.unsaved"),
                                       Button.Save | Button.Discard | Button.Cancel)
         if answer == Button.Save:
-            try:
-                self.model.save()
-            except UserError as exc:
-                QMessageBox.warning(self, APP_NAME, str(exc))
-                return False
-            return True
+            return op(self, self.model.save).run_here()
         if answer == Button.Discard:
             self.model.dirty = False
             return True

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -22,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.errors import ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.services import monthly
+from imp_desktop.ui.operations import op
 from imp_desktop.ui.screens.monthly.models import COLUMNS, TemplateDraftModel
 
 
@@ -173,16 +172,19 @@ class MonthlySettingsPage(QWidget):
         self.view.setCurrentIndex(self.model.index(row, column))
 
     def save(self) -> None:
-        try:
-            template = monthly.save_template(self.model.drafts)
-        except ValidationError as exc:
-            self.model.problems = {int(where) - 1: message for where, message in exc.problems
-                                   if where.isdigit()}
-            if self.model.drafts:
-                self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
-                    len(self.model.drafts) - 1, len(COLUMNS) - 1))
-            details = "\n".join(message for _, message in exc.problems[:8])
-            QMessageBox.warning(self, APP_NAME, f"{exc}\n\n{details}")
+        def mark_lines(exc: BaseException) -> bool:
+            """The lines at fault are marked in the table; the sentence is shown as usual."""
+            if isinstance(exc, ValidationError):
+                self.model.problems = {int(where) - 1: message for where, message in exc.problems
+                                       if where.isdigit()}
+                if self.model.drafts:
+                    self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
+                        len(self.model.drafts) - 1, len(COLUMNS) - 1))
+            return False
+
+        template = op(self, lambda: monthly.save_template(self.model.drafts)).failure(
+            mark_lines).call()
+        if template is None:
             return
         self.refresh()
         self.info.setText(tr("monthly.set.saved", version=template.version))
@@ -191,12 +193,8 @@ class MonthlySettingsPage(QWidget):
         template_id = self.version_box.currentData()
         if template_id is None:
             return
-        try:
-            monthly.use_template(template_id)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.refresh()
+        if op(self, lambda: monthly.use_template(template_id)).run_here():
+            self.refresh()
 
     def _update_buttons(self) -> None:
         dirty = self.model.dirty
