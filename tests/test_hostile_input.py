@@ -3,6 +3,8 @@ control characters, short passphrases, the damaged-file sentence (issue 19 items
 3, 4, 10, 11 and 12)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import io
 import sqlite3
@@ -244,6 +246,30 @@ def test_control_characters_are_refused_at_input_naming_the_field(db, tmp_path):
     report = check_import(read_table(path))
     assert [(p.row, p.field) for p in report.errors] == [(2, "name")]
     assert Cadre.select().count() == 0
+
+
+def test_control_characters_are_refused_in_activities_units_and_the_setup(db):
+    """Not only cadre fields: every typed text the officer saves."""
+    from imp_desktop.data.models import Activity, Unit
+    from imp_desktop.services import activities, first_run, units
+
+    with pytest.raises(ValidationError) as caught:
+        activities.save_activity(activities.ActivityInput(
+            title="Pembinaan", date=dt.date(2026, 11, 5), results="Hasil\x00rapat"), [], [])
+    assert [field for field, _ in caught.value.problems] == ["results"]
+    assert "Hasil" in caught.value.problems[0][1] or "hasil" in caught.value.problems[0][1]
+    guest = activities.ParticipantRow(cadre_id=None, name="Pak\x1bLurah", position="Kepala Desa")
+    with pytest.raises(ValidationError) as caught:
+        activities.save_activity(activities.ActivityInput(
+            title="Pembinaan", date=dt.date(2026, 11, 5)), [guest], [])
+    assert "Baris 1 daftar hadir" in caught.value.problems[0][1]
+    assert Activity.select().count() == 0
+    problems = units.check_unit(units.UnitInput(level="ppkbd", name="PPKBD\x07Duren"))
+    assert problems[0][0] == "name" and "karakter kontrol" in problems[0][1]
+    problems = first_run.check_setup(first_run.SetupInput(
+        name="Sri\x00Wahyuningsih", letterhead_lines=["PEMERINTAH", "DINAS\x0cKB"]))
+    assert {"name", "letterhead"} <= {field for field, _ in problems}
+    assert Unit.select().count() == 0
 
 
 def test_xlsx_export_of_a_stored_control_character_does_not_crash(db, tmp_path):

@@ -35,7 +35,7 @@ from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.formatting import TIME_ZONES, format_time
 from imp_desktop.i18n import tr
-from imp_desktop.services.text import clean_spaces, fold, search_key
+from imp_desktop.services.text import clean_spaces, control_problems, fold, search_key
 
 DEFAULT_TITLE = "Pembinaan pada Kader IMP Bangga Kencana"
 ENGAGEMENT_RATINGS = (1, 2, 3, 4, 5)
@@ -660,7 +660,10 @@ def _clean(data: ActivityInput) -> ActivityInput:
 def check_activity(data: ActivityInput, participants: list[ParticipantRow] | None = None
                    ) -> list[tuple[str, str]]:
     """Every problem that stops saving, as (field, message) pairs."""
-    errors = []
+    errors = control_problems({f.name: getattr(data, f.name) for f in fields(ActivityInput)},
+                              labels="activity.field.")
+    errors += control_problems({"drafted": list((data.drafted or {}).values())},
+                               labels="activity.field.")
     if not data.title:
         errors.append(("title", tr("activity.error.title")))
     if data.date is None:
@@ -689,6 +692,10 @@ def check_activity(data: ActivityInput, participants: list[ParticipantRow] | Non
     for number, row in enumerate(participants or [], 1):
         if row.is_guest and not clean_spaces(row.name):
             errors.append(("participants", tr("activity.error.guest_row", row=number)))
+        typed = {"note": row.note, **({"name": row.name, "position": row.position}
+                                      if row.is_guest else {})}
+        if control_problems(typed):
+            errors.append(("participants", tr("activity.error.guest_control", row=number)))
         if row.cadre_id is not None:
             if row.cadre_id in seen:
                 errors.append(("participants", tr("activity.error.twice", name=row.name)))

@@ -25,7 +25,7 @@ from imp_desktop.services.settings import (
     save_officer,
     set_setting,
 )
-from imp_desktop.services.text import clean_spaces
+from imp_desktop.services.text import clean_spaces, control_problems
 
 DISMISSED_KEY = "first_run.dismissed"
 MAX_LETTERHEAD_LINES = 4
@@ -178,7 +178,10 @@ def _full_desa_code(kecamatan_code: str, code: str | None) -> str | None:
 
 def check_setup(data: SetupInput) -> list[tuple[str, str]]:
     """Every reason the setup cannot be saved, as (field, message) pairs."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, str]] = control_problems(
+        {"name": data.name, "nip": data.nip, "title": data.title, "place": data.place_name,
+         "letterhead": data.letterhead_lines,
+         "desa": [choice.name for choice in data.desa]}, labels="setup.field.")
     if not clean_spaces(data.name):
         errors.append(("name", tr("setup.error.name")))
     nip = _nip_digits(data.nip)

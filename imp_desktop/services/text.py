@@ -10,14 +10,20 @@ _SPACES = re.compile(r"\s+")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def control_problems(values: dict) -> list[tuple[str, str]]:
-    """(field, message) for every text value holding a control character."""
+def control_problems(values: dict, labels: str = "import.field.") -> list[tuple[str, str]]:
+    """(field, message) for every text value holding a control character.
+
+    The message names the field by its label ``<labels><field>`` (e.g.
+    ``activity.field.title``); a list of texts (lines of a letterhead) is
+    looked into too.
+    """
     from imp_desktop.i18n import catalog, tr
 
     problems = []
     for key, value in values.items():
-        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-            label_key = f"import.field.{'desa' if key == 'desa_code' else key}"
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(text, str) and CONTROL_CHARACTERS.search(text) for text in texts):
+            label_key = f"{labels}{'desa' if key == 'desa_code' else key}"
             label = tr(label_key) if label_key in catalog() else key
             problems.append((key, tr("text.error.control", field=label)))
     return problems

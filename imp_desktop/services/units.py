@@ -18,7 +18,7 @@ from imp_desktop.errors import ValidationError
 from imp_desktop.i18n import tr
 from imp_desktop.services.regions import pad_number, region_exists
 from imp_desktop.services.settings import level_label
-from imp_desktop.services.text import clean_spaces, fold
+from imp_desktop.services.text import clean_spaces, control_problems, fold
 
 # The level a unit's parent must have.
 PARENT_LEVEL = {LEVEL_SUB_PPKBD: LEVEL_PPKBD, LEVEL_KELOMPOK: LEVEL_SUB_PPKBD}
@@ -56,7 +56,8 @@ class UnitInfo:
 
 
 def check_unit(data: UnitInput) -> list[tuple[str, str]]:
-    errors = []
+    errors = control_problems({"name": data.name, "sk_number": data.sk_number},
+                              labels="unit.field.")
     if data.level not in LEVELS:
         errors.append(("level", tr("unit.error.level")))
     if not clean_spaces(data.name):
