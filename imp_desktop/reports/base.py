@@ -53,8 +53,27 @@ from imp_desktop.reports.model import (
     Letterhead,
     PrintOrigin,
     ReportSettings,
-    SignatureField,
     Signatory,
+    SignatureField,
+)
+from imp_desktop.reports.signature_keeping import (  # noqa: F401  (part of this module's face)
+    HEAD_LINES,
+    TAIL_LINES,
+    SignatureBlock,
+    keep_signatures_with_text,
+)
+from imp_desktop.reports.verification import (  # noqa: F401  (part of this module's face)
+    PAYLOAD_PREFIX,
+    Payload,
+    Stamp,
+    code_of,
+    content_digest,
+    document_kind,
+    document_stamp,
+    qr_payload,
+    read_code,
+    read_payload,
+    verification_code,
 )
 
 FONT = "DejaVuSans"
@@ -235,102 +254,6 @@ def has_text(*values) -> bool:
 
 
 # ---------------------------------------------------------------- verification
-
-def _plain(value):
-    if isinstance(value, bytes):
-        return "sha256:" + hashlib.sha256(value).hexdigest()
-    if isinstance(value, (dt.date, dt.time, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot encode {type(value).__name__}")
-
-
-def content_digest(kind: str, data) -> str:
-    """SHA-256 of the document kind and its input data, canonical JSON."""
-    payload = dataclasses.asdict(data) if dataclasses.is_dataclass(data) else data
-    encoded = json.dumps({"kind": kind, "data": payload}, default=_plain, sort_keys=True,
-                         ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
-
-
-def code_of(digest: str) -> str:
-    """``3F9A-2C71-B0D4``: the first 48 bits of a content digest."""
-    digest = digest.upper()
-    return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
-
-
-def verification_code(kind: str, data) -> str:
-    """``3F9A-2C71-B0D4``: the first 48 bits of the content digest."""
-    return code_of(content_digest(kind, data))
-
-
-def document_kind(data) -> str:
-    """The kind a document's data says it is (``document_kind`` of the dataclass,
-    else its class name): part of the digest, the QR code and the print log."""
-    kind = getattr(data, "document_kind", None)
-    return str(kind) if kind else type(data).__name__.lower()
-
-
-@dataclasses.dataclass(frozen=True)
-class Stamp:
-    """What identifies a document's content: its kind, digest and code."""
-
-    kind: str
-    digest: str
-    code: str
-
-
-def document_stamp(data) -> Stamp:
-    kind = document_kind(data)
-    digest = content_digest(kind, data)
-    return Stamp(kind, digest, code_of(digest))
-
-
-# The QR code's text: alphanumeric characters only (upper case, digits, "-./:")
-# so the QR encoder uses its compact alphanumeric mode and the code stays small
-# (about 180 characters: version 8, 49 modules, at error correction M).
-PAYLOAD_PREFIX = "IMP1"
-_PAYLOAD = re.compile(
-    r"IMP1/(?P<kind>[A-Z0-9.-]+)/(?P<record>[A-Z0-9.:-]*)/(?P<installation>[A-Z0-9-]*)/"
-    r"(?P<date>\d{4}-\d{2}-\d{2}|)/(?P<digest>[0-9A-F]{64})/(?P<code>[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})")
-_CODE = re.compile(r"\b([0-9A-F]{4})[- ]?([0-9A-F]{4})[- ]?([0-9A-F]{4})\b")
-
-
-@dataclasses.dataclass(frozen=True)
-class Payload:
-    """The QR code's fields as read back (``record``/``installation`` lower case)."""
-
-    kind: str
-    record: str
-    installation: str
-    printed_on: dt.date | None
-    digest: str
-    code: str
-
-
-def qr_payload(stamp: Stamp, origin: PrintOrigin | None) -> str:
-    origin = origin or PrintOrigin()
-    day = origin.printed_on.isoformat() if origin.printed_on else ""
-    return "/".join((PAYLOAD_PREFIX, stamp.kind.upper(), origin.record.upper(),
-                     origin.installation.upper(), day, stamp.digest.upper(), stamp.code))
-
-
-def read_payload(text: str) -> Payload | None:
-    """The QR text found in ``text`` (a scan, a pasted line, a PDF's bytes)."""
-    match = _PAYLOAD.search(text.upper())
-    if match is None:
-        return None
-    day = match["date"]
-    return Payload(kind=match["kind"].lower(), record=match["record"].lower(),
-                   installation=match["installation"].lower(),
-                   printed_on=dt.date.fromisoformat(day) if day else None,
-                   digest=match["digest"].lower(), code=match["code"])
-
-
-def read_code(text: str) -> str | None:
-    """A verification code typed from the footer ("3f9a 2c71 b0d4" will do)."""
-    match = _CODE.search(text.strip().upper())
-    return "-".join(match.groups()) if match else None
-
 
 # ---------------------------------------------------------------- building blocks
 
@@ -528,167 +451,6 @@ def signature_blocks(left: Signatory | None, right: Signatory | None, width: flo
     ]))
     return SignatureBlock([Spacer(1, space), table])
 
-
-class SignatureBlock(KeepTogether):
-    """The signature blocks: never split, and (through ``build_pdf``) never alone
-    on a page."""
-
-
-# Naskah dinas: a signature block takes at least the last lines of the text with
-# it to a new page, and the page before is filled first.
-TAIL_LINES = 2          # lines (or table rows) that go with the signatures
-HEAD_LINES = 2          # a paragraph split leaves at least this many lines behind
-_TAIL_REACH = 6         # flowables looked at before the signatures
-
-
-def _lines(flowable: Flowable, width: float, height: float) -> int:
-    """Lines of text (table rows) in a flowable: what a cut can leave behind."""
-    if isinstance(flowable, Paragraph):
-        flowable.wrap(width, height)
-        return len(getattr(flowable.blPara, "lines", []) or [])
-    if isinstance(flowable, Table):
-        return max(0, len(flowable._cellvalues) - flowable.repeatRows)
-    if isinstance(flowable, (Spacer,)):
-        return 0
-    return TAIL_LINES       # a table kept together, an image: counts as enough text
-
-
-def _outer_height(flowable: Flowable, canvas, width: float, height: float) -> float:
-    _, h = flowable.wrapOn(canvas, width, height)
-    if isinstance(flowable, KeepTogether):
-        h = flowable._H
-    return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-
-
-class _SignatureWithText(Flowable):
-    """The last flowables of the text and the signature block after them.
-
-    When they do not fit on the page, the text is cut (between lines or table
-    rows) as late as the page allows while leaving ``TAIL_LINES`` for the next
-    page, where they are printed together with the signatures.
-    """
-
-    def __init__(self, text: list[Flowable], signature: Flowable):
-        super().__init__()
-        self.text, self.signature = text, signature
-        self._moved = False
-
-    def wrap(self, available_width, available_height):
-        self.width = available_width
-        return available_width, 0xffffff     # always laid out through split()
-
-    def split(self, width, height):
-        text, signature = self.text, self.signature
-        heights = [_outer_height(f, self.canv, width, height) for f in text]
-        signature.wrapOn(self.canv, width, height)
-        sign_height = signature._H          # KeepTogether's own height (wrap forces a split)
-        room = height - 1
-        from reportlab.platypus.doctemplate import FrameBreak, NullActionFlowable
-
-        # The list starts with an action: the document lays the pieces out one by
-        # one (a KeepTogether first would be refused as "too large").
-        if sum(heights) + sign_height <= room:
-            return [NullActionFlowable()] + list(text) + [signature]
-        cut = self._cut(width, room, heights)
-        if cut is None:
-            if self._moved:     # does not fit on an empty page either: let it flow
-                return [NullActionFlowable()] + list(text) + [signature]
-            self._moved = True
-            return [FrameBreak(), self]
-        head, tail = cut
-        # The carried text may itself be longer than a page: it is laid out again
-        # by the same rule on the next page.
-        return [NullActionFlowable()] + head + [_SignatureWithText(tail, signature)]
-
-    def _cut(self, width, room, heights):
-        """(flowables on this page, flowables to carry) with the most on this page."""
-        text = self.text
-        lines = [_lines(f, width, room) for f in text]
-        for index in range(len(text) - 1, -1, -1):
-            before = sum(heights[:index])
-            if before > room:
-                continue
-            later = sum(lines[index + 1:])
-            item = text[index]
-            pieces = self._split_item(item, width, room - before, max(0, TAIL_LINES - later))
-            if pieces is not None:
-                return list(text[:index]) + [pieces[0]], [pieces[1]] + list(text[index + 1:])
-            # Cut before this item: it and everything after it are carried.
-            if index and sum(lines[index:]) >= TAIL_LINES \
-                    and not _keeps_with_next(text[index - 1]) \
-                    and not isinstance(text[index - 1], Spacer):
-                return list(text[:index]), list(text[index:])
-        return None
-
-    @staticmethod
-    def _split_item(item, width, room, carried):
-        """The item cut into (here, carried) with at least ``carried`` lines carried."""
-        if isinstance(item, Paragraph):
-            item.wrap(width, room)
-            total = len(getattr(item.blPara, "lines", []) or [])
-            leading = item.style.leading
-            fit = int((room - item.getSpaceBefore()) // leading)
-            keep = min(fit, total - max(carried, 1))
-            if keep < HEAD_LINES:
-                return None
-            parts = item.split(width, keep * leading + 0.01)
-        elif isinstance(item, Table):
-            item.wrap(width, room)
-            heights = list(item._rowHeights)
-            head = item.repeatRows
-            used, fit = item.getSpaceBefore(), 0
-            for number, row_height in enumerate(heights):
-                if used + row_height > room:
-                    break
-                used += row_height
-                fit = number + 1
-            keep = min(fit, len(heights) - max(carried, 1))
-            if keep - head < 1:
-                return None
-            parts = item.split(width, sum(heights[:keep]) + 0.01)
-        else:
-            return None
-        return tuple(parts) if len(parts) == 2 else None
-
-
-def keep_signatures_with_text(story: list[Flowable]) -> list[Flowable]:
-    """Each signature block bound to the text before it (see ``_SignatureWithText``)."""
-    result: list[Flowable] = []
-    for flowable in story:
-        if not isinstance(flowable, SignatureBlock):
-            result.append(flowable)
-            continue
-        start = len(result)
-        while start > 0 and len(result) - start < _TAIL_REACH:
-            previous = result[start - 1]
-            if not isinstance(previous, (Paragraph, Table, Spacer, KeepTogether)) \
-                    or isinstance(previous, SignatureBlock):
-                break
-            start -= 1
-            if isinstance(previous, (Paragraph, Table)) and not _keeps_with_next(previous) \
-                    and _long_enough(previous):
-                break
-        # Headings kept with what follows come along with it.
-        while start > 0 and _keeps_with_next(result[start - 1]):
-            start -= 1
-        text = result[start:]
-        del result[start:]
-        result.append(_SignatureWithText(text, flowable) if text else flowable)
-    return result
-
-
-def _keeps_with_next(flowable) -> bool:
-    """A heading (its style says keepWithNext) that must not end a page."""
-    getter = getattr(flowable, "getKeepWithNext", None)
-    return bool(getter() if getter else getattr(flowable, "keepWithNext", 0))
-
-
-def _long_enough(flowable) -> bool:
-    """A paragraph or table that can leave lines behind and still carry some."""
-    if isinstance(flowable, Table):
-        return len(flowable._cellvalues) - flowable.repeatRows >= TAIL_LINES + 1
-    text = flowable.getPlainText() if isinstance(flowable, Paragraph) else ""
-    return len(text) > 320
 
 
 FIELD_WIDTH = 62 * mm        # a signature field: the signing room above the name
