@@ -254,6 +254,8 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
     Each open of a file first clears what killed runs left beside it
     (``fileio.cleanup_at_start``).
     """
+    # Long on purpose: every caller opens through here, and each access mode's checks must run in
+    # this order.
     global _held_lock
     if access not in ACCESS:
         raise ValueError(access)

@@ -75,6 +75,7 @@ def _section_row(section: str, title: str, columns: int, s) -> list:
 
 
 def render_monthly_unit_report(report: MonthlyUnitReport, settings: ReportSettings) -> bytes:
+    # Long on purpose: the report is laid out top to bottom in the order of the printed page.
     lang = settings.lang
     s = styles()
     c = compact()
@@ -234,6 +235,7 @@ def render_coverage(cover: CoverageReport, settings: ReportSettings) -> bytes:
 
 
 def render_monthly_recap(recap: MonthlyRecap, settings: ReportSettings) -> bytes:
+    # Long on purpose: the report is laid out top to bottom in the order of the printed page.
     lang = settings.lang
     s = styles()
     c = compact()

@@ -119,6 +119,8 @@ def _kecamatan_expr(column):
 def district_view(period: str, scope: str | None = None,
                   kecamatan_code: str | None = None) -> DistrictView:
     """The kabupaten view for ``period`` (``YYYY-MM``)."""
+    # Long on purpose: one grouped query per figure (cadres, units and roles, activities),
+    # each filling the same kecamatan rows; split, the rows would travel between helpers.
     from imp_desktop.formatting import format_month
     from imp_desktop.services.roles import ROLE_CODES, recap
     from imp_desktop.services.settings import get_officer

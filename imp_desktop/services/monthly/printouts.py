@@ -162,6 +162,8 @@ def monthly_recap(period: str, desa_code: str | None = None,
     """Every desa's figures (the sum of its top units, else nothing) line by line,
     with the kecamatan total and coverage. One read of the month and of the
     year's "to date" lines for all desa."""
+    # Long on purpose: one read of the month for every desa, then the lines side by side; split,
+    # the reads would repeat.
     month = parse_month(period)
     desa_codes, scope = _scope_desa(desa_code or region_code)
     template = current_template()

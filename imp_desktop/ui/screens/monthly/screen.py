@@ -173,6 +173,8 @@ class MonthlyScreen(Screen):
     title_key = "nav.monthly"
 
     def __init__(self, parent: QWidget | None = None):
+        # Long on purpose: builds the whole form in the order it is seen on screen; split up, the
+        # layout would be scattered over helpers that each run once.
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setObjectName("screenHeading")
