@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QWizard
 from report_helpers import flat, pdf_text, signature_layout_faults
 from report_samples import SEED, SEED_FIELDS, jpeg, seed_sentences
 
+pytestmark = pytest.mark.slow   # `-m "not slow"` leaves it out while developing
+
 KADES = "Bambang Supriyadi"
 OFFICER = "Sri Wahyuningsih, S.Sos."
 JABATAN = "Penyuluh KB Ahli Muda"

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from imp_desktop.data.db import close_database, open_database
 from imp_desktop.errors import UserError
 
+pytestmark = pytest.mark.slow   # `-m "not slow"` leaves it out while developing
+
 LONG = os.environ.get("IMP_HYPOTHESIS_PROFILE") == "long"
 FUZZ = settings(max_examples=300 if LONG else 20, deadline=None, derandomize=not LONG,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -126,6 +126,7 @@ def test_a_dump_cut_right_after_a_statement_is_refused_by_its_missing_provinces(
     assert import_region_file(csv_file).added == 6
 
 
+@pytest.mark.slow
 def test_the_official_list_cut_after_any_statement_is_refused(db, region_file, tmp_path):
     from imp_desktop.services.regions import import_region_file
 

@@ -75,6 +75,8 @@ from tests.replication_support import (
     scratch_dir,
 )
 
+pytestmark = pytest.mark.slow   # `-m "not slow"` leaves it out while developing
+
 settings.register_profile(
     "ci", max_examples=12, stateful_step_count=30, deadline=None, derandomize=True,
     database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
