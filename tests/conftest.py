@@ -19,7 +19,12 @@ REGION_FILE = SHARED / "data" / "wilayah_kemendagri_2025.sql"
 def _qt_shutdown():
     """After the last test: close what is still open and stop the worker
     threads while Qt is alive (left to the interpreter's exit, their
-    destruction order crashed or hung the process after a green run)."""
+    destruction order crashed or hung the process after a green run).
+    Before the first: Qt's standard folders point at a test location, so no
+    dialog or document ever lands in the machine's real Dokumen folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
     yield
     import sys
 

@@ -26,7 +26,7 @@ from imp_desktop.errors import UserError
 from imp_desktop.formatting import format_number
 from imp_desktop.i18n import tr
 from imp_desktop.ui.list_model import RowListModel
-from imp_desktop.ui.operations import op
+from imp_desktop.ui.operations import op, work_folder
 from imp_desktop.ui.package_dialogs import PackagePanel
 from imp_desktop.ui.widgets import table_view
 
@@ -179,7 +179,7 @@ class BackupPage(QWidget):
         from imp_desktop.services.backup import backup_to_folder
 
         folder = QFileDialog.getExistingDirectory(self, tr("backup.choose_folder"),
-                                                  str(Path.home()))
+                                                  str(work_folder()))
         if not folder:
             return
         op(self, lambda progress: backup_to_folder(folder, progress)).success(
@@ -192,7 +192,7 @@ class BackupPage(QWidget):
 
     def restore_from_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("backup.button.restore_file"),
-                                              str(Path.home()), BACKUP_FILTER)
+                                              str(work_folder()), BACKUP_FILTER)
         if path:
             self.restore(Path(path))
 

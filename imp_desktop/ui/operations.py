@@ -285,6 +285,17 @@ def documents_folder() -> Path:
         QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home()))
 
 
+def work_folder() -> Path:
+    """The one folder every save and open dialog starts in: Dokumen/IMP Desktop
+    (documents, packages, backups, exports), made when first needed."""
+    folder = documents_folder() / "IMP Desktop"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return documents_folder()
+    return folder
+
+
 def export_document(parent: QWidget, build: Callable[[], bytes], name: str, *,
                     title: str | None = None, path: str | Path | None = None,
                     choose_path: Callable[[str], str | None] | None = None,
@@ -305,9 +316,7 @@ def export_document(parent: QWidget, build: Callable[[], bytes], name: str, *,
     from imp_desktop.services.reporting import write_pdf
 
     if path is None:
-        folder = documents_folder() / "IMP Desktop"     # the one folder documents are offered in
-        if not Path(name).is_absolute():
-            folder.mkdir(parents=True, exist_ok=True)
+        folder = work_folder()     # the one folder documents are offered in
         suggested = str(Path(name) if Path(name).is_absolute() else folder / name)
         if choose_path is None:
             caption = (title or tr("document.save_title")).replace("&", "").rstrip("…")

@@ -10,7 +10,6 @@ opens ``KeyChangedDialog``: the new key is accepted only deliberately.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 from imp_desktop import APP_NAME
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
-from imp_desktop.ui.operations import op, show_error
+from imp_desktop.ui.operations import op, show_error, work_folder
 from imp_desktop.ui.widgets import ok_cancel, table_view
 
 PACKAGE_FILTER = "IMP Desktop (*.imp *.zip);;*"
@@ -355,7 +354,7 @@ class PackagePanel(QGroupBox):
                     != QMessageBox.StandardButton.Yes:
                 return
         path, _ = QFileDialog.getSaveFileName(
-            self, tr("package.button.send"), str(Path.home() / package_file_name()),
+            self, tr("package.button.send"), str(work_folder() / package_file_name()),
             PACKAGE_FILTER)
         if not path:
             return
@@ -375,7 +374,7 @@ class PackagePanel(QGroupBox):
         from imp_desktop.services.package import is_encrypted
 
         path, _ = QFileDialog.getOpenFileName(self, tr("package.button.receive"),
-                                              str(Path.home()), PACKAGE_FILTER)
+                                              str(work_folder()), PACKAGE_FILTER)
         if not path:
             return
         passphrase = None

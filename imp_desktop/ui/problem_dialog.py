@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from imp_desktop import APP_NAME
 from imp_desktop.i18n import tr
-from imp_desktop.ui.operations import documents_folder, op
+from imp_desktop.ui.operations import op, work_folder
 
 
 class ProblemReportDialog(QDialog):
@@ -49,7 +49,7 @@ class ProblemReportDialog(QDialog):
     def save(self) -> None:
         from imp_desktop.services.problem_report import report_file_name, write_problem_report
 
-        suggested = str(documents_folder() / report_file_name())
+        suggested = str(work_folder() / report_file_name())
         if self.choose_path is None:
             path, _ = QFileDialog.getSaveFileName(self, tr("problem.title"), suggested,
                                                   "Zip (*.zip)")

@@ -29,7 +29,7 @@ from imp_desktop.i18n import tr
 from imp_desktop.services import district
 from imp_desktop.ui.screens.base import Screen
 from imp_desktop.ui.screens.district.models import DistrictTableModel
-from imp_desktop.ui.operations import op
+from imp_desktop.ui.operations import op, work_folder
 
 
 def recent_months(today: dt.date | None = None, count: int = 13) -> list[str]:
@@ -149,7 +149,8 @@ class DistrictScreen(Screen):
     def _save_path(self, suffix: str, filter_text: str) -> str | None:
         name = re.sub(r"[^\w.-]+", "-", f"{tr('district.report.title')} {self.selected_period()}")
         path, _ = QFileDialog.getSaveFileName(self, tr("district.ui.save_as"),
-                                              name.lower() + suffix, filter_text)
+                                              str(work_folder() / (name.lower() + suffix)),
+                                              filter_text)
         return path or None
 
     def print_document(self) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import reporting
-from imp_desktop.ui.operations import document_file_name, documents_folder, export_document, op
+from imp_desktop.ui.operations import document_file_name, export_document, op, work_folder
 from imp_desktop.ui.screens.base import Screen
 
 KINDS = ("activity", "attendance", "cadres", "roles", "assessment", "monthly", "monthly_recap",
@@ -40,7 +40,7 @@ MONTHLY_KINDS = ("monthly", "monthly_recap", "coverage", "register")
 
 def default_folder() -> Path:
     """Documents/IMP Desktop: where "Buat dan buka" keeps the PDFs it makes."""
-    return documents_folder() / "IMP Desktop"
+    return work_folder()
 
 
 def _file_name(text: str, suffix: str = ".pdf") -> str:
