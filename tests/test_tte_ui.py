@@ -101,3 +101,32 @@ def test_a_refused_file_says_why(demo_db, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(tte_ui.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     assert tte_ui.take_back_signed(None, str(path)) is None
     assert warnings == [f"PDF {path.name} tidak memuat tanda tangan elektronik."]
+
+
+def test_the_peran_bakti_printouts_are_signed_when_set(demo_db, db_path, ui_settings, qtbot,
+                                                       tmp_path, monkeypatch):
+    """Lembar penilaian and Rekap from the Peran Bakti screen sign like Laporan does."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from imp_desktop.services import tte
+    from imp_desktop.ui import tte_ui
+    from test_role_screen import open_peran
+
+    p12 = make_p12(tmp_path)
+    tte.save_signing(tte.SigningSettings(True, str(p12)))
+    asked = []
+    monkeypatch.setattr(tte_ui, "ask_passphrase",
+                        lambda parent, path: asked.append(path) or "rahasia")
+    targets = iter([tmp_path / "lembar.pdf", tmp_path / "rekap.pdf"])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(next(targets)), ""))
+    window, screen = open_peran(qtbot, db_path, ui_settings)
+    window.screen_actions["print_document"].trigger()
+    qtbot.waitUntil((tmp_path / "lembar.pdf").exists, timeout=30000)
+    screen.tabs.setCurrentWidget(screen.recap)
+    qtbot.waitUntil(lambda: screen.recap.recap is not None, timeout=5000)
+    window.screen_actions["print_document"].trigger()
+    qtbot.waitUntil((tmp_path / "rekap.pdf").exists, timeout=30000)
+    assert asked == [str(p12)]                      # once a session
+    for name in ("lembar.pdf", "rekap.pdf"):
+        (check,) = tte.check_signatures((tmp_path / name).read_bytes())
+        assert check.valid and check.signer == "Sri Wahyuningsih", name

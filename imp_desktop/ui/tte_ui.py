@@ -52,6 +52,23 @@ def credentials_for_signing(parent: QWidget | None, ask=None):
     return credentials
 
 
+def sign_when_set(parent: QWidget | None, signing: dict, then=None):
+    """An ``export_document(on_started=…)`` step: asks for the passphrase (once a
+    session) when Pengaturan › Dokumen says to sign, and puts the credentials in
+    ``signing["sign_with"]`` for the build; cancelling makes nothing. ``then(path)``
+    runs after, e.g. to show "membuat PDF…"."""
+    def started(path: str) -> bool:
+        credentials = credentials_for_signing(parent)
+        if credentials is CANCELLED:
+            return False
+        if credentials:
+            signing["sign_with"] = credentials
+        if then is not None:
+            then(path)
+        return True
+    return started
+
+
 def forget_credentials() -> None:
     _session.clear()
 

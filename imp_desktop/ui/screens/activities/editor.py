@@ -837,7 +837,7 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
     """
     from imp_desktop.services import reporting
 
-    from imp_desktop.ui.tte_ui import credentials_for_signing
+    from imp_desktop.ui.tte_ui import sign_when_set
 
     signing: dict = {}
 
@@ -858,16 +858,11 @@ def make_activity_pdf(parent: QWidget, activity_id: int, kind: str,
         if status is not None:
             status.clearMessage()
 
-    def started(_path: str) -> bool:
-        credentials = credentials_for_signing(parent)   # Pengaturan › Dokumen: sign here?
-        if credentials is False:
-            return False
-        if credentials:
-            signing["sign_with"] = credentials
+    def busy(_path: str) -> None:
         if status is not None:
             status.showMessage(tr("activity.print.busy"))
-        return True
 
     export_document(parent, build, pdf_file_name(activity_id, kind),
                     title=tr(f"activity.print.{kind}"), choose_path=choose_path,
-                    open_file=open_file, on_started=started, on_saved=saved, on_failed=failed)
+                    open_file=open_file, on_started=sign_when_set(parent, signing, busy),
+                    on_saved=saved, on_failed=failed)

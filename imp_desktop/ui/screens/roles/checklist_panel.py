@@ -448,12 +448,16 @@ class ChecklistPanel(QWidget):
                 return
         from imp_desktop.services import reporting
 
+        from imp_desktop.ui.tte_ui import sign_when_set
+
         assessment_id, unit_id, period = None if blank else sheet.id, self.unit_id, self.period
+        signing: dict = {}   # a blank sheet is filled by hand: never signed ahead
         export_document(
             self, lambda: reporting.assessment_sheet_pdf(assessment_id, unit_id=unit_id,
-                                                         blank=blank, period=period),
+                                                         blank=blank, period=period, **signing),
             document_file_name(f"penilaian-{sheet.unit_name}-{sheet.period}"),
             title=tr("role.print.title"), open_after=False,
+            on_started=None if blank else sign_when_set(self, signing),
             on_saved=lambda path: self.owner.notify(tr("role.print.done", path=path)))
 
     def retranslate(self) -> None:

@@ -241,11 +241,15 @@ class RecapPanel(QWidget):
             return
         from imp_desktop.services import reporting
 
+        from imp_desktop.ui.tte_ui import sign_when_set
+
+        signing: dict = {}   # the officer's signature, when Pengaturan › Dokumen says so
         # Exactly the recap on screen (any kecamatan, month or quarter).
         export_document(
-            self, lambda: reporting.role_recap_pdf_from(recap),
+            self, lambda: reporting.role_recap_pdf_from(recap, **signing),
             document_file_name(f"rekap-peran-bakti-{recap.region_name}-{recap.period}"),
             title=tr("role.print.recap_title"), open_after=False,
+            on_started=sign_when_set(self, signing),
             on_saved=lambda path: self.screen.notify(tr("role.print.done", path=path)))
 
     def retranslate(self) -> None:
