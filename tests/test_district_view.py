@@ -18,6 +18,10 @@ def _second_kecamatan():
     unit = save_unit(UnitInput(level="ppkbd", name="PPKBD Uji", desa_code="33.22.03.2001"))
     save_cadre(CadreInput(name="Siti Uji", desa_code="33.22.03.2001", unit_id=unit))
     save_cadre(CadreInput(name="Rina Uji", desa_code="33.22.03.2001"))
+    from imp_desktop.services import monthly
+
+    monthly.save_desa_month("33.22.03.2001", PERIOD, [
+        monthly.UnitEntry(unit, dt.date(2026, 12, 9), {})], today=dt.date(2026, 12, 20))
     Handover.create(direction="import", package_id="p-1", installation="laptop-uji",
                     officer="Pak Uji", at="2026-11-20T03:00:00.000+00:00",
                     summary='{"kecamatan": "33.22.03"}')
@@ -47,7 +51,22 @@ def _hand_count(kecamatan: str) -> dict:
             month = (activity.date.year, activity.date.month)
             if month in ((2026, 9), (2026, 10), (2026, 11)):
                 activities[[(2026, 9), (2026, 10), (2026, 11)].index(month)] += 1
-    return {"cadres": cadres, "units": units, "activities": tuple(activities)}
+    from imp_desktop.data.models import MonthlyReport
+    from imp_desktop.services.monthly import due_date, parse_month
+
+    due = due_date(parse_month(PERIOD))
+    existing = reported = on_time = 0
+    for unit in Unit.select():
+        if not unit.active or not unit.desa_code.startswith(kecamatan + "."):
+            continue
+        existing += 1
+        report = MonthlyReport.get_or_none((MonthlyReport.unit == unit.id)
+                                           & (MonthlyReport.period == PERIOD))
+        if report is not None:
+            reported += 1
+            on_time += report.received_on is not None and report.received_on <= due
+    return {"cadres": cadres, "units": units, "activities": tuple(activities),
+            "monthly": (existing, reported, on_time)}
 
 
 def test_the_kabupaten_view_matches_a_hand_count(demo_db):
@@ -61,8 +80,11 @@ def test_the_kabupaten_view_matches_a_hand_count(demo_db):
         assert rows[code].cadres == counted["cadres"], code
         assert {k: v for k, v in rows[code].units.items() if v} == counted["units"], code
         assert rows[code].activities == counted["activities"], code
+        assert rows[code].monthly == counted["monthly"], code
     assert rows["33.22.02"].cadre_total > 100 and sum(rows["33.22.02"].activities) > 0
     assert rows["33.22.03"].cadres == {"ppkbd": 1, "none": 1}
+    assert rows["33.22.03"].monthly == (1, 1, 0)       # PPKBD Uji reported, after the due day
+    assert view.total.monthly == tuple(sum(r.monthly[i] for r in view.rows) for i in range(3))
     assert rows["33.22.03"].officers == ["Pak Uji"] and rows["33.22.03"].this_month
     assert not rows["33.22.02"].this_month
     assert view.total.cadre_total == sum(r.cadre_total for r in view.rows)
@@ -99,6 +121,11 @@ def test_report_district_writes_pdf_and_xlsx_with_the_same_numbers(demo_db, db_p
                  "--scope", "kabupaten", "--out", str(tmp_path / "rekap.pdf")]) == 0
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "rekap.pdf").pages)
     assert "REKAP KABUPATEN" in text and "Pak Uji" in text and "Desa Uji" not in text
+    assert "Cakupan laporan bulanan" in text
+    from imp_desktop.services.verify import verify_file   # code, QR and print log like others
+
+    verdict = verify_file(tmp_path / "rekap.pdf")
+    assert verdict.status == "sah" and verdict.kind == "district", verdict
     assert main(["--db", str(db_path), "report", "district", "--period", "2026-Q4",
                  "--out", str(tmp_path / "x.pdf")]) == 1
     assert main(["--db", str(db_path), "report", "district", "--period", PERIOD,

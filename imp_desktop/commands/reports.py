@@ -253,8 +253,8 @@ def run_register(args) -> int:
 def run_district(args) -> int:
     from pathlib import Path
 
-    from imp_desktop.services.district import district_report, district_view, district_xlsx
-    from imp_desktop.services.reporting import report_settings, write_pdf
+    from imp_desktop.services.district import district_view, district_view_pdf, district_xlsx
+    from imp_desktop.services.reporting import write_pdf
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
@@ -264,9 +264,7 @@ def run_district(args) -> int:
     if suffix == ".xlsx":
         path = district_xlsx(view, args.out)
     else:
-        from imp_desktop.reports import render_district
-
-        path = write_pdf(render_district(district_report(view), report_settings()), args.out)
+        path = write_pdf(district_view_pdf(view), args.out)
     print(tr("district.written", period=view.period_label, path=str(path)))
     return 0
 

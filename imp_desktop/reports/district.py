@@ -6,15 +6,14 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from imp_desktop.formatting import format_number
 from imp_desktop.reports.base import (
-    DocumentInfo,
     build_pdf,
     content_width,
+    document_info,
     grid_table,
     letterhead_flowables,
     para,
     styles,
     title_block,
-    verification_code,
 )
 from imp_desktop.reports.model import DistrictReport, ReportSettings
 
@@ -49,7 +48,6 @@ def render_district(report: DistrictReport, settings: ReportSettings) -> bytes:
             bold = [("BACKGROUND", (0, len(rows)), (-1, len(rows)), "#eef2ef")]
         story.append(grid_table(table.header, rows, widths, extra_style=bold))
         story.append(Spacer(1, 4 * mm))
-    code = verification_code("district", report.code_data)
-    info = DocumentInfo(title=report.title, subject=" ".join(report.subtitle), code=code,
-                        landscape=True)
+    # Its code and QR code like every printout (``reporting.printed`` logs it).
+    info = document_info(report, report.title, " ".join(report.subtitle), landscape=True)
     return build_pdf(story, settings, info)

@@ -471,6 +471,7 @@ class DistrictTable:
 
 @dataclass
 class DistrictReport:
+    document_kind = "district"
     title: str
     subtitle: list[str]
     tables: list[DistrictTable]

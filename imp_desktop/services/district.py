@@ -60,7 +60,8 @@ class KecamatanRow:
     units: dict[str, int] = field(default_factory=dict)        # class (or "none") -> count
     roles: tuple[int, ...] = (0, 0, 0, 0, 0, 0)                # units fulfilling each role
     activities: tuple[int, ...] = (0, 0, 0)                    # three months, oldest first
-    monthly_reports: str | None = None                         # not yet (issue 15)
+    # Laporan bulanan of the period: units that should report, reported, by the due day
+    monthly: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def cadre_total(self) -> int:
@@ -185,6 +186,15 @@ def district_view(period: str, scope: str | None = None,
     for code, row in rows.items():
         row.activities = tuple(counts.get((code, key), 0) for key in keys)
 
+    # Monthly-report coverage (cakupan laporan bulanan), from the desa rows.
+    from imp_desktop.services.monthly import coverage
+
+    for item in coverage(f"{year:04d}-{month:02d}", region_code).rows:
+        row = rows.get(item.code.rsplit(".", 1)[0]) if item.level == 4 else None
+        if row is not None:
+            row.monthly = tuple(a + b for a, b in zip(
+                row.monthly, (item.existing, item.reported, item.on_time)))
+
     handovers = _handovers(year, month, rows)
     for item in handovers:
         row = rows.get(item.kecamatan_code or "")
@@ -204,6 +214,7 @@ def district_view(period: str, scope: str | None = None,
             total.units[key] = total.units.get(key, 0) + value
         total.roles = tuple(a + b for a, b in zip(total.roles, row.roles))
         total.activities = tuple(a + b for a, b in zip(total.activities, row.activities))
+        total.monthly = tuple(a + b for a, b in zip(total.monthly, row.monthly))
         total.officers += row.officers
         total.this_month = sum(1 for r in ordered if r.this_month)
     return DistrictView(scope, region_code, region.name if region else region_code,
@@ -255,6 +266,8 @@ def district_tables(view: DistrictView, lang: str | None = None) -> list:
     from imp_desktop.reports.model import DistrictTable
     from imp_desktop.services.roles import classification_label
     from imp_desktop.services.settings import level_labels
+
+    from imp_desktop.formatting import format_percent
 
     t = lambda key, **values: tr(key, lang, **values)  # noqa: E731
     kec = t("district.col.kecamatan")
@@ -315,6 +328,18 @@ def district_tables(view: DistrictView, lang: str | None = None) -> list:
         "activities", t("district.h.activities"), [kec, *view.months, t("district.col.total")],
         [[r.name, *r.activities, sum(r.activities)] for r in view.rows],
         [t("district.total"), *view.total.activities, sum(view.total.activities)]))
+
+    def percent(part: int, whole: int) -> str:
+        return format_percent(100.0 * part / whole, 0) if whole else "—"
+
+    tables.append(DistrictTable(
+        "monthly", t("district.h.monthly", period=view.period_label),
+        [kec, t("district.col.units_reporting"), t("district.col.reported"),
+         t("district.col.reported_percent"), t("district.col.on_time")],
+        [[r.name, r.monthly[0], r.monthly[1], percent(r.monthly[1], r.monthly[0]),
+          r.monthly[2]] for r in view.rows],
+        [t("district.total"), view.total.monthly[0], view.total.monthly[1],
+         percent(view.total.monthly[1], view.total.monthly[0]), view.total.monthly[2]]))
     return tables
 
 
@@ -342,11 +367,17 @@ def district_report(view: DistrictView, lang: str | None = None):
 
 
 def district_pdf(period: str, scope: str | None = None, lang: str | None = None) -> bytes:
-    from imp_desktop.reports import render_district
-    from imp_desktop.services.reporting import report_settings
+    return district_view_pdf(district_view(period, scope), lang)
 
-    return render_district(district_report(district_view(period, scope), lang),
-                           report_settings(lang))
+
+def district_view_pdf(view: DistrictView, lang: str | None = None) -> bytes:
+    """The view as printed: kop, tables, verification code and QR, in the print log."""
+    from imp_desktop.reports import render_district
+    from imp_desktop.services.reporting import printed
+
+    report = district_report(view, lang)
+    return printed(report, render_district, view.region_code,
+                   f"{report.title} {view.period_label}", lang=lang)
 
 
 def district_xlsx(view: DistrictView, out, lang: str | None = None):

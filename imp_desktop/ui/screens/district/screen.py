@@ -66,7 +66,7 @@ class DistrictScreen(Screen):
         self.tabs = QTabWidget()
         self.models: dict[str, DistrictTableModel] = {}
         self.tables: dict[str, QTableView] = {}
-        for key in ("handover", "cadres", "units", "roles", "activities"):
+        for key in ("handover", "cadres", "units", "roles", "activities", "monthly"):
             model = DistrictTableModel(self)
             table = QTableView()
             table.setObjectName(f"district_{key}")
@@ -171,11 +171,9 @@ class DistrictScreen(Screen):
 
     @staticmethod
     def _write_pdf(view, path):
-        from imp_desktop.reports import render_district
-        from imp_desktop.services.reporting import report_settings, write_pdf
+        from imp_desktop.services.reporting import write_pdf
 
-        return write_pdf(render_district(district.district_report(view), report_settings()),
-                         path)
+        return write_pdf(district.district_view_pdf(view), path)
 
     def _write(self, work) -> None:
         def done(path) -> None:
