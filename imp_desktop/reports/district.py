@@ -23,6 +23,8 @@ def _cell(value, s):
         return "" if value is None else str(value)
     if isinstance(value, int):
         return para(format_number(value), s.cell_right)
+    if isinstance(value, str) and value.endswith("%"):     # a share, aligned like numbers
+        return para(value, s.cell_right)
     return str(value)
 
 

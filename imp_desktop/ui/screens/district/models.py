@@ -38,7 +38,8 @@ class DistrictTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return format_number(value) if isinstance(value, int) and not isinstance(
                 value, bool) else ("" if value is None else str(value))
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+                isinstance(value, int) or (isinstance(value, str) and value.endswith("%"))):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and self.has_total \
                 and index.row() == len(self.rows) - 1:
