@@ -71,6 +71,14 @@ def main() -> int:
         for key in SCREENS:
             window.show_screen(key)
             save(window, f"{key}.png")
+        # Kabupaten counts off the main thread: wait for it, then show the cadres by level.
+        from imp_desktop.ui.tasks import task_runner
+
+        district = window.show_screen("kabupaten")
+        task_runner().wait()
+        app.processEvents()
+        district.tabs.setCurrentIndex(1)
+        save(window, "kabupaten.png")
         # An activity open in the editor, on its attendance list.
         from imp_desktop.services.activities import list_activities
 
