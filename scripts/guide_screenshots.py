@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 HELP = ROOT / "imp_desktop" / "resources" / "help"
 SIZE = (1366, 740)
 # Screens pictured in the guide (a screen still being built is left out).
-SCREENS = ("beranda", "kader", "kegiatan", "peran", "laporan", "pengaturan")
+SCREENS = ("beranda", "kader", "kegiatan", "peran", "bulanan", "laporan", "pengaturan")
 
 
 def save(widget, name: str) -> None:
