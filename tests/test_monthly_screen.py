@@ -199,3 +199,33 @@ def test_template_page_edits_a_line_and_saves_a_new_version(chain_db, qtbot, qtm
     assert monthly.due_day() == 5
     page.paper_box.setCurrentIndex(page.paper_box.findData("A4"))
     assert monthly.paper_size() == "A4"
+
+
+def test_a_computed_line_takes_its_source_from_a_list_by_name(chain_db, qtbot):
+    """Pengaturan › Laporan bulanan: the source is picked by name, not typed as a code."""
+    from PySide6.QtWidgets import QComboBox
+
+    from imp_desktop.ui.screens.monthly.settings_page import COLUMNS, MonthlySettingsPage
+
+    page = MonthlySettingsPage()
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    page.refresh()
+    row = next(i for i, d in enumerate(page.model.drafts) if d.kind == "computed")
+    index = page.model.index(row, COLUMNS.index("source"))
+    page.view.setCurrentIndex(index)
+    page.view.edit(index)
+    box = page.view.findChild(QComboBox)
+    assert box is not None and box.isVisible()
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert "Kehadiran kader dalam kegiatan" in labels
+    assert any(label.startswith("Jumlah Kelompok KB") for label in labels)
+    box.setCurrentIndex(box.findData("attendance"))
+    page.view.commitData(box)
+    page.view.closeEditor(box, page.view.itemDelegate().EndEditHint.NoHint)
+    assert page.model.drafts[row].source == "attendance"
+    assert index.data() == "Kehadiran kader dalam kegiatan"   # shown by name, kept as its code
+    page.save()
+    saved = monthly.current_template().lines[row]
+    assert saved.source == "attendance" and monthly.current_template().version == 2

@@ -69,6 +69,7 @@ from imp_desktop.services.monthly.templates import (  # noqa: F401
     drafts_of,
     get_template,
     save_template,
+    source_choices,
     template_versions,
     use_template,
 )

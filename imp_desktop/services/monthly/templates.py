@@ -208,6 +208,32 @@ def _source_ok(source: str | None) -> bool:
     return name == "activity_type" and bool(value.strip())
 
 
+def source_choices(kind: str, drafts: list[LineDraft] | None = None,
+                   lang: str | None = None) -> list[tuple[str, str]]:
+    """(source, label) a line of ``kind`` can take, for the template editor's list.
+
+    A computed line: the units of a level, those of a level that reported, the
+    activities of a kind (from Jenis kegiatan) or the attendance. A total: the keys
+    of the other lines (several are joined with commas). Typed and carried lines
+    have no source.
+    """
+    from imp_desktop.services.activity_types import activity_types
+    from imp_desktop.services.settings import level_labels
+
+    if kind == LINE_COMPUTED:
+        labels = level_labels()
+        choices = [(f"units:{level}", tr("monthly.source.units", lang, level=labels[level]))
+                   for level in LEVELS]
+        choices += [(f"reporting:{level}", tr("monthly.source.reporting", lang,
+                                              level=labels[level])) for level in LEVELS]
+        choices += [(f"activity_type:{t.name}", tr("monthly.source.activity_type", lang,
+                                                   name=t.name)) for t in activity_types()]
+        return choices + [("attendance", tr("monthly.source.attendance", lang))]
+    if kind == LINE_TOTAL:
+        return [(d.key, f"{d.key}: {d.text_id}") for d in drafts or [] if d.key]
+    return []
+
+
 def check_template_draft(drafts: list[LineDraft]) -> list[tuple[str, str]]:
     """(line number, message) for every problem of an edited template."""
     problems: list[tuple[str, str]] = []

@@ -416,8 +416,16 @@ class TemplateDraftModel(QAbstractTableModel):
         self.drafts: list[monthly.LineDraft] = []
         self.saved: list[tuple] = []
         self.problems: dict[int, str] = {}
+        self._source_labels: dict[str, str] | None = None   # a computed line's source, by name
+
+    def source_label(self, source: str | None) -> str:
+        """"Jumlah Kelompok KB yang ada" for ``units:kelompok_kb``; as typed otherwise."""
+        if self._source_labels is None:
+            self._source_labels = dict(monthly.source_choices(monthly.LINE_COMPUTED))
+        return self._source_labels.get(source or "", source or "")
 
     def load(self, template: monthly.Template) -> None:
+        self._source_labels = None
         self.beginResetModel()
         self.drafts = monthly.drafts_of(template)
         self.saved = [monthly.draft_signature(d) for d in self.drafts]
@@ -465,6 +473,8 @@ class TemplateDraftModel(QAbstractTableModel):
             value = getattr(draft, name)
             if name == "kind" and role == Qt.ItemDataRole.DisplayRole:
                 return tr(f"monthly.set.kind.{value}")
+            if name == "source" and role == Qt.ItemDataRole.DisplayRole:
+                return self.source_label(value)
             return value or ""
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.problems.get(index.row()) or (

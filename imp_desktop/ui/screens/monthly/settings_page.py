@@ -52,6 +52,41 @@ class _KindDelegate:
         view.setItemDelegateForColumn(COLUMNS.index("kind"), Delegate(view))
 
 
+class _SourceDelegate:
+    """The "source" column: the sources a line of its kind can take, by name (what
+    a computed line counts; the lines a total adds). Still editable: a total of
+    several lines is typed as keys with commas."""
+
+    @staticmethod
+    def install(view: QTableView, model: TemplateDraftModel) -> None:
+        from PySide6.QtWidgets import QStyledItemDelegate
+
+        class Delegate(QStyledItemDelegate):
+            def createEditor(self, parent, option, index):
+                box = QComboBox(parent)
+                box.setEditable(True)
+                box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                draft = model.drafts[index.row()]
+                for source, label in monthly.source_choices(draft.kind, model.drafts):
+                    box.addItem(label, source)
+                return box
+
+            def setEditorData(self, editor, index):
+                value = index.data(Qt.ItemDataRole.EditRole) or ""
+                found = editor.findData(value)
+                if found >= 0:
+                    editor.setCurrentIndex(found)
+                else:
+                    editor.setEditText(value)
+
+            def setModelData(self, editor, model_, index):
+                text = editor.currentText().strip()
+                found = editor.findText(text)
+                model_.setData(index, editor.itemData(found) if found >= 0 else text)
+
+        view.setItemDelegateForColumn(COLUMNS.index("source"), Delegate(view))
+
+
 class MonthlySettingsPage(QWidget):
     title_key = "monthly.set.tab"
 
@@ -92,9 +127,10 @@ class MonthlySettingsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in zip(range(len(COLUMNS)), (52, 150, 250, 170, 110, 150, 70, 70)):
+        for column, width in zip(range(len(COLUMNS)), (52, 130, 240, 150, 90, 250, 70, 70)):
             header.resizeSection(column, width)
         _KindDelegate.install(self.view)
+        _SourceDelegate.install(self.view, self.model)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.add_button, self.remove_button = QPushButton(), QPushButton()
