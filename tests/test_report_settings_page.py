@@ -50,6 +50,20 @@ def test_typing_a_letterhead_and_heads_then_saving(page, qtbot, tmp_path):
     assert page.kop_lines[1].text() == "Dinas P2KB" and page.logo_remove.isEnabled()
 
 
+def test_the_kop_preview_follows_what_is_typed(page, qtbot):
+    """Pengaturan › Dokumen shows the kop as it prints, as the setup does."""
+    for line in page.kop_lines:
+        line.clear()
+    qtbot.keyClicks(page.kop_lines[0], "pemerintah kabupaten semarang")
+    qtbot.keyClicks(page.kop_lines[1], "dinas pengendalian penduduk dan KB")
+    qtbot.keyClicks(page.kop_address, "Jl. Diponegoro 1, Ungaran")
+    printed = [line.text for line in page.kop_preview.printed_lines()]
+    assert printed[:2] == ["PEMERINTAH KABUPATEN SEMARANG", "DINAS PENGENDALIAN PENDUDUK DAN KB"]
+    assert printed[-1] == "Jl. Diponegoro 1, Ungaran" and page.kop_preview.isVisible()
+    page.kop_enabled.setChecked(False)
+    assert not page.kop_preview.isVisible()
+
+
 def test_switching_the_kop_off_keeps_its_lines(page, qtbot):
     qtbot.keyClicks(page.kop_lines[0], "Kop")
     page.kop_enabled.setChecked(False)

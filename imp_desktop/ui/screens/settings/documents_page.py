@@ -39,6 +39,7 @@ from imp_desktop.services.settings import (
     LetterheadSettings,
     VillageHead,
 )
+from imp_desktop.ui.kop_preview import KopPreview
 from imp_desktop.ui.list_model import RowListModel
 from imp_desktop.ui.operations import op, show_error
 
@@ -160,6 +161,12 @@ class DocumentSettingsPage(QWidget):
         self.logo_label = QLabel()
         self.kop_form.addRow(self.logo_label, logo_row)
         self.kop_form.addRow(self.kop_rule)
+        # The kop as it will print (the same lines, case and sizes as the PDF).
+        self.kop_preview = KopPreview()
+        self.kop_form.addRow(self.kop_preview)
+        for line in (*self.kop_lines, self.kop_address):
+            line.textChanged.connect(self._show_kop)
+        self.kop_rule.toggled.connect(self._show_kop)
         self.kop_enabled.toggled.connect(self._kop_toggled)
 
         # Kertas
@@ -274,10 +281,17 @@ class DocumentSettingsPage(QWidget):
         self.heads.load()
         self._show_officer()
         self._kop_toggled(kop.enabled)
+        self._show_kop()
         signing = tte.get_signing()
         self._show_certificate(signing.certificate)
         self.tte_enabled.setChecked(signing.enabled)
         self.message.setText("")
+
+    def _show_kop(self, *_args) -> None:
+        self.kop_preview.set_kop([line.text() for line in self.kop_lines],
+                                 self.kop_address.text(), self.kop_rule.isChecked(),
+                                 empty_text=tr("setup.letterhead.none"))
+        self.kop_preview.setVisible(self.kop_enabled.isChecked())
 
     def _show_certificate(self, path: str) -> None:
         self.tte_path = path
@@ -342,6 +356,7 @@ class DocumentSettingsPage(QWidget):
                                         self.logo_remove]:
             widget.setEnabled(enabled)
         self.logo_remove.setEnabled(enabled and bool(self.logo))
+        self.kop_preview.setVisible(enabled)
 
     def letterhead(self) -> LetterheadSettings:
         return LetterheadSettings(enabled=self.kop_enabled.isChecked(),
