@@ -130,3 +130,10 @@ def test_the_peran_bakti_printouts_are_signed_when_set(demo_db, db_path, ui_sett
     for name in ("lembar.pdf", "rekap.pdf"):
         (check,) = tte.check_signatures((tmp_path / name).read_bytes())
         assert check.valid and check.signer == "Sri Wahyuningsih", name
+    # the signed sheet taken back is shown on the checklist it was printed from
+    checklist = screen.assessment.checklist
+    assert checklist.signed.isHidden()
+    tte.import_signed(tmp_path / "lembar.pdf")
+    checklist.open(checklist.unit_id, checklist.period)
+    assert not checklist.signed.isHidden()
+    assert "Sri Wahyuningsih" in checklist.signed.text()

@@ -35,6 +35,7 @@ from imp_desktop.ui.screens.roles.models import (
     WrappingDelegate,
 )
 from imp_desktop.ui.screens.roles.parts import ClassBadge
+from imp_desktop.ui.tte_ui import SignedLabel
 
 # --- the checklist of one unit and period ------------------------------------------
 
@@ -154,6 +155,8 @@ class ChecklistPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        self.signed = SignedLabel()       # the signed final version of this sheet
+        layout.addWidget(self.signed)
         layout.addLayout(bars)
         layout.addWidget(self.tree, 1)
         layout.addLayout(form)
@@ -175,6 +178,7 @@ class ChecklistPanel(QWidget):
         self.model.load(None)
         self.title.setText(tr("role.checklist.pick"))
         self.badge.hide()
+        self.signed.load(None)
         self._set_form(None)
         self._update_buttons()
 
@@ -194,6 +198,9 @@ class ChecklistPanel(QWidget):
         self.title.setText(tr("role.checklist.title", unit=sheet.unit_name,
                               period=sheet.period_label))
         self.badge.show()
+        from imp_desktop.services.audit import uuid_of
+
+        self.signed.load(uuid_of("assessment", sheet.id) if sheet.id else None)
         self._set_form(sheet)
         first = self.model.index(0, 0, self.model.index(0, 0))
         if first.isValid():
