@@ -70,6 +70,31 @@ def test_a_save_from_a_stale_read_is_refused_on_both_databases(office, tmp_path)
     close_database()
 
 
+@pytest.mark.parametrize("office", office_targets())
+def test_an_activity_saved_from_a_stale_read_is_refused_on_both_databases(office, tmp_path):
+    """Two staff with the same activity open: the later save names what the first saved."""
+    import datetime as dt
+
+    from imp_desktop.data.models import Activity
+    from imp_desktop.services.activities import ActivityInput, get_activity, save_activity
+
+    open_database(office(tmp_path))
+    activity_id = save_activity(ActivityInput(title="Pembinaan", date=dt.date(2026, 11, 5)))
+    first, second = get_activity(activity_id).input, get_activity(activity_id).input
+    first.place = "Balai Desa Duren"
+    save_activity(first, activity_id=activity_id)
+    second.place = "Rumah Bu Kades"
+    with pytest.raises(ChangedMeanwhile, match="Balai Desa Duren") as refused:
+        save_activity(second, activity_id=activity_id)
+    assert "Rumah Bu Kades" in str(refused.value)
+    assert Activity.get_by_id(activity_id).place == "Balai Desa Duren"
+    again = get_activity(activity_id).input          # reopened: the first's place, then saved
+    again.place = "Rumah Bu Kades"
+    save_activity(again, activity_id=activity_id)
+    assert Activity.get_by_id(activity_id).place == "Rumah Bu Kades"
+    close_database()
+
+
 @needs_pg
 def test_a_second_merge_or_import_is_told_who_holds_the_database(tmp_path):
     from imp_desktop.data.advisory import DatabaseBusy, who_am_i

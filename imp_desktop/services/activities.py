@@ -118,6 +118,9 @@ class ActivityInput:
     # program last drafted it (services/drafting.py).
     agenda_roles: list[str] = field(default_factory=list)
     drafted: dict[str, str] = field(default_factory=dict)
+    # The row version read with the activity (``get_activity``): a save finding
+    # another one (someone else saved it meanwhile, on a shared database) is refused.
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -432,6 +435,9 @@ def get_activity(activity_id: int) -> ActivityDetail:
     values["drafted"] = _drafted(getattr(record, "drafted", "{}"))
     for key in ("place", "funding_source"):
         values[key] = values[key] or ""
+    from imp_desktop.data.row_versions import row_version
+
+    values["version"] = row_version(Activity, activity_id)
     detail = ActivityDetail(**values, id=record.id, uuid=record.uuid,
                             copied_from_id=record.copied_from_id,
                             created_at=record.created_at, updated_at=record.updated_at)
@@ -669,7 +675,7 @@ def _apply(record: Activity, data: ActivityInput) -> None:
 
     for f in fields(ActivityInput):
         if f.name in ("type_id", "desa_code", "start_time", "end_time", "agenda_roles",
-                      "drafted"):
+                      "drafted", "version"):
             continue
         setattr(record, f.name, getattr(data, f.name))
     record.agenda_roles = ",".join(data.agenda_roles or [])
@@ -743,6 +749,11 @@ def save_activity(data: ActivityInput, participants: list[ParticipantRow] | None
         if activity_id is None:
             record = Activity()
         else:
+            if data.version is not None:
+                from imp_desktop.services.concurrency import refuse_if_changed
+
+                refuse_if_changed(Activity, activity_id, data.version,
+                                  lambda: get_activity(activity_id).input, data, "activity")
             record = Activity.get_or_none(Activity.id == activity_id)
             if record is None:
                 raise UserError(tr("activity.error.not_found", id=activity_id))

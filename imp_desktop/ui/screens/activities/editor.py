@@ -149,6 +149,7 @@ class ActivityEditor(QWidget):
         self._dirty = False
         self._loading = False
         self._drafted: dict[str, str] = {}     # each section as the program last drafted it
+        self._version: str | None = None      # the row version read with the activity
         self.heading = QLabel()
         self.heading.setObjectName("screenHeading")
         self.tabs = QTabWidget()
@@ -500,6 +501,7 @@ class ActivityEditor(QWidget):
         self._loading = True
         try:
             self.activity_id = activity_id
+            self._version = data.version     # what a save compares with (shared databases)
             self._fill_choices(data.type_id, data.desa_code)
             self.title.setText(data.title)
             day = data.date or dt.date.today()
@@ -574,7 +576,7 @@ class ActivityEditor(QWidget):
             engagement_note=self.engagement_note.toPlainText(),
             scores_enabled=self.scores_box.isChecked(),
             agenda_roles=[code for code, box in self.agenda_roles.items() if box.isChecked()],
-            drafted=dict(self._drafted))
+            drafted=dict(self._drafted), version=self._version)
 
     # --- state -----------------------------------------------------------------
     @property
