@@ -133,7 +133,8 @@ def test_an_older_package_after_a_newer_one_changes_nothing_and_says_so(sites, t
     edit_cadre(target, phone="081200000002")
     p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
     edit_cadre(target, phone="081300000003")
-    p3 = send(sites, tmp_path, "laptop", "p3.imp", since_last=True)
+    # (a full one: a "since the last package" one would need p2 first, see below)
+    p3 = send(sites, tmp_path, "laptop", "p3.imp")
     assert receive(sites, "office", p3).updated == 1
     late = receive(sites, "office", p2)
     assert (late.updated, late.added, late.deleted, late.conflicts) == (0, 0, 0, [])
@@ -259,6 +260,93 @@ def test_a_package_of_the_old_format_gets_one_clear_sentence(sites, tmp_path):
         pkg.read_package(old)
     message = str(caught.value)
     assert "versi lama" in message and message.count(". ") == 0 and "\n" not in message
+
+
+def _activities():
+    return {a.uuid: a.title for a in Activity.select()}
+
+
+def test_a_package_continuing_one_not_received_is_refused_and_changes_nothing(sites, tmp_path):
+    """Found by the model test: a "since the last package" package merged without
+    the one before it left out what changed in between (the answers' deletion but
+    not the checklist's) and nothing would ever send it again."""
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    o1 = send(sites, tmp_path, "office", "o1.imp", office="Laptop Bu Sri")
+    receive(sites, "laptop", o1)
+    sites("office")
+    gone = Activity.select().order_by(Activity.id).first().uuid
+    activities.delete_activity(Activity.get(Activity.uuid == gone).id)
+    o2 = send(sites, tmp_path, "office", "o2.imp", since_last=True, office="Laptop Bu Sri")
+    target = seventh_cadre()
+    edit_cadre(target, address="Jl. Kenanga 3")
+    o3 = send(sites, tmp_path, "office", "o3.imp", since_last=True, office="Laptop Bu Sri")
+    sites("laptop")
+    before = cadres(), _activities()
+    with pytest.raises(UserError) as caught:
+        pkg.read_package(o3)
+    message = str(caught.value)
+    assert "belum diterima" in message and "paket lengkap" in message and "\n" not in message
+    close_database()        # the command line refuses it too, in one sentence
+    assert main(["package", "merge", str(o3), "--db", sites.targets["laptop"]]) == 1
+    sites("laptop")
+    assert (cadres(), _activities()) == before
+    # in order, both are taken
+    assert receive(sites, "laptop", o2).deleted >= 1
+    assert receive(sites, "laptop", o3).updated == 1
+    assert gone not in _activities()
+    assert Cadre.get(Cadre.uuid == target).address == "Jl. Kenanga 3"
+
+
+def test_a_restored_laptop_asks_for_a_full_package_and_its_new_edits_are_not_older(
+        sites, tmp_path):
+    from imp_desktop.services import backup
+
+    p1 = send(sites, tmp_path, "laptop", "p1.imp")
+    receive(sites, "office", p1)
+    o1 = send(sites, tmp_path, "office", "o1.imp", office="Laptop Bu Sri")
+    receive(sites, "laptop", o1)
+    saved = tmp_path / "before.zip"
+    backup.backup_to_file(saved)
+    # the laptop deletes a checklist, hands over; the office relays the deletion back
+    from imp_desktop.data.models import Assessment, AssessmentAnswer
+    from imp_desktop.services import roles
+
+    checklist = Assessment.select().order_by(Assessment.id).first().uuid
+    roles.delete_assessment(Assessment.get(Assessment.uuid == checklist).id)
+    edit_cadre(seventh_cadre(), phone="081700000007")
+    p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
+    assert receive(sites, "office", p2).deleted > 1
+    o2 = send(sites, tmp_path, "office", "o2.imp", since_last=True, office="Laptop Bu Sri")
+    receive(sites, "laptop", o2)
+    # the laptop's disk dies: the backup from before all that comes back
+    close_database()
+    backup.restore(saved, sites.targets["laptop"])
+    sites("laptop")
+    assert Assessment.get_or_none(Assessment.uuid == checklist) is not None
+    edit_cadre(seventh_cadre(), occupation="Guru")       # a new edit after the restore
+    p3 = send(sites, tmp_path, "laptop", "p3.imp", since_last=True)
+    sites("office")
+    late = pkg.merge_package(p3, trust_new_key=True)
+    assert not late.older and late.note == "" and late.updated == 1
+    assert Cadre.get(Cadre.uuid == seventh_cadre()).occupation == "Guru"
+    assert Assessment.get_or_none(Assessment.uuid == checklist) is None   # stays deleted
+    # the office's next "since the last package" one assumes o2 arrived: refused
+    o3 = send(sites, tmp_path, "office", "o3.imp", since_last=True, office="Laptop Bu Sri")
+    sites("laptop")
+    with pytest.raises(UserError):
+        pkg.read_package(o3)
+    # a full package brings the laptop back: the deletion it had made, its edit
+    full = send(sites, tmp_path, "office", "o4.imp", office="Laptop Bu Sri")
+    result = receive(sites, "laptop", full)
+    assert result.conflicts == []
+    assert Assessment.get_or_none(Assessment.uuid == checklist) is None
+    assert not AssessmentAnswer.select().join(Assessment).where(
+        Assessment.uuid == checklist).exists()
+    assert Cadre.get(Cadre.uuid == seventh_cadre()).phone == "081700000007"
+    laptop = cadres()
+    sites("office")
+    assert cadres() == laptop
 
 
 # --- the upgrade from schema 9 ---------------------------------------------------------

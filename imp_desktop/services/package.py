@@ -245,6 +245,10 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     since_seq = _summary(previous).get("seq") if previous else None
     if not isinstance(since_seq, int):
         since_seq = None        # a package of schema 9: everything goes
+    # What a "since the last package" package continues: the receiver must have it.
+    after = None if since_seq is None else {
+        "package_id": previous.package_id, "seq": since_seq,
+        "replica": _summary(previous).get("replica")}
     versions.stamp_unversioned()
     high_water = versions.high_water()
     uuids = UuidMap()
@@ -294,7 +298,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             "seq": high_water, "officer": officer, "kecamatan": kecamatan,
             "office": office, "program": "IMP Desktop", "program_version": __version__,
             "schema_version": schema_version(database.obj), "exported_at": utc_now(),
-            "since": since, "encrypted": bool(passphrase),
+            "since": since, "after": after, "encrypted": bool(passphrase),
             "counts": {t: len(r) for t, r in tables.items()}, "entries": entries,
         }
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
@@ -322,6 +326,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
                             at=manifest["exported_at"],
                             summary=dumps({"records": sum(map(len, tables.values())),
                                            "photos": len(photos), "seq": high_water,
+                                           "replica": manifest["replica"],
                                            "key": signing.fingerprint(own_key)}))
     if progress:
         progress(len(models) + 3, len(models) + 3)
@@ -458,7 +463,48 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
     _check_shape(tables, deleted, audit, clocks, where)
     package = Package(manifest, tables, deleted, audit, media, signing_key, clocks=clocks)
     package.key_status = _key_status(package, where, trust_new_key)
+    _check_continuity(package, where)
     return package
+
+
+def _check_continuity(package: Package, where: str) -> None:
+    """A "since the last package" package only carries what changed after the
+    package it continues (``manifest["after"]``): merged without that one, it
+    would leave out what changed in between (a deletion of an answer but not of
+    its checklist), and nothing would ever send it again. It is taken only if
+    this database holds the earlier package: merged it (or a package of the same
+    sender made at that point or later), or wrote it itself (a laptop restored
+    from a backup made after that package)."""
+    after = package.manifest.get("after")
+    if after is None:
+        return
+    if not isinstance(after, dict) or not isinstance(after.get("package_id"), str) or \
+            not isinstance(after.get("seq"), int):
+        raise UserError(tr("package.error.damaged", path=where, detail="after"))
+    replica = after.get("replica")
+    query = Handover.select(Handover.package_id, Handover.direction, Handover.summary).where(
+        (Handover.package_id == after["package_id"]) |
+        ((Handover.direction == "import") & (Handover.installation == package.installation)))
+    for package_id, direction, summary in query.tuples():
+        if package_id == after["package_id"]:
+            return
+        had = _summary_of(summary)
+        if replica is not None and had.get("replica") == replica and \
+                isinstance(had.get("seq"), int) and had["seq"] >= after["seq"]:
+            return
+    from imp_desktop.data.backup import describe_time
+
+    raise UserError(tr("package.error.gap", path=where,
+                       officer=package.officer_name or "?",
+                       when=describe_time(package.manifest.get("since") or "")))
+
+
+def _summary_of(text) -> dict:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
 
 
 def _verify_signature(zf: zipfile.ZipFile, manifest_bytes: bytes, format_version: int,
@@ -1021,15 +1067,18 @@ def _received_before(package: Package) -> tuple[bool, bool]:
     """(this package was merged before, an older one than one already merged)."""
     repeated = older = False
     sent = package.manifest.get("seq")
+    replica = package.manifest.get("replica")
     query = Handover.select(Handover.package_id, Handover.summary).where(
         (Handover.direction == "import") & (Handover.installation == package.installation))
     for package_id, summary in query.tuples():
         if package_id == package.manifest.get("package_id"):
             repeated = True
-        try:
-            had = json.loads(summary).get("seq")
-        except (ValueError, AttributeError):
-            had = None
+        summary = _summary_of(summary)
+        had = summary.get("seq")
+        # Change numbers count per replica: a restored copy of the sender (a new
+        # replica) numbers again from its backup, and its packages are new.
+        if summary.get("replica", replica) != replica:
+            continue
         if isinstance(had, int) and isinstance(sent, int) and had > sent:
             older = True
     return repeated, older
@@ -1314,6 +1363,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                             summary=dumps({"added": result.added, "updated": result.updated,
                                            "deleted": result.deleted,
                                            "seq": package.manifest.get("seq"),
+                                           "replica": package.manifest.get("replica"),
                                            # for the kabupaten view's hand-over coverage
                                            "kecamatan": (package.manifest.get("kecamatan")
                                                          or {}).get("code"),
