@@ -122,6 +122,11 @@ class UuidMap:
             self._by_id[model] = dict(pairs)
             self._by_uuid[model] = {u: i for i, u in pairs}
 
+    def by_uuid(self, model) -> dict:
+        """The loaded uuid -> id map of ``model`` (read-only, kept up to date by ``add``)."""
+        self._load(model)
+        return self._by_uuid[model]
+
     def by_id(self, model) -> dict:
         """The loaded id -> uuid map of ``model`` (read-only; ``uuid_of`` for
         records created after loading)."""
@@ -240,6 +245,17 @@ def bulk_insert(model, rows: list[dict]) -> None:
     if not rows:
         return
     names = list(rows[0])
+    if len(names) > 1:
+        data = list(map(operator.itemgetter(*names), rows))
+    else:
+        data = [(row[names[0]],) for row in rows]
+    bulk_insert_values(model, names, data)
+
+
+def bulk_insert_values(model, names: list[str], data: list[tuple]) -> None:
+    """``bulk_insert`` of rows given as tuples of the values of ``names``."""
+    if not data:
+        return
     fields = [model._meta.fields[name] for name in names]
     db = model._meta.database
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
@@ -248,17 +264,14 @@ def bulk_insert(model, rows: list[dict]) -> None:
     convert = [(i, f) for i, f in enumerate(fields)
                if not isinstance(f, (CharField, TextField, IntegerField, FloatField,
                                      BooleanField, DateField, ForeignKeyField))]
-    if convert:
-        data = []
-        for row in rows:
-            values = [row[n] for n in names]
+    if convert:     # otherwise plain JSON values the driver takes as they are
+        converted = []
+        for row in data:
+            values = list(row)
             for i, f in convert:
                 values[i] = f.db_value(values[i])
-            data.append(tuple(values))
-    elif len(names) > 1:   # plain JSON values the driver takes as they are
-        data = list(map(operator.itemgetter(*names), rows))
-    else:
-        data = [(row[names[0]],) for row in rows]
+            converted.append(tuple(values))
+        data = converted
     cursor = db.cursor()
     if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
         # psycopg2's executemany sends one statement per row (a network round

@@ -31,6 +31,7 @@ two installations holding the same version hold the same text.
 from __future__ import annotations
 
 import json
+import os
 
 from imp_desktop.data.models import RecordVersion, Setting, database, new_uuid, utc_now
 from imp_desktop.data.sync import DERIVED_FIELDS, bulk_insert, chunks, table_of
@@ -145,30 +146,66 @@ def rows_of(table: str, record_uuids=None) -> dict[str, Row]:
 
 
 # --- writing --------------------------------------------------------------------------
+def new_uuids(count: int) -> list[str]:
+    """``count`` fresh random uuids (version 4, as ``new_uuid``), made in one go and
+    sorted (rows inserted in the order of their unique index cost less)."""
+    raw = os.urandom(16 * count).hex()
+    variant = "89ab"
+    return sorted(f"{raw[i:i + 8]}-{raw[i + 8:i + 12]}-4{raw[i + 13:i + 16]}-"
+                  f"{variant[int(raw[i + 16], 16) & 3]}{raw[i + 17:i + 20]}-{raw[i + 20:i + 32]}"
+                  for i in range(0, 32 * count, 32))
+
+
+def row_ids(table: str, record_uuids: list[str]) -> dict[str, int]:
+    """uuid -> id of the version rows of ``record_uuids`` (one read of the whole
+    table when they are many)."""
+    p = database.param
+    if len(record_uuids) > 2000:
+        wanted = set(record_uuids)
+        cursor = database.execute_sql(
+            f'SELECT "record_uuid", "id" FROM "record_version" WHERE "record_table" = {p}',
+            (table,))
+        return {u: i for u, i in cursor.fetchall() if u in wanted}
+    found = {}
+    for chunk in chunks(record_uuids):
+        marks = ", ".join([p] * len(chunk))
+        cursor = database.execute_sql(
+            f'SELECT "record_uuid", "id" FROM "record_version" WHERE "record_table" = {p} '
+            f'AND "record_uuid" IN ({marks})', (table, *chunk))
+        found.update(cursor.fetchall())
+    return found
+
+
 def put(table: str, items: list[tuple[str, str, bool]], existing: dict[str, Row] | None = None,
         seq: int | None = None) -> None:
     """Write versions: ``(uuid, clock text, deleted)`` each, with one new ``seq``."""
     if not items:
         return
     if existing is None:
-        existing = rows_of(table, [u for u, _, _ in items])
+        ids = row_ids(table, [u for u, _, _ in items])
+    else:
+        ids = {u: row.id for u, row in existing.items()}
     seq = next_counter() if seq is None else seq
     now = utc_now()
     updates, inserts = [], []
     for record_uuid, text, deleted in items:
-        row = existing.get(record_uuid)
-        if row is not None:
-            updates.append((text, bool(deleted), seq, now, row.id))
+        row_id = ids.get(record_uuid)
+        if row_id is not None:
+            updates.append((text, bool(deleted), seq, now, row_id))
         else:
-            inserts.append({"uuid": new_uuid(), "created_at": now, "updated_at": now,
-                            "record_table": table, "record_uuid": record_uuid, "clock": text,
-                            "deleted": bool(deleted), "alias": None, "seq": seq})
+            inserts.append((record_uuid, text, bool(deleted)))
     if updates:
         p = database.param
         database.cursor().executemany(
             f'UPDATE "record_version" SET "clock" = {p}, "deleted" = {p}, "alias" = NULL, '
             f'"seq" = {p}, "updated_at" = {p} WHERE "id" = {p}', updates)
-    bulk_insert(RecordVersion, inserts)
+    if inserts:
+        inserts.sort()      # in the order of the (table, uuid) index
+        bulk_insert(RecordVersion, [
+            {"uuid": row_uuid, "created_at": now, "updated_at": now, "record_table": table,
+             "record_uuid": record_uuid, "clock": text, "deleted": deleted, "alias": None,
+             "seq": seq}
+            for row_uuid, (record_uuid, text, deleted) in zip(new_uuids(len(inserts)), inserts)])
 
 
 def put_alias(table: str, their_uuid: str, local_uuid: str) -> None:
