@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 KEYSTROKES = ["s", "si", "sit", "siti", "siti ", "siti a", "siti am", "siti ami", "3322",
               "33220245", "0812", "duren", "a", ""]
@@ -44,7 +43,9 @@ def _search_through_model(ctx, db) -> list[float]:
 
 
 def _search_raw_sql(ctx, db) -> list[float]:
-    connection = sqlite3.connect(db)
+    from imp_desktop.data import cipher
+
+    connection = cipher.connect_file(db)
     # The statement the service builds for one typed word, run bare.
     sql = ("SELECT c.id FROM cadre c WHERE +c.merged_into_id IS NULL "
            "AND c.search_text LIKE ? ESCAPE '\\' AND +c.active = 1 ORDER BY c.name, c.id")

@@ -46,6 +46,12 @@ class CommandLine:
                                  "or the user's data folder)")
         parser.add_argument("--lang", choices=("id", "en"), default=default,
                             help="language of messages and reports (default: id)")
+        parser.add_argument("--recovery-key-file", metavar="FILE", default=default,
+                            help="a file holding the recovery key of an encrypted database "
+                                 "whose key is not in this account's credential store")
+        parser.add_argument("--key-passphrase-file", metavar="FILE", default=default,
+                            help="where no credential store exists: a file holding the "
+                                 "passphrase that protects the database keys")
         return parser
 
     def command(self, name: str, handler, help: str) -> argparse.ArgumentParser:
@@ -75,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         set_language(args.lang)
     handler = getattr(args, "handler", None)
     try:
+        _use_keys(args)
         if handler is None:
             from imp_desktop.ui.app import run_window
 
@@ -98,13 +105,33 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _use_keys(args) -> None:
+    """``--recovery-key-file`` / ``--passphrase-file``: keys for encrypted databases."""
+    if getattr(args, "recovery_key_file", None):
+        from imp_desktop.data import keystore
+
+        keystore.use_recovery_key(keystore.read_recovery_key_file(args.recovery_key_file))
+    if getattr(args, "key_passphrase_file", None):
+        from pathlib import Path
+
+        from imp_desktop.data import keystore
+
+        try:
+            text = Path(args.key_passphrase_file).read_text(encoding="utf-8").strip("\r\n")
+        except OSError as exc:
+            raise UserError(tr("key.error.recovery_file", path=args.key_passphrase_file)) from exc
+        keystore.unlock(text)
+
+
 def _explained(exc: Exception) -> UserError | None:
     """A database or file failure the user can act on (busy, disk full, read-only)."""
     import sqlite3
 
     import peewee
 
-    if not isinstance(exc, (peewee.DatabaseError, sqlite3.Error, OSError)):
+    from imp_desktop.data.cipher import Error as CipherError
+
+    if not isinstance(exc, (peewee.DatabaseError, sqlite3.Error, CipherError, OSError)):
         return None
     from imp_desktop.data.db import explain_failure
 

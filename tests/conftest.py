@@ -1,7 +1,10 @@
 """Shared fixtures: a fresh database per test, isolated Qt settings, offscreen Qt."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,14 @@ import pytest
 _SCREEN = Path(__file__).with_name("offscreen-1366x768.json")
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
+
+# Database keys go to a throw-away file, never to a real credential store;
+# child processes (CLI and crash tests) find the same file through keyring's
+# own environment variable.
+_KEYRING_DIR = tempfile.mkdtemp(prefix="imp-test-keyring-")
+atexit.register(shutil.rmtree, _KEYRING_DIR, True)
+os.environ["IMP_KEYRING_FILE"] = str(Path(_KEYRING_DIR) / "keyring.json")
+os.environ["PYTHON_KEYRING_BACKEND"] = "imp_desktop.data.keystore.FileKeyring"
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REGION_FILE = SHARED / "data" / "wilayah_kemendagri_2025.sql"
@@ -54,6 +65,36 @@ def _qt_shutdown():
         shiboken6.delete(widgets[0])
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # deleteLater()s
     app.processEvents()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_keyring():
+    """The keyring of the test "account" (see the top of this file)."""
+    import keyring
+
+    from imp_desktop.data.keystore import FileKeyring
+
+    keyring.set_keyring(FileKeyring(os.environ["IMP_KEYRING_FILE"]))
+    yield
+
+
+@pytest.fixture
+def other_account(tmp_path):
+    """``other_account()`` switches to another user account: an empty keyring
+    of its own, no keys remembered by this run. Back to the test account
+    after the test."""
+    import keyring
+
+    from imp_desktop.data import cipher, keystore
+
+    def switch(path):
+        keyring.set_keyring(keystore.FileKeyring(path))
+        keystore.use_store(None)
+        keystore.forget_session()
+        cipher.forget_found()
+
+    yield lambda: switch(tmp_path / "other-account-keyring.json")
+    switch(os.environ["IMP_KEYRING_FILE"])
 
 
 @pytest.fixture(autouse=True)

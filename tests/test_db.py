@@ -2,6 +2,7 @@ import sqlite3
 
 import pytest
 
+from imp_desktop.data import cipher
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database, schema_version
 from imp_desktop.data.models import Cadre, Region
@@ -83,7 +84,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         open_database(tmp_path / "x.sqlite")
     close_database()
-    conn = sqlite3.connect(tmp_path / "x.sqlite")
+    conn = cipher.connect_file(tmp_path / "x.sqlite")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in tables
     assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == len(real)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from imp_desktop.data import cipher
 from imp_desktop import fileio
 from imp_desktop.cli import main
 from imp_desktop.data.db import close_database, open_database
@@ -87,9 +87,9 @@ def test_leftovers_of_a_dead_process_go_and_those_of_a_live_one_stay(tmp_path):
 # --- issue 13 item 6: nothing is written over the open database -----------------------------
 
 def _dump(db_path: Path) -> list[str]:
-    conn = sqlite3.connect(db_path)
+    conn = cipher.connect_file(db_path)
     try:
-        return list(conn.iterdump())
+        return list(cipher.iterdump(conn))
     finally:
         conn.close()
 
@@ -279,7 +279,7 @@ def test_writing_a_file_on_a_full_disk_says_disk_penuh_and_changes_nothing(
     close_database()
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    conn = sqlite3.connect(db)
+    conn = cipher.connect_file(db)
     before = conn.execute("SELECT COUNT(*) FROM handover").fetchone()[0]
     conn.close()
     _full_disk(monkeypatch)
@@ -290,6 +290,6 @@ def test_writing_a_file_on_a_full_disk_says_disk_penuh_and_changes_nothing(
     assert "Disk penuh" in err and err.count("\n") == 1, err
     close_database()
     assert list(out_dir.iterdir()) == []
-    conn = sqlite3.connect(db)
+    conn = cipher.connect_file(db)
     assert conn.execute("SELECT COUNT(*) FROM handover").fetchone()[0] == before
     conn.close()

@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imp_desktop.data import cipher
 from imp_desktop.data.db import close_database, open_database
 from imp_desktop.errors import UserError
 
@@ -31,10 +31,10 @@ FUZZ = settings(max_examples=300 if LONG else 20, deadline=None, derandomize=not
 def _fingerprint(path: Path) -> str:
     """The content of a database file (every row of every table)."""
     close_database()
-    conn = sqlite3.connect(path)
+    conn = cipher.connect_file(path)
     try:
         digest = hashlib.sha256()
-        for line in conn.iterdump():
+        for line in cipher.iterdump(conn):
             digest.update(line.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
     finally:

@@ -7,10 +7,10 @@ import datetime as dt
 
 import csv
 import io
-import sqlite3
 
 import pytest
 
+from imp_desktop.data import cipher
 from imp_desktop.cli import main
 from imp_desktop.data.db import close_database, open_database
 from imp_desktop.data.models import Cadre, Region
@@ -327,7 +327,7 @@ def test_a_damaged_file_is_one_sentence_on_the_command_line(tmp_path, capsys):
     db = tmp_path / "imp.sqlite"
     assert main(["demo", "--db", str(db), "--desa", "1", "--cadres", "30"]) == 0
     close_database()
-    conn = sqlite3.connect(db)
+    conn = cipher.connect_file(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     data = bytearray(db.read_bytes())

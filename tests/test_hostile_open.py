@@ -4,7 +4,6 @@ files and media, a busy database, a full database, two imports at once
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import subprocess
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from imp_desktop.data import cipher
 from imp_desktop.cli import main
 from imp_desktop.data import db as dbmod
 from imp_desktop.data.db import close_database, open_database
@@ -122,16 +122,17 @@ def sealed_db(tmp_path):
     assert main(["demo", "--db", str(db), "--desa", "1", "--cadres", "10"]) == 0
     assert main(["package", "export", "--db", str(db), "--out", str(tmp_path / "p0.imp")]) == 0
     close_database()
-    conn = sqlite3.connect(db)
+    conn = cipher.connect_file(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return db
 
 
 def _content(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    conn = cipher.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1",
+                          cipher.file_key(db), uri=True)
     try:
-        return list(conn.iterdump())
+        return list(cipher.iterdump(conn))
     finally:
         conn.close()
 
@@ -177,7 +178,7 @@ def test_writing_commands_say_the_file_or_medium_is_read_only(sealed_db, tmp_pat
 @contextmanager
 def writer_holding(db: Path):
     """Another program in the middle of a write transaction on ``db``."""
-    conn = sqlite3.connect(db, isolation_level=None)
+    conn = cipher.connect_file(db, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("UPDATE setting SET value = value WHERE 0")
     try:

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from imp_desktop.data import cipher
 from imp_desktop.cli import main
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database
@@ -431,9 +432,7 @@ def test_two_installations_that_had_exchanged_see_no_false_conflict_after_the_up
 
 
 def database_rows(path, sql, params=()):
-    import sqlite3
-
-    connection = sqlite3.connect(str(path))
+    connection = cipher.connect_file(str(path))
     try:
         with connection:
             return connection.execute(sql, params).fetchall()

@@ -1,13 +1,13 @@
 """Backups, restore, integrity at open and the one-program-per-file lock."""
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
 import zipfile
 
 import pytest
 
+from imp_desktop.data import cipher
 from imp_desktop.cli import main
 from imp_desktop.data import backup as store
 from imp_desktop.data.db import close_database, open_database
@@ -53,7 +53,7 @@ def test_backup_holds_a_consistent_snapshot_and_the_photos(demo_db, db_path, tmp
         assert {"database.sqlite", "backup.json", f"media/{photo}"} <= names
         snap = tmp_path / "snap.sqlite"
         snap.write_bytes(zf.read("database.sqlite"))
-    conn = sqlite3.connect(snap)
+    conn = cipher.connect_file(snap)
     assert conn.execute("SELECT COUNT(*) FROM cadre").fetchone()[0] == 300
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
@@ -187,7 +187,7 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     made = next(out.glob("*.zip"))
     assert "Cadangan dibuat" in capsys.readouterr().out
     close_database()
-    conn = sqlite3.connect(db)
+    conn = cipher.connect_file(db)
     conn.execute("UPDATE cadre SET name = 'X'")
     conn.commit()
     conn.close()

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from imp_desktop import __version__
+from imp_desktop.data import cipher
 from imp_desktop.data.backup_files import (  # noqa: F401  (part of this module's API)
     FORMAT,
     MANIFEST_ENTRY,
@@ -70,11 +70,14 @@ def _sha256_file(path: Path) -> str:
 
 
 def snapshot(db_path: Path, dest: Path, progress: Progress | None = None) -> None:
-    """Copy a database file consistently with the online backup API."""
+    """Copy a database file consistently with the online backup API.
+
+    The copy is encrypted with the same key as the file (clear if it is)."""
     from imp_desktop.data.db import read_only_uri
 
-    source = sqlite3.connect(read_only_uri(db_path), uri=True)
-    target = sqlite3.connect(dest)
+    key = cipher.file_key(db_path)
+    source = cipher.connect(read_only_uri(db_path), key, uri=True)
+    target = cipher.connect(dest, key)
     try:
         def step(_status, remaining, total):
             if progress:
@@ -95,7 +98,7 @@ PRIVATE_SETTINGS = ("package.signing_key",)
 
 def _strip_private(copy: Path) -> None:
     """Remove the private settings from a snapshot, their bytes overwritten."""
-    conn = sqlite3.connect(copy)
+    conn = cipher.connect_file(copy)
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "setting" in tables:
@@ -137,7 +140,7 @@ def create_backup(db_path: Path, out: Path, progress: Progress | None = None) ->
             snapshot(db_path, copy, progress and (
                 lambda done, total: progress(int(80 * done / max(total, 1)), total_steps)))
             _strip_private(copy)
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             if fileio.disk_full(exc):
                 raise fileio.disk_full_error(tmp) from exc
             raise
@@ -243,8 +246,16 @@ def _copy_into(source: Path, db_path: Path) -> bool:
         inspect_sqlite_file(db_path)
     except UserError:
         return False
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(db_path, timeout=30)
+    source_key, target_key = cipher.file_key(source), cipher.file_key(db_path)
+    if source_key != target_key:
+        # Restored under the key of the file it replaces (the backup may come
+        # from another laptop, or from before the file was encrypted).
+        rekeyed = source.with_name(source.name + ".kunci")
+        rekeyed.unlink(missing_ok=True)
+        cipher.export_copy(source, source_key, rekeyed, target_key)
+        os.replace(rekeyed, source)
+    src = cipher.connect(source, target_key)
+    dst = cipher.connect(db_path, target_key, timeout=30)
     try:
         src.backup(dst, pages=-1)
         dst.execute("PRAGMA journal_mode=wal")
@@ -272,14 +283,14 @@ def _read_private(db_path: Path) -> list[tuple]:
     try:
         from imp_desktop.data.db import read_only_uri
 
-        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
-    except sqlite3.Error:
+        conn = cipher.connect(read_only_uri(db_path), cipher.file_key(db_path), uri=True)
+    except (cipher.Error, UserError):
         return []
     try:
         marks = ", ".join("?" * len(PRIVATE_SETTINGS))
         return conn.execute(f"SELECT uuid, created_at, updated_at, key, value FROM setting "
                             f"WHERE key IN ({marks})", PRIVATE_SETTINGS).fetchall()
-    except sqlite3.Error:
+    except cipher.Error:
         return []
     finally:
         conn.close()
@@ -287,7 +298,7 @@ def _read_private(db_path: Path) -> list[tuple]:
 
 def _put_private(db_file: Path, rows: list[tuple]) -> bool:
     """Put the private settings into a (restored) file; True if it then holds a key."""
-    conn = sqlite3.connect(db_file)
+    conn = cipher.connect_file(db_file)
     try:
         with conn:
             for row in rows:
@@ -296,7 +307,7 @@ def _put_private(db_file: Path, rows: list[tuple]) -> bool:
                              "VALUES (?, ?, ?, ?, ?)", row)
         return conn.execute("SELECT COUNT(*) FROM setting WHERE key = ?",
                             (PRIVATE_SETTINGS[0],)).fetchone()[0] > 0
-    except sqlite3.Error:
+    except cipher.Error:
         return False
     finally:
         conn.close()
@@ -327,7 +338,7 @@ def restore_backup(backup: Path, db_path: Path, progress: Progress | None = None
         return _restore_staged(backup, db_path, folder, tmp, progress)
     except OSError as exc:
         raise fileio.write_error(db_path, exc) from exc
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         if fileio.disk_full(exc):
             raise fileio.disk_full_error(db_path.parent) from exc
         raise
@@ -352,7 +363,7 @@ def _restore_staged(backup: Path, db_path: Path, folder: Path, tmp: Path,
         safety = folder / f"{SAFETY_PREFIX}{_stamp()}.zip"
         try:
             create_backup(db_path, safety)
-        except (UserError, sqlite3.Error, OSError) as exc:
+        except (UserError, cipher.Error, OSError) as exc:
             if isinstance(exc, fileio.DiskFull):
                 raise
             # Too damaged for the backup API: keep the file exactly as it is.

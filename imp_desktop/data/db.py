@@ -11,9 +11,10 @@ import sqlite3
 from pathlib import Path
 
 from peewee import IntegrityError, SqliteDatabase
+from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
-from imp_desktop.data import migrations
+from imp_desktop.data import cipher, keystore, migrations
 from imp_desktop.data.models import database, utc_now
 from imp_desktop import fileio
 from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder, tighten
@@ -72,14 +73,18 @@ def quick_check(conn) -> list[str]:
 def inspect_sqlite_file(path: Path, *, check: bool = True) -> int:
     """The schema version of an existing file, opened read-only; 0 if empty.
 
-    Raises NotAnImpDatabase for a file that is not ours, DatabaseDamaged for
-    one of ours that fails SQLite's quick check or cannot be read.
+    An encrypted file is opened with the key that opens it (``cipher.file_key``;
+    KeyNotFound, a NotAnImpDatabase, when no known key does). Raises
+    NotAnImpDatabase for a file that is not ours, DatabaseDamaged for one of
+    ours that fails SQLite's quick check or cannot be read.
     """
     if path.stat().st_size == 0:
         return 0
+    key = cipher.file_key(path)
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
+        conn = cipher.connect(read_only_uri(path), key, uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000)
+    except cipher.Error as exc:
         raise NotAnImpDatabase(tr("db.error.unreadable", path=str(path), detail=str(exc))) from exc
     try:
         tables = {row[0] for row in conn.execute(
@@ -95,8 +100,8 @@ def inspect_sqlite_file(path: Path, *, check: bool = True) -> int:
             if problems:
                 raise _damaged(path, "; ".join(problems[:3]))
         return int(row[0] or 0)
-    except sqlite3.DatabaseError as exc:
-        if _has_our_header(path):
+    except cipher.DatabaseError as exc:
+        if key is not None or _has_our_header(path):
             raise _damaged(path, str(exc)) from exc
         raise NotAnImpDatabase(tr("db.error.unreadable", path=str(path), detail=str(exc))) from exc
     finally:
@@ -150,9 +155,11 @@ READ = "read"       # must exist; only reads: a read-only file is opened read-on
 ACCESS = (CREATE, WRITE, READ)
 
 
-class ImpSqliteDatabase(SqliteDatabase):
+class ImpSqliteDatabase(SqlCipherDatabase):
     """The SQLite database as this program opens it.
 
+    - a SQLCipher connection (``playhouse.sqlcipher_ext``): ``key`` (raw, 256
+      bits) encrypts the file; None opens a clear file (not converted yet);
     - ``file_path``: the file (``database`` may be a ``file:`` URI);
     - ``read_only``: opened read-only (``mode=ro``; ``query_only``);
     - write transactions begin with ``BEGIN IMMEDIATE``, so a busy file is
@@ -162,17 +169,21 @@ class ImpSqliteDatabase(SqliteDatabase):
       (a full disk, an I/O error) is not an error that hides the real one.
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False, pragmas=None):
+    def __init__(self, path: Path, *, read_only: bool = False, pragmas=None,
+                 key: bytes | None = None):
         self.file_path = Path(path)
         self.read_only = read_only
+        self.encrypted = key is not None
+        passphrase = cipher.key_pragma(key) if key is not None else ""
         if read_only:
             uri = read_only_uri(self.file_path)
             super().__init__(uri, uri=True, pragmas=pragmas or READ_ONLY_PRAGMAS,
-                             check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+                             check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
+                             passphrase=passphrase)
         else:
             super().__init__(str(self.file_path), pragmas=pragmas or SQLITE_PRAGMAS,
                              lock_type="IMMEDIATE", check_same_thread=False,
-                             timeout=BUSY_TIMEOUT_MS / 1000)
+                             timeout=BUSY_TIMEOUT_MS / 1000, passphrase=passphrase)
 
     def _set_pragmas(self, conn):
         # The wait first: "journal_mode" on a busy file must wait too.
@@ -196,7 +207,8 @@ class ImpSqliteDatabase(SqliteDatabase):
 
 def is_unique_violation(exc: BaseException) -> bool:
     """A unique value (a NIK, a code) that another program saved first."""
-    return isinstance(exc, (IntegrityError, sqlite3.IntegrityError)) or \
+    return isinstance(exc, (IntegrityError, sqlite3.IntegrityError,
+                            cipher.dbapi.IntegrityError)) or \
         type(exc).__name__ == "UniqueViolation"
 
 
@@ -289,8 +301,10 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
             from imp_desktop.data.lock import DatabaseLock
 
             new_lock = DatabaseLock(path.resolve()).acquire()
+        key = None
         try:
             if path.exists():
+                key = cipher.file_key(path)
                 version = inspect_sqlite_file(path, check=check)
                 _check_version(version, str(path))
                 if read_only and version < migrations.latest_version():
@@ -307,11 +321,20 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
                          path.with_name(path.name + "-shm")):
                 if part.exists():
                     tighten(part)
+        if not read_only and (created or (key is None and path.stat().st_size == 0)):
+            # A new database is encrypted with the account's key (made and put
+            # in the credential store on first need).
+            try:
+                key = keystore.account_key()
+            except BaseException:
+                if new_lock is not None:
+                    new_lock.release()
+                raise
         if created:
             # An empty file made here first, so that it (and the -wal/-shm files
             # SQLite makes with the same mode) is private from the start.
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-        db = ImpSqliteDatabase(path, read_only=read_only)
+        db = ImpSqliteDatabase(path, read_only=read_only, key=key)
     keep = _held_lock if new_lock is None and lock else None
     if keep is not None:
         _held_lock = None      # reopening the same file: keep holding its lock

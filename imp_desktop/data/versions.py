@@ -64,13 +64,13 @@ def replica_id() -> str:
 
 def forget_replica_sqlite(path) -> None:
     """After a restore: the restored file gets a new replica id on first need."""
-    import sqlite3
+    from imp_desktop.data import cipher
 
-    connection = sqlite3.connect(str(path))
+    connection = cipher.connect_file(path)
     try:
         with connection:
             connection.execute("DELETE FROM setting WHERE key = ?", (REPLICA_KEY,))
-    except sqlite3.Error:
+    except cipher.Error:
         pass        # an old file without the table: nothing to forget
     finally:
         connection.close()

@@ -1,0 +1,178 @@
+"""SQLite files encrypted at rest: SQLCipher 4 through ``sqlcipher3``.
+
+Every SQLite connection of the program goes through here (Peewee's through
+``data.db.ImpSqliteDatabase``, a ``playhouse.sqlcipher_ext.SqlCipherDatabase``;
+the backup, restore and probe connections through ``connect``). A clear file
+(an older database, not converted yet) opens without a key; an encrypted one
+with the key from ``keystore`` that opens it. The key is used raw
+(``PRAGMA key = "x'…'"``): it is random, so no key derivation is needed and
+opening costs no time.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlcipher3 import dbapi2 as dbapi
+
+from imp_desktop.data import keystore
+from imp_desktop.errors import NotAnImpDatabase
+from imp_desktop.i18n import tr
+
+Error = dbapi.Error
+DatabaseError = dbapi.DatabaseError
+SQLITE_HEADER = b"SQLite format 3\0"
+
+# SQLCipher writes every failed decryption (a wrong key) to stderr otherwise.
+_quiet = dbapi.connect(":memory:")
+_quiet.execute("PRAGMA cipher_log_level = NONE")
+_quiet.close()
+
+
+class KeyNotFound(NotAnImpDatabase):
+    """An encrypted file (or not a database at all) that no known key opens."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
+
+
+def key_pragma(key: bytes) -> str:
+    """The text of ``PRAGMA key`` for a raw 256-bit key: ``x'…'``."""
+    return f"x'{key.hex()}'"
+
+
+def is_clear(path: Path) -> bool:
+    """True for a plain SQLite file (header readable without a key)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def is_encrypted(path: Path) -> bool:
+    """True for a non-empty file without SQLite's clear header."""
+    path = Path(path)
+    try:
+        return path.stat().st_size > 0 and not is_clear(path)
+    except OSError:
+        return False
+
+
+def connect(target: str | os.PathLike, key: bytes | None, *, uri: bool = False,
+            timeout: float = 5.0, **params) -> dbapi.Connection:
+    """A ``sqlcipher3`` connection, keyed when ``key`` is given."""
+    conn = dbapi.connect(str(target), uri=uri, timeout=timeout, **params)
+    if key is not None:
+        try:
+            conn.execute(f"PRAGMA key = \"{key_pragma(key)}\"")
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+def _opens(path: Path, key: bytes) -> bool:
+    from imp_desktop.data.db import read_only_uri
+
+    try:
+        conn = connect(read_only_uri(path), key, uri=True)
+    except Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except Error:
+        return False
+    finally:
+        conn.close()
+
+
+# Keys found per file this run: (resolved path, first 16 bytes) -> key.
+_found: dict[tuple[Path, bytes], bytes] = {}
+
+
+def file_key(path: str | os.PathLike) -> bytes | None:
+    """The key that opens ``path``: None for a clear or empty file.
+
+    Tries this run's recovery keys and the stored ones; a recovery key that
+    opens it is remembered in the store. Raises KeyNotFound (one sentence,
+    the file untouched) when none does.
+    """
+    path = Path(path)
+    if not is_encrypted(path):
+        return None
+    with open(path, "rb") as handle:
+        salt = handle.read(16)
+    known = _found.get((path.resolve(), salt))
+    if known is not None:
+        return known
+    try:
+        candidates = keystore.candidate_keys()
+    except keystore.KeyStoreUnavailable:
+        candidates = []
+    for key in candidates:
+        if _opens(path, key):
+            _found[(path.resolve(), salt)] = key
+            if key in keystore._session_keys:
+                keystore.remember(key)
+            return key
+    raise KeyNotFound(tr("db.error.key_unknown", path=str(path)), path=path)
+
+
+def forget_found() -> None:
+    """Forget which key opened which file (tests: another "account")."""
+    _found.clear()
+
+
+def connect_file(path: str | os.PathLike, *, read_only: bool = False, **params):
+    """A connection to a database file with the key that opens it."""
+    from imp_desktop.data.db import read_only_uri
+
+    path = Path(path)
+    key = file_key(path)
+    if read_only:
+        return connect(read_only_uri(path), key, uri=True, **params)
+    return connect(path, key, **params)
+
+
+def export_copy(source: Path, source_key: bytes | None, dest: Path,
+                dest_key: bytes | None) -> None:
+    """Write ``source`` into a new file ``dest`` under ``dest_key`` (None: clear).
+
+    SQLCipher's ``sqlcipher_export``: the schema, every row, the user version
+    and the application id; ``dest`` must not exist yet.
+    """
+    from imp_desktop.data.db import read_only_uri
+
+    dest = Path(dest)
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    conn = connect(read_only_uri(source), source_key, uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        key_text = key_pragma(dest_key) if dest_key is not None else ""
+        conn.execute("ATTACH DATABASE ? AS target KEY ?", (str(dest), key_text))
+        conn.execute("SELECT sqlcipher_export('target')").fetchall()
+        conn.execute(f"PRAGMA target.application_id = {int(app_id)}")
+        conn.execute(f"PRAGMA target.user_version = {int(user_version)}")
+        conn.execute("DETACH DATABASE target")
+    finally:
+        conn.close()
+
+
+def iterdump(conn):
+    """Every table's schema and rows as text lines (``sqlite3``'s ``iterdump``,
+    which ``sqlcipher3`` connections lack): for comparing contents."""
+    tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                          "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+    for name, sql in tables:
+        yield f"{sql};"
+        quoted = '"' + name.replace('"', '""') + '"'
+        for row in conn.execute(f"SELECT * FROM {quoted} ORDER BY rowid"):
+            yield f"INSERT INTO {quoted} VALUES{row!r};"
+    for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', "
+                               "'trigger', 'view') AND sql IS NOT NULL ORDER BY name"):
+        yield f"{sql};"
