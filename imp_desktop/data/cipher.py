@@ -176,3 +176,110 @@ def iterdump(conn):
     for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', "
                                "'trigger', 'view') AND sql IS NOT NULL ORDER BY name"):
         yield f"{sql};"
+
+
+# --- converting a clear database ---------------------------------------------
+
+SAFETY_SUFFIX = ".sebelum-enkripsi"
+
+
+def safety_copy_of(path: Path) -> Path:
+    """The clear copy kept while a conversion is checked: ``<db>.sebelum-enkripsi``."""
+    path = Path(path)
+    return path.with_name(path.name + SAFETY_SUFFIX)
+
+
+def _table_counts(conn) -> dict[str, int]:
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+            for name in names}
+
+
+def _check_copy(source: Path, copy: Path, key: bytes) -> None:
+    from imp_desktop.data.db import quick_check, read_only_uri
+
+    before = connect(read_only_uri(source), None, uri=True)
+    after = connect(copy, key)
+    try:
+        problems = quick_check(after)
+        if problems or _table_counts(before) != _table_counts(after):
+            raise DatabaseError("the encrypted copy differs: " + "; ".join(problems[:3]))
+    finally:
+        after.close()
+        before.close()
+
+
+def encrypt_in_place(path: str | os.PathLike, key: bytes) -> None:
+    """Convert a clear database file, closed by every connection, to SQLCipher.
+
+    The encrypted copy is written beside it (a ``.imp-part`` temporary file),
+    checked (quick check, every table's row count), then renamed over the
+    file. The clear file is kept as ``<db>.sebelum-enkripsi`` until the
+    converted file has opened and passed its check, then removed. Killed at
+    any step, the file is whole: clear before the rename, encrypted after;
+    ``finish_conversion`` (at the next open) removes a safety copy left behind.
+    """
+    import secrets
+
+    from imp_desktop import fileio
+
+    path = Path(path)
+    for suffix in ("-wal", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists() and side.stat().st_size > 0:
+            raise DatabaseError(f"{side.name} still holds changes: close the database first")
+    part = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{fileio.TEMP_SUFFIX}")
+    safety = safety_copy_of(path)
+    try:
+        export_copy(path, None, part, key)
+        fileio.crash_point("encrypt.exported")
+        _check_copy(path, part, key)
+        with open(part, "rb+") as handle:
+            os.fsync(handle.fileno())
+        fileio.crash_point("encrypt.checked")
+        safety.unlink(missing_ok=True)
+        try:
+            os.link(path, safety)
+        except OSError:
+            import shutil
+
+            shutil.copy2(path, safety)
+        fileio.crash_point("encrypt.safety_kept")
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        os.replace(part, path)
+        fileio._fsync_folder(path.parent)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    fileio.crash_point("encrypt.replaced")
+    finish_conversion(path)
+
+
+def finish_conversion(path: str | os.PathLike) -> bool:
+    """Remove the clear safety copy of a converted file once that file opens with
+    its key and passes the quick check. True when one was removed."""
+    from imp_desktop.data.db import quick_check, read_only_uri
+
+    path = Path(path)
+    safety = safety_copy_of(path)
+    if not safety.exists():
+        return False
+    if is_clear(path):
+        # Killed before the rename: the file is still the clear one it copies.
+        safety.unlink()
+        return True
+    if not is_encrypted(path):
+        return False
+    try:
+        conn = connect(read_only_uri(path), file_key(path), uri=True)
+        try:
+            if quick_check(conn):
+                return False
+        finally:
+            conn.close()
+    except (Error, NotAnImpDatabase):
+        return False
+    safety.unlink()
+    return True

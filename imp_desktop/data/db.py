@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from peewee import IntegrityError, SqliteDatabase
@@ -174,6 +175,8 @@ class ImpSqliteDatabase(SqlCipherDatabase):
         self.file_path = Path(path)
         self.read_only = read_only
         self.encrypted = key is not None
+        self._connections: dict[int, object] = {}
+        self._registry_lock = threading.Lock()
         passphrase = cipher.key_pragma(key) if key is not None else ""
         if read_only:
             uri = read_only_uri(self.file_path)
@@ -184,6 +187,30 @@ class ImpSqliteDatabase(SqlCipherDatabase):
             super().__init__(str(self.file_path), pragmas=pragmas or SQLITE_PRAGMAS,
                              lock_type="IMMEDIATE", check_same_thread=False,
                              timeout=BUSY_TIMEOUT_MS / 1000, passphrase=passphrase)
+
+    # Every connection stays referenced here until it is closed: a sqlcipher3
+    # connection freed by a worker thread's exit (peewee keeps one per thread)
+    # aborts the process ("GIL is released" in its dealloc). ``close_all`` (by
+    # ``close_database``) closes those the worker threads left open.
+    def _connect(self):
+        conn = super()._connect()
+        with self._registry_lock:
+            self._connections[id(conn)] = conn
+        return conn
+
+    def _close(self, conn):
+        with self._registry_lock:
+            self._connections.pop(id(conn), None)
+        super()._close(conn)
+
+    def close_all(self) -> None:
+        with self._registry_lock:
+            left, self._connections = list(self._connections.values()), {}
+        for conn in left:
+            try:
+                conn.close()
+            except cipher.Error:
+                pass
 
     def _set_pragmas(self, conn):
         # The wait first: "journal_mode" on a busy file must wait too.
@@ -311,6 +338,8 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
                     raise DatabaseReadOnly(tr("db.error.read_only_old", path=str(path)))
                 if not check and 0 < version < migrations.latest_version():
                     inspect_sqlite_file(path, check=True)
+                if not read_only and cipher.safety_copy_of(path).exists():
+                    cipher.finish_conversion(path)
         except BaseException:
             if new_lock is not None:
                 new_lock.release()
@@ -393,6 +422,8 @@ def close_database() -> None:
     current = database.obj
     if current is not None and not current.is_closed():
         current.close()
+    if isinstance(current, ImpSqliteDatabase):
+        current.close_all()
     if _held_lock is not None:
         _held_lock.release()
         _held_lock = None
