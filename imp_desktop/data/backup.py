@@ -221,7 +221,12 @@ def verify_and_extract(backup: Path, folder: Path) -> tuple[BackupInfo, Path, Pa
                     raise UserError(tr("backup.error.damaged", path=str(backup)))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise UserError(tr("backup.error.damaged", path=str(backup))) from exc
-    _check_version(inspect_sqlite_file(db_file), str(backup))
+    try:
+        version = inspect_sqlite_file(db_file)
+    except cipher.KeyNotFound as exc:
+        raise cipher.KeyNotFound(tr("backup.error.key_unknown", path=str(backup)),
+                                 path=backup) from exc
+    _check_version(version, str(backup))
     return info, db_file, media
 
 

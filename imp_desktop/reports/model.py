@@ -476,3 +476,17 @@ class DistrictReport:
     subtitle: list[str]
     tables: list[DistrictTable]
     code_data: dict               # what the verification code is made from
+
+
+@dataclass
+class RecoverySheet:
+    """The recovery key of an encrypted database, printed once to keep at the office."""
+
+    document_kind = "recovery"
+
+    recovery_key: str            # 14 groups of 4, as typed back
+    qr_text: str                 # what the QR code holds (IMPKEY:…)
+    database_name: str
+    made_on: dt.date
+    officer_name: str = ""
+    officer_nip: str = ""

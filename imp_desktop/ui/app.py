@@ -70,15 +70,27 @@ def ask_about_refused_file(exc: UserError, path: str) -> str | None:
     """Explain why ``path`` was refused and return the file to try next
     (the same file after restoring its latest backup, or another one), or
     None when the user chose to quit."""
+    from imp_desktop.services.encryption import KeyNotFound, KeyStoreUnavailable
+    from imp_desktop.ui.key_prompts import ask_recovery_key, ensure_passphrase
+
+    if isinstance(exc, KeyStoreUnavailable):
+        return path if ensure_passphrase(None) else None
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc))
     if getattr(exc, "details", ""):
         box.setDetailedText(exc.details)      # behind "Rincian…"
     restore = None
     if getattr(exc, "latest_backup", None):
         restore = box.addButton(tr("backup.restore_latest"), QMessageBox.ButtonRole.ActionRole)
+    recovery = None
+    if isinstance(exc, KeyNotFound):
+        recovery = box.addButton(tr("security.button.recovery"),
+                                 QMessageBox.ButtonRole.ActionRole)
     choose = box.addButton(tr("db.choose_other"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(tr("button.quit"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
+    if recovery is not None and box.clickedButton() is recovery:
+        ask_recovery_key(None)
+        return path
     if restore is not None and box.clickedButton() is restore:
         from imp_desktop.ui.backup_dialogs import restore_damaged_file
 

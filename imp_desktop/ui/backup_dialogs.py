@@ -210,15 +210,30 @@ class BackupPage(QWidget):
             lambda found: self._confirm_restore(backup, *found)).run_here()
 
     def _confirm_restore(self, backup: Path, info, db_path) -> None:
-        from imp_desktop.services.backup import restore
-
         answer = QMessageBox.question(self, APP_NAME, tr("backup.confirm_restore",
                                                          when=info.label, path=str(db_path)))
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self._run_restore(backup, db_path)
+
+    def _run_restore(self, backup: Path, db_path: Path) -> None:
+        from imp_desktop.services.backup import restore
+        from imp_desktop.services.encryption import KeyNotFound
+
+        def key_missing(exc) -> bool:
+            # A backup from another laptop or account: its recovery key opens it.
+            if not isinstance(exc, KeyNotFound):
+                return False
+            from imp_desktop.ui.key_prompts import ask_recovery_key
+
+            QMessageBox.information(self, APP_NAME, str(exc))
+            if ask_recovery_key(self):
+                self._run_restore(backup, db_path)
+            return True
+
         window = self.window()
         op(self, lambda progress: restore(backup, db_path, progress)).success(
-            lambda result: self._restored(window, db_path, result)).run(
+            lambda result: self._restored(window, db_path, result)).failure(key_missing).run(
             writes=True, progress=tr("backup.restoring"))
 
     def _restored(self, window, db_path, result) -> None:

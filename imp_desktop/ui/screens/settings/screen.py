@@ -21,6 +21,7 @@ PAGES: list[tuple[str, str]] = [
     ("imp_desktop.ui.screens.activities.types_page", "ActivityTypesPage"),
     ("imp_desktop.ui.screens.monthly.settings_page", "MonthlySettingsPage"),
     ("imp_desktop.ui.screens.activities.narrative_page", "NarrativeTemplatePage"),
+    ("imp_desktop.ui.screens.settings.security_page", "SecurityPage"),
 ]
 
 
