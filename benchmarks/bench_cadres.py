@@ -122,11 +122,16 @@ def _save_and_merge(ctx, db) -> tuple[list[float], list[float]]:
 
 def run(ctx) -> list[dict]:
     cadres = ctx.size(100_000, 20_000)
-    db = ctx.demo_db(cadres)
+    db = ctx.demo_db(cadres)              # encrypted, as every new database
     model_times = _search_through_model(ctx, db)
+    clear_times = _search_through_model(ctx, ctx.clear_copy(db))
+    search = ctx.result("cadre_search_100k", model_times, "s", 0.1)
+    search_clear = ctx.result("cadre_search_100k_clear", clear_times, "s", 0.1)
     save_times, merge_times = _save_and_merge(ctx, db)
     return [
-        ctx.result("cadre_search_100k", model_times, "s", 0.1),
+        search,
+        search_clear,
+        ctx.ratio("cadre_search_100k_encryption_cost", search, search_clear),
         ctx.result("cadre_search_100k_slowest_keystroke", [max(model_times)], "s", 0.1),
         ctx.result("cadre_search_raw_sql_100k", _search_raw_sql(ctx, db), "s"),
         ctx.result("cadre_save_100k", save_times, "s", 0.1),

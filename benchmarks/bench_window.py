@@ -27,9 +27,17 @@ def _start_once(db: Path) -> dict:
 def run(ctx) -> list[dict]:
     cadres = ctx.size(100_000, 20_000)
     # Its own demo file: other benchmarks work on the shared one in this process.
-    db = ctx.demo_db(cadres, seed=2)
-    runs = [_start_once(db) for _ in range(3 if ctx.quick else 5)]
+    db = ctx.demo_db(cadres, seed=2)      # encrypted, as every new database
+    clear = ctx.clear_copy(db)
+    count = 3 if ctx.quick else 5
+    runs = [_start_once(db) for _ in range(count)]
+    clear_runs = [_start_once(clear) for _ in range(count)]
+    encrypted_result = ctx.result("startup_window_100k", [r["shown"] for r in runs], "s", 1.5)
+    clear_result = ctx.result("startup_window_100k_clear", [r["shown"] for r in clear_runs],
+                              "s", 1.5)
     return [
-        ctx.result("startup_window_100k", [r["shown"] for r in runs], "s", 1.5),
+        encrypted_result,
+        clear_result,
+        ctx.ratio("startup_window_100k_encryption_cost", encrypted_result, clear_result),
         ctx.result("peak_rss_window_100k", [r["peak_rss_mb"] for r in runs], "MB", 300),
     ]

@@ -22,6 +22,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The databases are encrypted with a key kept in a throw-away file keyring (the
+# child processes of the window benchmark find it too), never in the real
+# credential store of whoever runs the benchmarks.
+if "IMP_KEYRING_FILE" not in os.environ:
+    os.environ["IMP_KEYRING_FILE"] = os.path.join(tempfile.mkdtemp(prefix="imp-bench-keys-"),
+                                                  "keyring.json")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "imp_desktop.data.keystore.FileKeyring"
 
 
 class Context:
@@ -48,6 +55,23 @@ class Context:
             close_database()
             self._demo[key] = path
         return self._demo[key]
+
+    def clear_copy(self, path: Path) -> Path:
+        """The same database unencrypted (as an older version left it): the
+        figure beside which encryption's cost is shown."""
+        from imp_desktop.data import cipher
+
+        clear = path.with_name(path.stem + "-clear.sqlite")
+        if not clear.exists():
+            cipher.export_copy(path, cipher.file_key(path), clear, None)
+        return clear
+
+    def ratio(self, name: str, encrypted: dict, clear: dict) -> dict:
+        """What encryption costs: the encrypted figure over the clear one."""
+        value = encrypted["value"] / clear["value"] if clear["value"] else None
+        return {"name": name, "value": round(value, 2) if value else None, "unit": "x",
+                "target": None, "encrypted": encrypted["value"], "clear": clear["value"],
+                "runs": encrypted["runs"], "quick": self.quick}
 
     @staticmethod
     def measure(fn, runs: int, setup=None) -> list[float]:

@@ -33,10 +33,21 @@ expected=$("$PYTHON" -c 'import imp_desktop; print(imp_desktop.__version__)')
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The build machine's own credential store is left alone: the bundled program
+# keeps the database key in a throw-away file keyring for this check.
+export IMP_KEYRING_FILE="$work/keyring.json"
+export PYTHON_KEYRING_BACKEND=imp_desktop.data.keystore.FileKeyring
 db="$work/demo.sqlite"
 echo "== demo and check on $db"
 "$CLI" demo --db "$db" --desa 2 --cadres 200
 "$CLI" check --db "$db"
+echo "== the database is encrypted (SQLCipher bundled)"
+"$CLI" security --db "$db" --json | "$PYTHON" -c \
+    'import json, sys; state = json.load(sys.stdin); assert state["encrypted"], state; print("encrypted")'
+if head -c 16 "$db" | grep -q "SQLite format 3"; then
+    echo "the database file is not encrypted" >&2
+    exit 1
+fi
 "$CLI" --lang en list units --db "$db" --json | "$PYTHON" -c \
     'import json, sys; units = json.load(sys.stdin); assert units, "no units"; print(len(units), "units listed")'
 
