@@ -66,6 +66,34 @@ def test_a_clear_database_is_converted_and_the_safety_copy_removed(clear_demo):
     assert _whole(clear, niks, count)
 
 
+def test_the_backups_made_while_clear_are_encrypted_with_it(clear_demo, tmp_path):
+    from imp_desktop.data import backup as store
+    from imp_desktop.services import backup as backups
+
+    clear, niks, count = clear_demo
+    open_database(clear)
+    backups.auto_backup_if_due()
+    made = store.list_backups(clear)
+    assert len(made) == 1 and niks[0].encode() in _unzipped(made[0].path)
+    encryption.encrypt_database()
+    data = b"".join(_unzipped(p) for p in store.backups_dir(clear).glob("*.zip"))
+    assert not [nik for nik in niks if nik.encode() in data]
+    # Still a sound backup: it restores, under the file's key.
+    Cadre.update(name="BERUBAH").execute()
+    close_database()
+    store.restore_backup(made[0].path, clear)
+    assert _whole(clear, niks, count)
+    open_database(clear)
+    assert not Cadre.select().where(Cadre.name == "BERUBAH").exists()
+
+
+def _unzipped(path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return b"".join(zf.read(name) for name in zf.namelist())
+
+
 def test_converting_twice_or_on_the_command_line(clear_demo, capsys):
     clear, niks, count = clear_demo
     assert main(["security", "--db", str(clear)]) == 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from imp_desktop.data.db import close_database
@@ -52,6 +53,8 @@ def test_a_clear_database_is_encrypted_from_the_page_and_its_sheet_saved(
                         lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Yes)
     sheet = tmp_path / "kunci.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(sheet), ""))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     window = _window(qtbot, clear, ui_settings)
     page = _page(window)
     assert "belum terenkripsi" in page.state_label.text()
@@ -67,6 +70,7 @@ def test_a_clear_database_is_encrypted_from_the_page_and_its_sheet_saved(
     assert "terenkripsi" in page.state_label.text() and "belum" not in page.state_label.text()
     assert not page.encrypt_button.isVisibleTo(page)
     assert "terakhir disimpan" in page.printed_label.text()
+    assert opened and sheet.read_bytes().startswith(b"%PDF")
     if SHOTS:
         window.grab().save(os.path.join(SHOTS, "security_page.png"))
 

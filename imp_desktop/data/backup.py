@@ -399,3 +399,53 @@ def _restore_staged(backup: Path, db_path: Path, folder: Path, tmp: Path,
     if progress:
         progress(3, 3)
     return RestoreResult(info, safety, new_signing_key=not has_key)
+
+
+def encrypt_old_backups(db_path: Path, key: bytes) -> int:
+    """After a conversion: rewrite the backups in ``<db>.backups/`` made while the
+    file was clear, their database encrypted under ``key``. Each zip is replaced
+    whole (``atomic_write``) or not at all; its manifest hashes the new entry.
+    Returns how many were rewritten."""
+    from imp_desktop import fileio
+
+    folder = backups_dir(db_path)
+    if not folder.is_dir():
+        return 0
+    rewritten = 0
+    for path in sorted(folder.glob("*.zip")):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                manifest = json.loads(zf.read(MANIFEST_ENTRY))
+                with zf.open(DB_ENTRY) as handle:
+                    clear = handle.read(16) == cipher.SQLITE_HEADER
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error):
+            continue
+        if manifest.get("format") != FORMAT or not clear:
+            continue
+        # Worked on beside the backups (the same disk as the clear file), never
+        # in a shared temporary folder.
+        tmp = fileio.staging_folder("backup", folder)
+        try:
+            plain, sealed = tmp / "clear.sqlite", tmp / DB_ENTRY
+            with zipfile.ZipFile(path) as zf, zf.open(DB_ENTRY) as source, \
+                    open(plain, "wb") as sink:
+                shutil.copyfileobj(source, sink)
+            cipher.export_copy(plain, None, sealed, key)
+            plain.unlink()
+            manifest["entries"] = dict(manifest.get("entries") or {},
+                                       **{DB_ENTRY: _sha256_file(sealed)})
+            manifest["database_bytes"] = sealed.stat().st_size
+            with fileio.atomic_write(path, guard=False) as handle:
+                with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as new, \
+                        zipfile.ZipFile(path) as old:
+                    for info in old.infolist():
+                        if info.filename == DB_ENTRY:
+                            new.write(sealed, DB_ENTRY)
+                        elif info.filename == MANIFEST_ENTRY:
+                            new.writestr(MANIFEST_ENTRY, json.dumps(manifest, indent=1))
+                        else:
+                            new.writestr(info, old.read(info.filename))
+            rewritten += 1
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return rewritten

@@ -37,6 +37,37 @@ class KeyNotFound(NotAnImpDatabase):
         self.path = path
 
 
+def read_only_uri(path: Path) -> str:
+    """A ``file:`` URI that opens ``path`` without writing to it. On a read-only
+    medium it is opened as immutable: SQLite cannot make its -shm file there,
+    and nobody can be writing to it."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return uri + "&immutable=1" if read_only_reason(Path(path)) == "medium" else uri
+
+
+def quick_check(conn) -> list[str]:
+    """SQLite's quick check on an open sqlite3 connection; [] when sound."""
+    rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+    return [row for row in rows if row != "ok"]
+
+
+def read_only_reason(path: Path) -> str | None:
+    """``"medium"`` when the folder or disk cannot be written, ``"file"`` when the file
+    cannot, else None. Asks the operating system (``access``, read-only mounts),
+    which also answers for root and for immutable files."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
+            return "medium"
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK):
+        return "medium"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "file"
+    return None
+
+
 def key_pragma(key: bytes) -> str:
     """The text of ``PRAGMA key`` for a raw 256-bit key: ``x'…'``."""
     return f"x'{key.hex()}'"
@@ -74,8 +105,6 @@ def connect(target: str | os.PathLike, key: bytes | None, *, uri: bool = False,
 
 
 def _opens(path: Path, key: bytes) -> bool:
-    from imp_desktop.data.db import read_only_uri
-
     try:
         conn = connect(read_only_uri(path), key, uri=True)
     except Error:
@@ -128,8 +157,6 @@ def forget_found() -> None:
 
 def connect_file(path: str | os.PathLike, *, read_only: bool = False, **params):
     """A connection to a database file with the key that opens it."""
-    from imp_desktop.data.db import read_only_uri
-
     path = Path(path)
     key = file_key(path)
     if read_only:
@@ -144,8 +171,6 @@ def export_copy(source: Path, source_key: bytes | None, dest: Path,
     SQLCipher's ``sqlcipher_export``: the schema, every row, the user version
     and the application id; ``dest`` must not exist yet.
     """
-    from imp_desktop.data.db import read_only_uri
-
     dest = Path(dest)
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
@@ -197,8 +222,6 @@ def _table_counts(conn) -> dict[str, int]:
 
 
 def _check_copy(source: Path, copy: Path, key: bytes) -> None:
-    from imp_desktop.data.db import quick_check, read_only_uri
-
     before = connect(read_only_uri(source), None, uri=True)
     after = connect(copy, key)
     try:
@@ -260,8 +283,6 @@ def encrypt_in_place(path: str | os.PathLike, key: bytes) -> None:
 def finish_conversion(path: str | os.PathLike) -> bool:
     """Remove the clear safety copy of a converted file once that file opens with
     its key and passes the quick check. True when one was removed."""
-    from imp_desktop.data.db import quick_check, read_only_uri
-
     path = Path(path)
     safety = safety_copy_of(path)
     if not safety.exists():

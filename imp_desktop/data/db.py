@@ -16,6 +16,7 @@ from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
 from imp_desktop.data import cipher, keystore, migrations
+from imp_desktop.data.cipher import quick_check, read_only_reason, read_only_uri  # noqa: F401
 from imp_desktop.data.models import database, utc_now
 from imp_desktop import fileio
 from imp_desktop.fileio import PRIVATE_FILE, cleanup_at_start, private_folder, tighten
@@ -55,20 +56,6 @@ def _damaged(path: Path, detail: str) -> DatabaseDamaged:
                  backup=str(backup.path) if backup else "-")
     return DatabaseDamaged(message, path=path, latest_backup=backup.path if backup else None,
                            details=details)
-
-
-def read_only_uri(path: Path) -> str:
-    """A ``file:`` URI that opens ``path`` without writing to it. On a read-only
-    medium it is opened as immutable: SQLite cannot make its -shm file there,
-    and nobody can be writing to it."""
-    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-    return uri + "&immutable=1" if read_only_reason(Path(path)) == "medium" else uri
-
-
-def quick_check(conn) -> list[str]:
-    """SQLite's quick check on an open sqlite3 connection; [] when sound."""
-    rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
-    return [row for row in rows if row != "ok"]
 
 
 def inspect_sqlite_file(path: Path, *, check: bool = True) -> int:
@@ -237,23 +224,6 @@ def is_unique_violation(exc: BaseException) -> bool:
     return isinstance(exc, (IntegrityError, sqlite3.IntegrityError,
                             cipher.dbapi.IntegrityError)) or \
         type(exc).__name__ == "UniqueViolation"
-
-
-def read_only_reason(path: Path) -> str | None:
-    """``"medium"`` when the folder or disk cannot be written, ``"file"`` when the file
-    cannot, else None. Asks the operating system (``access``, read-only mounts),
-    which also answers for root and for immutable files."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
-            return "medium"
-    except OSError:
-        pass
-    if not os.access(folder, os.W_OK):
-        return "medium"
-    if path.exists() and not os.access(path, os.W_OK):
-        return "file"
-    return None
 
 
 class DatabaseMissing(UserError):

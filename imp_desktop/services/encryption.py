@@ -74,7 +74,8 @@ def _open_file() -> Path:
 
 
 def encrypt_database(progress=None) -> SecurityStatus:
-    """Convert the open clear database to an encrypted one, then reopen it.
+    """Convert the open clear database to an encrypted one, then reopen it;
+    the backups in ``<db>.backups/`` made while it was clear are encrypted too.
 
     A safety copy of the clear file is kept until the encrypted file has
     passed its check (``cipher.encrypt_in_place``). Refused with one sentence
@@ -109,6 +110,12 @@ def encrypt_database(progress=None) -> SecurityStatus:
                 from exc
     finally:
         open_database(path, access="write", lock=locked)
+    if progress:
+        progress(2, 3)
+    # The automatic backups made while the file was clear: encrypted too.
+    from imp_desktop.data.backup import encrypt_old_backups
+
+    encrypt_old_backups(path, key)
     if progress:
         progress(3, 3)
     return status()
@@ -154,13 +161,18 @@ def recovery_sheet_pdf(lang: str | None = None) -> bytes:
     return render_recovery_sheet(recovery_sheet(lang), report_settings(lang))
 
 
+def mark_sheet_saved() -> None:
+    """Remember that the recovery sheet was saved (shown in Pengaturan › Keamanan)."""
+    set_setting(PRINTED_KEY, dt.date.today().isoformat())
+
+
 def write_recovery_sheet(out: str | Path, lang: str | None = None) -> Path:
     """Write the recovery sheet to ``out`` (0600) and remember that it was printed."""
     from imp_desktop.fileio import write_bytes_atomically
 
     out = Path(out)
     write_bytes_atomically(out, recovery_sheet_pdf(lang))
-    set_setting(PRINTED_KEY, dt.date.today().isoformat())
+    mark_sheet_saved()
     return out
 
 
@@ -181,4 +193,13 @@ def passphrase_is_new() -> bool:
 
 def unlock(passphrase: str) -> None:
     """Open the passphrase-protected key file (made with this passphrase if new)."""
+    keystore.unlock(passphrase)
+
+
+def choose_passphrase(passphrase: str, again: str) -> None:
+    """The first passphrase (typed twice): at least 8 characters, both the same."""
+    if len(passphrase) < 8:
+        raise UserError(tr("key.error.passphrase_short"))
+    if again != passphrase:
+        raise UserError(tr("key.error.passphrase_differs"))
     keystore.unlock(passphrase)

@@ -5,12 +5,12 @@ hold; no credential store) and the restore of a backup from another laptop.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import encryption
+from imp_desktop.ui.operations import op
 
 
 def ask_recovery_key(parent: QWidget | None) -> bool:
@@ -19,11 +19,8 @@ def ask_recovery_key(parent: QWidget | None) -> bool:
         text, ok = QInputDialog.getText(parent, APP_NAME, tr("security.ask_recovery"))
         if not ok:
             return False
-        try:
-            encryption.use_recovery_key(text)
+        if op(parent, lambda: encryption.use_recovery_key(text)).run_here():
             return True
-        except UserError as exc:
-            QMessageBox.warning(parent, APP_NAME, str(exc))
 
 
 def ensure_passphrase(parent: QWidget | None) -> bool:
@@ -36,18 +33,13 @@ def ensure_passphrase(parent: QWidget | None) -> bool:
                                  else "security.ask_passphrase"), QLineEdit.EchoMode.Password)
         if not ok:
             return False
-        try:
-            if new:
-                if len(text) < 8:
-                    raise UserError(tr("key.error.passphrase_short"))
-                again, ok = QInputDialog.getText(parent, APP_NAME,
-                                                 tr("security.ask_passphrase_again"),
-                                                 QLineEdit.EchoMode.Password)
-                if not ok:
-                    return False
-                if again != text:
-                    raise UserError(tr("key.error.passphrase_differs"))
-            encryption.unlock(text)
-        except UserError as exc:
-            QMessageBox.warning(parent, APP_NAME, str(exc))
+        again = text
+        if new:
+            again, ok = QInputDialog.getText(parent, APP_NAME,
+                                             tr("security.ask_passphrase_again"),
+                                             QLineEdit.EchoMode.Password)
+            if not ok:
+                return False
+        op(parent, lambda: encryption.choose_passphrase(text, again) if new
+           else encryption.unlock(text)).run_here()
     return True

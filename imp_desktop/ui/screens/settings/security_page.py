@@ -1,10 +1,7 @@
 """Pengaturan › Keamanan: encryption of the database, its recovery key."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -15,9 +12,9 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import encryption
+from imp_desktop.ui.operations import export_document, op
 
 
 class SecurityPage(QWidget):
@@ -86,8 +83,9 @@ class SecurityPage(QWidget):
         self.encrypt_button.setVisible(not state.on_server and not state.encrypted)
         self.recovery_box.setEnabled(state.encrypted)
         if state.recovery_printed:
-            from imp_desktop.formatting import format_date
             import datetime as dt
+
+            from imp_desktop.formatting import format_date
 
             when = format_date(dt.date.fromisoformat(state.recovery_printed))
             self.printed_label.setText(tr("security.printed_on", date=when))
@@ -96,36 +94,37 @@ class SecurityPage(QWidget):
 
     # --- actions -------------------------------------------------------------
     def encrypt_now(self) -> None:
-        from imp_desktop.ui.backup_dialogs import run_with_progress
-
         path = str(self.state.path) if self.state and self.state.path else ""
         answer = QMessageBox.question(self, APP_NAME, tr("security.confirm_encrypt", path=path))
         if answer != QMessageBox.StandardButton.Yes:
             return
         window = self.window()
-        run_with_progress(self, tr("security.encrypting"), encryption.encrypt_database,
-                          lambda state: self._encrypted(window, state), writes=True)
+        op(self, encryption.encrypt_database).success(
+            lambda state: self._encrypted(window, state)).run(
+            writes=True, progress=tr("security.encrypting"))
 
     def _encrypted(self, window, state) -> None:
-        if hasattr(window, "switch_database"):
-            window.switch_database(str(state.path))     # every screen reloads
-        self.refresh()
         answer = QMessageBox.question(
             self, APP_NAME, tr("security.encrypted_done", path=str(state.path)) + "\n\n"
             + tr("security.ask_sheet"))
+        if hasattr(window, "switch_database"):
+            window.switch_database(str(state.path))     # every screen (this page too) anew
+        else:
+            self.refresh()
         if answer == QMessageBox.StandardButton.Yes:
-            self.save_sheet()
+            save_recovery_sheet(window)
 
     def save_sheet(self) -> None:
-        suggested = str(Path.home() / tr("security.sheet_file"))
-        path, _ = QFileDialog.getSaveFileName(self, tr("security.button.sheet"), suggested,
-                                              "PDF (*.pdf)")
-        if not path:
-            return
-        try:
-            out = encryption.write_recovery_sheet(path)
-        except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.refresh()
-        QMessageBox.information(self, APP_NAME, tr("security.sheet_written", path=str(out)))
+        save_recovery_sheet(self, self.refresh)
+
+
+def save_recovery_sheet(parent: QWidget, then=None) -> None:
+    """Ask where, write the recovery key sheet, open it for printing."""
+    def saved(path: str) -> None:
+        op(parent, encryption.mark_sheet_saved).run_here()
+        if then is not None:
+            then()
+        QMessageBox.information(parent, APP_NAME, tr("security.sheet_written", path=path))
+
+    export_document(parent, encryption.recovery_sheet_pdf, tr("security.sheet_file"),
+                    title=tr("security.button.sheet"), on_saved=saved)
