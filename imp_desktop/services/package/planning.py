@@ -1,0 +1,623 @@
+"""Terima data, second step: planning a merge (each record matched and each field decided by the record versions; conflicts and deletions listed) without writing anything."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peewee import ForeignKeyField
+
+from imp_desktop.data import versions
+from imp_desktop.data.models import (
+    AuditEntry,
+    Handover,
+    RecordVersion,
+)
+from imp_desktop.data.sync import (
+    CONTENT_CHILDREN,
+    DERIVED_FIELDS,
+    LOCAL_NUMBERS,
+    NATURAL_KEYS,
+    UuidMap,
+    chunks,
+    data_fields,
+    dumps,
+    ids_by_uuid,
+    is_id_reference,
+    plain,
+    record_dicts,
+    table_of,
+    travelling_models,
+)
+from imp_desktop.errors import UserError
+from imp_desktop.i18n import tr
+from imp_desktop.services import photos as photo_store
+from imp_desktop.services.package.envelope import (
+    Progress,
+)
+from imp_desktop.services.package.reading import (
+    KEY_NEW,
+    KEY_TRUSTED,
+    Package,
+    _summary_of,
+)
+
+# --- planning a merge ------------------------------------------------------------------
+DELETED = "*"      # the "field" of a conflict between a deletion and an edit
+
+
+@dataclass
+class Conflict:
+    table: str
+    record_uuid: str
+    field: str                     # DELETED: deleted on one side, edited on the other
+    base: object
+    mine: object
+    theirs: object
+    label: str = ""
+    dot_mine: list | None = None   # the versions of the two values (data/versions.py)
+    dot_theirs: list | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.table, self.record_uuid, self.field)
+
+    def describe(self) -> str:
+        return tr("package.conflict.line", record=self.label or self.record_uuid,
+                  field=field_name(self.field), mine=_show(self.mine),
+                  theirs=_show(self.theirs))
+
+
+def field_name(name: str) -> str:
+    return tr("package.conflict.record") if name == DELETED else name
+
+
+def _show(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+@dataclass
+class RecordPlan:
+    model: object
+    theirs: dict
+    local_id: int | None           # None: a new record (or one deleted here)
+    changes: dict = field(default_factory=dict)      # field -> theirs value, taken
+    conflicts: list = field(default_factory=list)
+    derived: dict = field(default_factory=dict)      # (kept for callers; unused)
+    mine: dict | None = None       # our record as planned against
+    clock: object = None           # the merged version (dict, or their text for a new one)
+    tombstone: dict | None = None  # our tombstone when the record was deleted here
+
+
+@dataclass
+class Deletion:
+    """A record of ours that the package deletes (a tombstone of theirs)."""
+
+    model: object
+    record_uuid: str               # ours
+    local_id: int
+    label: str
+    clock_deleted: str             # our tombstone if it goes
+    clock_kept: str                # our version if it stays
+    conflict: Conflict | None = None   # edited here after the version they deleted
+
+
+@dataclass
+class MergePlan:
+    package: Package
+    records: list[RecordPlan]
+    deletions: list[Deletion]
+    kept_deleted: list[tuple[str, str]]            # (kept for callers; see MergeResult)
+    aliases: dict                                  # (model, their uuid) -> local id
+    new_audit: list[dict]
+    new_media: dict[str, bytes]
+    unchanged: int = 0
+    versions_only: list = field(default_factory=list)   # (table, uuid, clock text, deleted)
+    new_aliases: list = field(default_factory=list)     # (table, their uuid, our uuid)
+    repeated: bool = False         # this very package was merged before
+    older: bool = False            # older than one already received from its sender
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for plan in self.records for c in plan.conflicts] + \
+            [d.conflict for d in self.deletions if d.conflict is not None]
+
+    @property
+    def added(self) -> int:
+        return sum(1 for plan in self.records if plan.local_id is None and not plan.conflicts)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for plan in self.records if plan.local_id is not None
+                   and (plan.changes or plan.conflicts))
+
+    @property
+    def removals(self) -> list[tuple[str, str, str, str]]:
+        """(table, uuid, label, "delete" | "deactivate") of what the package would
+        delete or deactivate here (a conflict counts: "theirs" would do it)."""
+        found = [(table_of(d.model), d.record_uuid, d.label, "delete") for d in self.deletions]
+        for plan in self.records:
+            if plan.local_id is None or not plan.mine or not plan.mine.get("active"):
+                continue
+            if plan.changes.get("active") is False or any(
+                    c.field == "active" and c.theirs is False for c in plan.conflicts):
+                found.append((table_of(plan.model), plan.mine["uuid"], _label(plan.mine),
+                              "deactivate"))
+        return found
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """The first package from its installation would delete or deactivate."""
+        return self.package.key_status in (KEY_NEW, KEY_TRUSTED) and bool(self.removals)
+
+    def note(self) -> str:
+        """One sentence when the package was merged before or is older, else ""."""
+        if self.repeated:
+            return tr("package.note.repeated", officer=self.package.officer_name or "?")
+        if self.older:
+            return tr("package.note.older", officer=self.package.officer_name or "?")
+        return ""
+
+
+def _label(row: dict) -> str:
+    for key in ("name", "title", "period", "key", "code", "number", "file_name"):
+        if row.get(key):
+            return str(row[key])
+    return row.get("uuid", "")
+
+
+_NO_TIMES = {"created_at": None, "updated_at": None}
+
+
+def _unique_keys(model) -> list[tuple[str, ...]]:
+    """Field-name tuples that must be unique (besides id and uuid)."""
+    keys = [(f.name,) for f in data_fields(model) if f.unique]
+    for index in model._meta.indexes or ():
+        if isinstance(index, (tuple, list)) and len(index) == 2 and index[1]:
+            keys.append(tuple(index[0]))
+    return keys
+
+
+def _same(theirs: dict, mine: dict, number: str | None) -> bool:
+    """The same content on both sides (times and a local version number aside)."""
+    ignore = {**_NO_TIMES, number: None} if number else _NO_TIMES
+    return {**theirs, **ignore} == {**mine, **ignore}
+
+
+def _comparable(field_obj, value):
+    """A JSON value as the database stores it, for comparison."""
+    if value is None:
+        return None
+    try:
+        return plain(field_obj.python_value(field_obj.db_value(value)))
+    except (TypeError, ValueError):
+        return value
+
+
+class _Contents:
+    """Content signatures of the versions of a LOCAL_NUMBERS table (see sync)."""
+
+    def __init__(self, model, package: Package | None, uuids: UuidMap, mine_rows: dict):
+        self.model, self.package = model, package
+        self.number = LOCAL_NUMBERS[table_of(model)]
+        self.fields = [f for f in data_fields(model) if f.name != self.number]
+        child_table, self.link = CONTENT_CHILDREN.get(table_of(model), (None, None))
+        self.child = next((m for m in travelling_models() if table_of(m) == child_table), None)
+        self.child_fields = [f for f in data_fields(self.child) if f.name != self.link] \
+            if self.child else []
+        mine_children: dict = {}
+        if self.child:
+            for row in record_dicts(self.child, uuids):
+                mine_children.setdefault(row[self.link], []).append(row)
+        self.mine = {}
+        for row in mine_rows.values():
+            signature = self._signature(row, mine_children.get(row["uuid"], []))
+            if signature is not None:
+                self.mine.setdefault(signature, row)
+
+    def _signature(self, row: dict, children: list[dict]):
+        own = tuple(_comparable(f, row.get(f.name)) for f in self.fields)
+        if self.child is None:
+            return own
+        if not children:
+            return None      # its content did not come with it: no match by content
+        return own, tuple(sorted(repr(tuple(_comparable(f, c.get(f.name))
+                                            for f in self.child_fields)) for c in children))
+
+    def match(self, theirs: dict) -> dict | None:
+        """The local version with the same content as ``theirs``, if there is one."""
+        children = []
+        if self.child is not None:
+            in_package = self.package.tables if self.package is not None else {}
+            children = [r for r in in_package.get(table_of(self.child)) or ()
+                        if r.get(self.link) == theirs["uuid"]]
+        signature = self._signature(theirs, children)
+        return None if signature is None else self.mine.get(signature)
+
+
+class _Local:
+    """The local records of one table, to find the one a record of theirs is."""
+
+    def __init__(self, model, package: Package | None, uuids: UuidMap):
+        self.model, self.uuids = model, uuids
+        table = table_of(model)
+        self.natural = NATURAL_KEYS.get(table)
+        self.number = LOCAL_NUMBERS.get(table)
+        self.rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
+        self.by_natural = ({row[self.natural]: row for row in self.rows.values()}
+                           if self.natural else {})
+        self.unique = {key: {tuple(r.get(k) for k in key): r for r in self.rows.values()
+                             if all(r.get(k) is not None for k in key)}
+                       for key in _unique_keys(model) if self.number not in key}
+        self.contents = (_Contents(model, package, uuids, self.rows)
+                         if self.number else None)
+        self.matchable = any(self.unique.values()) or self.contents is not None
+
+    def find(self, theirs: dict, aliases: dict) -> dict | None:
+        """A local record with another uuid that is the same record: its unique
+        field (a NIK) or, for a version, its content (see sync.LOCAL_NUMBERS)."""
+        if not self.matchable:
+            return None     # nothing here to match (a fresh installation)
+        for key, index in self.unique.items():
+            if not index:
+                continue    # nothing here to match (a fresh installation)
+            values = tuple(_translate_alias(self.model, k, theirs.get(k), aliases, self.uuids)
+                           for k in key)
+            if None not in values and values in index:
+                return index[values]
+        return self.contents.match(theirs) if self.contents is not None else None
+
+
+def _stored_aliases(uuids: UuidMap) -> dict:
+    """(model, their uuid) -> local id of every record matched at an earlier merge."""
+    by_table = {table_of(m): m for m in travelling_models()}
+    found = {}
+    query = RecordVersion.select(RecordVersion.record_table, RecordVersion.record_uuid,
+                                 RecordVersion.alias).where(RecordVersion.alias.is_null(False))
+    for table, their_uuid, local_uuid in query.tuples():
+        model = by_table.get(table)
+        local_id = uuids.id_of(model, local_uuid) if model is not None else None
+        if local_id is not None:
+            found[(model, their_uuid)] = local_id
+    return found
+
+
+def _merge_record(model, fields: dict, theirs: dict, mine: dict, local_id: int,
+                  my_text: str | None, their_text: str, number, aliases: dict,
+                  uuids: UuidMap) -> RecordPlan | None:
+    """Field by field: theirs replaces ours only if they had seen ours (see versions)."""
+    mc = versions.loads(my_text) if my_text else {"c": {}, "d": {}}
+    tc = versions.loads(their_text)
+    legacy = versions.is_legacy(my_text or "") or versions.is_legacy(their_text)
+    if not legacy and versions.dominated(tc["c"], mc["c"]):
+        return None                 # nothing of theirs that we had not seen
+    wholesale = not legacy and versions.dominated(mc["c"], tc["c"])
+    plan = RecordPlan(model, theirs, local_id, mine=mine)
+    table = table_of(model)
+    dots = dict(mc["d"])
+    label = _label(mine)
+    for name, fld in fields.items():
+        if name not in theirs or name == number:
+            continue        # an older program's package lacks this field
+        t = _comparable(fld, _translate_alias(model, name, theirs[name], aliases, uuids))
+        m = _comparable(fld, mine.get(name))
+        if wholesale:       # they had seen all of ours: theirs replaces it
+            if t != m:
+                plan.changes[name] = t
+            continue
+        dt_, dm_ = versions.dot_of(tc, name), versions.dot_of(mc, name)
+        if dt_ == dm_ and t == m:
+            continue
+        if dt_ != dm_:
+            ours_seen = versions.seen(tc["c"], dm_)
+            theirs_seen = versions.seen(mc["c"], dt_)
+            if theirs_seen and not ours_seen:
+                continue                        # ours replaced theirs: keep it
+            if ours_seen and not theirs_seen:   # theirs replaced ours: take it
+                if t != m:
+                    plan.changes[name] = t
+                dots[name] = dt_
+                continue
+        # Made without seeing each other (or schema-9 values that differ).
+        if t == m:
+            dots[name] = max(dt_, dm_, key=versions.dot_order)
+            continue
+        if name in DERIVED_FIELDS:   # follows the other fields: never a question
+            if dt_ == dm_:
+                if dumps(t) > dumps(m):
+                    plan.changes[name] = t
+            elif versions.dot_order(dt_) > versions.dot_order(dm_):
+                plan.changes[name] = t
+                dots[name] = dt_
+            else:
+                dots[name] = dm_
+            continue
+        plan.conflicts.append(Conflict(table, mine["uuid"], name, None, m, t, label, dm_, dt_))
+    if wholesale:
+        plan.clock = tc
+    else:
+        plan.clock = {"c": versions.joined(mc["c"], tc["c"]), "d": dots}
+    return plan
+
+
+def _newest(dots) -> list | None:
+    return max(dots, key=versions.dot_order, default=None)
+
+
+def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
+    """Work out what merging ``package`` would change; writes nothing (but the
+    first version of records written around the audit trail)."""
+    versions.stamp_unversioned()
+    # Long on purpose: one pass over the package's tables in dependency order,
+    # matching each record (uuid, natural key, unique field) before the next table.
+    uuids = UuidMap()
+    records: list[RecordPlan] = []
+    versions_only: list = []
+    new_aliases: list = []
+    unchanged = 0
+    models = travelling_models()
+    in_package = {table: {row["uuid"] for row in rows} for table, rows in package.tables.items()}
+    aliases = _stored_aliases(uuids)
+    stored = set(aliases)
+    checks: dict = {}      # model -> records to be written: their references are checked
+    for step, model in enumerate(models):
+        table = table_of(model)
+        rows = package.tables.get(table) or []
+        if not rows:
+            continue
+        fields = {f.name: f for f in data_fields(model)}
+        local = _Local(model, package, uuids)
+        natural, number = local.natural, local.number
+        taken = {row[number] for row in local.rows.values()} if number else set()
+        aliased = [f for f in fields.values() if is_id_reference(f)
+                   and any(key[0] is f.rel_model for key in aliases)]
+        # their uuid -> our uuid, per field pointing at another table (matched before)
+        alias_maps = [(f.name, {their_uuid: uuids.uuid_of(f.rel_model, local_id)
+                                for (target, their_uuid), local_id in aliases.items()
+                                if target is f.rel_model})
+                      for f in aliased if f.rel_model is not model]
+        known = {} if natural else versions.rows_of(table)
+        clocks = package.clocks.get(table) or {}
+        for theirs in rows:
+            if aliased:   # point at the local records their references were matched to
+                theirs = _translated(theirs, alias_maps, model, aliased, aliases, uuids)
+            mine = local.rows.get(theirs["uuid"])
+            if natural:     # reference data, matched by its code: ours stays as it is
+                mine = mine or local.by_natural.get(theirs.get(natural))
+                if mine is None:
+                    checks.setdefault(model, []).append(theirs)
+                    records.append(RecordPlan(model, theirs, None))
+                else:
+                    unchanged += 1
+                continue
+            their_text = clocks[theirs["uuid"]]
+            if mine is None and (model, theirs["uuid"]) in aliases:
+                mine = local.rows.get(uuids.uuid_of(model, aliases[(model, theirs["uuid"])]))
+            if mine is None:
+                row = known.get(theirs["uuid"])
+                if row is not None and row.deleted:
+                    plan = _against_tombstone(model, theirs, row, their_text)
+                    if plan is None:
+                        unchanged += 1      # deleted here after seeing this version
+                    else:
+                        checks.setdefault(model, []).append(theirs)
+                        records.append(plan)
+                    continue
+                mine = local.find(theirs, aliases)
+            if mine is None:
+                checks.setdefault(model, []).append(theirs)
+                if number and (theirs.get(number) is None or theirs[number] in taken):
+                    # A version made elsewhere whose number is used here: its own version.
+                    theirs = {**theirs, number: max(taken, default=0) + 1}
+                if number:
+                    taken.add(theirs[number])
+                records.append(RecordPlan(model, theirs, None, clock=their_text))
+                continue
+            local_id = uuids.id_of(model, mine["uuid"])
+            if mine["uuid"] != theirs["uuid"]:
+                aliases[(model, theirs["uuid"])] = local_id
+                if (model, theirs["uuid"]) not in stored:
+                    stored.add((model, theirs["uuid"]))
+                    new_aliases.append((table, theirs["uuid"], mine["uuid"]))
+            row = known.get(mine["uuid"])
+            my_text = row.clock if row is not None else None
+            if my_text == their_text and not versions.is_legacy(their_text):
+                unchanged += 1      # the same version on both sides
+                continue
+            if my_text == their_text and _same(theirs, mine, number):
+                unchanged += 1
+                continue
+            checks.setdefault(model, []).append(theirs)
+            plan = _merge_record(model, fields, theirs, mine, local_id, my_text, their_text,
+                                 number, aliases, uuids)
+            if plan is None:
+                unchanged += 1
+            elif plan.changes or plan.conflicts:
+                records.append(plan)
+            else:
+                unchanged += 1
+                text = versions.dumps(plan.clock)
+                if text != my_text:
+                    versions_only.append((table, mine["uuid"], text, False))
+        if progress:
+            progress(step + 1, len(models))
+    _check_references(checks, uuids, in_package, package, aliases)
+    deletions = _plan_deletions(package, models, uuids, aliases, versions_only)
+    have_audit = set(ids_by_uuid(AuditEntry, [e["uuid"] for e in package.audit]))
+    new_audit = [e for e in package.audit if e["uuid"] not in have_audit]
+    new_media = {name: data for name, data in package.media.items()
+                 if not photo_store.has_photo(name)}
+    plan = MergePlan(package, records, deletions, [], aliases, new_audit, new_media, unchanged,
+                     versions_only, new_aliases)
+    plan.repeated, plan.older = _received_before(package)
+    return plan
+
+
+def _translated(theirs: dict, alias_maps: list, model, aliased: list, aliases: dict,
+                uuids: UuidMap) -> dict:
+    """Their record with its references pointing at the records they were matched to."""
+    theirs = dict(theirs)
+    for name, mapping in alias_maps:
+        value = theirs.get(name)
+        if value is not None:
+            theirs[name] = mapping.get(value, value)
+    for fld in aliased:
+        if fld.rel_model is model:      # matched in this very table: maybe just now
+            theirs[fld.name] = _translate_alias(model, fld.name, theirs.get(fld.name),
+                                                aliases, uuids)
+    return theirs
+
+
+def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan | None:
+    """Their record, deleted here: it comes back if they had seen the deletion, stays
+    deleted if we had seen their version, else it is a conflict."""
+    tomb = versions.loads(row.clock)
+    tc = versions.loads(their_text)
+    deletion = tomb["d"].get(versions.ALL)
+    clock = {"c": versions.joined(tomb["c"], tc["c"]), "d": tc["d"]}
+    if versions.seen(tc["c"], deletion):
+        return RecordPlan(model, theirs, None, clock=clock, tombstone=tomb)
+    if all(versions.seen(tomb["c"], d) for d in tc["d"].values()):
+        return None
+    conflict = Conflict(table_of(model), theirs["uuid"], DELETED, None,
+                        tr("package.conflict.deleted"), tr("package.conflict.edited"),
+                        _label(theirs), deletion, _newest(tc["d"].values()))
+    return RecordPlan(model, theirs, None, conflicts=[conflict], clock=clock, tombstone=tomb)
+
+
+def _plan_deletions(package: Package, models: list, uuids: UuidMap, aliases: dict,
+                    versions_only: list) -> list[Deletion]:
+    """Their tombstones against our records, children before their parents."""
+    deletions = []
+    for model in reversed(models):
+        table = table_of(model)
+        gone = (package.deleted or {}).get(table) or {}
+        if not gone or table in NATURAL_KEYS:
+            continue
+        local_uuids = {}
+        for their_uuid in gone:
+            local_id = uuids.id_of(model, their_uuid)
+            if local_id is None and (model, their_uuid) in aliases:
+                local_id = aliases[(model, their_uuid)]
+            local_uuids[their_uuid] = (uuids.uuid_of(model, local_id), local_id) \
+                if local_id is not None else (their_uuid, None)
+        known = versions.rows_of(table, {u for u, _ in local_uuids.values()})
+        labels = {}
+        ids = [i for _, i in local_uuids.values() if i is not None]
+        for chunk in chunks(ids):
+            for row in record_dicts(model, uuids, model.id.in_(chunk)):
+                labels[row["uuid"]] = _label(row)
+        for their_uuid, text in gone.items():
+            tomb = versions.loads(text)
+            deletion = tomb["d"].get(versions.ALL)
+            local_uuid, local_id = local_uuids[their_uuid]
+            row = known.get(local_uuid)
+            if local_id is None:
+                if row is None:     # never had it: remember the deletion
+                    versions_only.append((table, their_uuid, text, True))
+                elif row.deleted and row.clock != text:
+                    mine = versions.loads(row.clock)
+                    merged = versions.dumps({"c": versions.joined(mine["c"], tomb["c"]),
+                                             "d": {versions.ALL: _newest(
+                                                 [mine["d"].get(versions.ALL), deletion])}})
+                    if merged != row.clock:
+                        versions_only.append((table, their_uuid, merged, True))
+                continue
+            mine = versions.loads(row.clock) if row is not None and row.clock else \
+                {"c": {}, "d": {}}
+            if versions.seen(mine["c"], deletion):
+                continue            # restored here after seeing the deletion
+            ctx = versions.joined(mine["c"], tomb["c"])
+            label = labels.get(local_uuid, local_uuid)
+            conflict = None
+            if not all(versions.seen(tomb["c"], d) for d in mine["d"].values()):
+                conflict = Conflict(table, local_uuid, DELETED, None,
+                                    tr("package.conflict.edited"), tr("package.conflict.deleted"),
+                                    label, _newest(mine["d"].values()), deletion)
+            deletions.append(Deletion(model, local_uuid, local_id, label,
+                                      versions.dumps({"c": ctx, "d": tomb["d"]}),
+                                      versions.dumps({"c": ctx, "d": mine["d"]}), conflict))
+    return deletions
+
+
+def _received_before(package: Package) -> tuple[bool, bool]:
+    """(this package was merged before, an older one than one already merged)."""
+    repeated = older = False
+    sent = package.manifest.get("seq")
+    replica = package.manifest.get("replica")
+    query = Handover.select(Handover.package_id, Handover.summary).where(
+        (Handover.direction == "import") & (Handover.installation == package.installation))
+    for package_id, summary in query.tuples():
+        if package_id == package.manifest.get("package_id"):
+            repeated = True
+        summary = _summary_of(summary)
+        had = summary.get("seq")
+        # Change numbers count per replica: a restored copy of the sender (a new
+        # replica) numbers again from its backup, and its packages are new.
+        if summary.get("replica", replica) != replica:
+            continue
+        if isinstance(had, int) and isinstance(sent, int) and had > sent:
+            older = True
+    return repeated, older
+
+
+def _translate_alias(model, name, value, aliases, uuids: UuidMap):
+    """A foreign-key uuid of theirs that was matched to another local record."""
+    fld = model._meta.fields.get(name)
+    if value is None or not is_id_reference(fld):
+        return value
+    local = aliases.get((fld.rel_model, value))
+    if local is None:
+        return value
+    return uuids.uuid_of(fld.rel_model, local)
+
+
+_REFERENCES: dict = {}
+
+
+def _references(model) -> list:
+    """(field, target table, by local id?) of each foreign key of ``model``."""
+    if model not in _REFERENCES:
+        _REFERENCES[model] = [(f, table_of(f.rel_model), is_id_reference(f))
+                              for f in data_fields(model) if isinstance(f, ForeignKeyField)]
+    return _REFERENCES[model]
+
+
+def _check_references(checks: dict, uuids: UuidMap, in_package: dict, package,
+                      aliases: dict) -> None:
+    """Every record a package's record points at must be in the package or here.
+
+    ``checks``: model -> the package's records of it to be written (their
+    references already translated to our records where matched). One pass per
+    foreign key over the set of values, not one look-up per record."""
+    aliased: dict = {}
+    for target_model, their_uuid in aliases:
+        aliased.setdefault(target_model, set()).add(their_uuid)
+    for model, rows in checks.items():
+        for fld, target, by_id in _references(model):
+            values = {row.get(fld.name) for row in rows}
+            values.discard(None)
+            if not values:
+                continue
+            if by_id:
+                values -= in_package.get(target, set())
+                local = uuids.by_uuid(fld.rel_model) if values else {}
+                other = aliased.get(fld.rel_model, ())
+                missing = [v for v in values if v not in local and v not in other]
+            else:
+                name = fld.rel_field.name
+                values -= {r.get(name) for r in package.tables.get(target, ())}
+                values = sorted(values, key=str)
+                have = set()
+                for chunk in chunks(values):
+                    have.update(v for (v,) in fld.rel_model.select(fld.rel_field).where(
+                        fld.rel_field.in_(chunk)).tuples())
+                missing = [v for v in values if v not in have]
+            if missing:
+                raise UserError(tr("package.error.reference",
+                                   path=package.manifest.get("package_id"),
+                                   table=table_of(model), field=fld.name))
+
+
+def _referrers(model) -> list:
+    """(model, field) of every foreign key pointing at ``model``'s records by id."""
+    return [(other, f) for other in travelling_models() for f in data_fields(other)
+            if is_id_reference(f) and f.rel_model is model]
