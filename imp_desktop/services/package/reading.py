@@ -89,6 +89,9 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
     an installation whose pinned key is another one (``KeyChangedError``)
     unless ``trust_new_key`` (the officer compared the fingerprint by phone).
     """
+    # Long on purpose: every check of the file in the order it is read (bytes, zip,
+    # manifest, signature, each entry against its hash); split, each part would pass
+    # the open zip and the half-read manifest along.
     path = Path(path)
     where = str(path)
     try:
