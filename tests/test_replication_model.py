@@ -46,6 +46,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from imp_desktop.data.db import close_database
 from imp_desktop.data.models import Activity, Assessment, Cadre, Unit
+from imp_desktop.errors import UserError
 from imp_desktop.services import activities as act
 from imp_desktop.services import backup as backups
 from imp_desktop.services import package as pkg
@@ -622,7 +623,7 @@ class Replication(RuleBasedStateMachine):
                 assert sent.sender in self.restored, f"{sent}: key changed"
                 self.event("new key of a restored laptop accepted")
                 reported, result = _merge_file(sent.path, policy, trust_new_key=True)
-        except pkg.UserError as exc:
+        except UserError as exc:
             # A refusal must leave everything as it was; only a "since last"
             # package may be refused (e.g. one that needs an earlier one first).
             assert self.db_view() == before, f"refused {sent} at {receiver} changed data"
