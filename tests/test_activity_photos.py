@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from PIL import Image
 
@@ -35,7 +37,7 @@ def test_exif_orientation_is_honoured(db, tmp_path):
     _jpeg_with_orientation(tmp_path / "rotated.jpg", 6)  # "rotate 90° clockwise to view"
     stored = photos.import_photo(tmp_path / "rotated.jpg")
     assert (stored.width, stored.height) == (200, 400)
-    with Image.open(photos.photo_path(stored.file_name)) as image:
+    with Image.open(io.BytesIO(photos.read_bytes(stored.file_name))) as image:
         top = image.getpixel((100, 50))
         bottom = image.getpixel((100, 350))
     assert top[0] > 150 and top[1] < 80      # the red half is now on top
@@ -45,7 +47,7 @@ def test_exif_orientation_is_honoured(db, tmp_path):
 def test_png_with_transparency_becomes_jpeg_on_white(db, tmp_path):
     Image.new("RGBA", (60, 60), (0, 0, 0, 0)).save(tmp_path / "clear.png")
     stored = photos.import_photo(tmp_path / "clear.png")
-    with Image.open(photos.photo_path(stored.file_name)) as image:
+    with Image.open(io.BytesIO(photos.read_bytes(stored.file_name))) as image:
         assert image.format == "JPEG" and image.getpixel((5, 5))[0] > 240
 
 
@@ -71,12 +73,13 @@ def test_missing_file_and_other_formats(db, tmp_path):
 def test_thumbnail_and_problems_of_stored_photos(db, tmp_path):
     Image.new("RGB", (800, 600), "green").save(tmp_path / "g.jpg")
     stored = photos.import_photo(tmp_path / "g.jpg")
-    thumb = photos.thumbnail_path(stored.file_name)
-    with Image.open(thumb) as image:
+    thumb = photos.thumbnail_bytes(stored.file_name)
+    with Image.open(io.BytesIO(thumb)) as image:
         assert max(image.size) == photos.THUMB_SIDE
+    assert photos.thumbnail_bytes(stored.file_name) == thumb      # kept, read back
     assert photos.photo_problem(stored.file_name) is None
     photos.photo_path(stored.file_name).write_bytes(b"broken")
     assert "rusak" in photos.photo_problem(stored.file_name)
     assert "rusak" in photos.photo_problem(stored.file_name, thorough=True)
-    assert photos.thumbnail_path("0" * 32 + ".jpg") is None
+    assert photos.thumbnail_bytes("0" * 32 + ".jpg") is None
     assert "hilang" in photos.photo_problem("0" * 32 + ".jpg")

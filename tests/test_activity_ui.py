@@ -212,7 +212,9 @@ def test_photos_are_copied_and_a_bad_file_is_explained(qtbot, screen, tmp_path, 
 def test_missing_stored_photo_shows_a_message(qtbot, screen):
     page = screen.list_page
     detail = service.get_activity(page.selected_id())
-    detail.photos[0].path.unlink()
+    from imp_desktop.services.photos import photo_path
+
+    photo_path(detail.photos[0].file_name).unlink()
     page.open_selected()
     editor = screen.editor
     editor.tabs.setCurrentIndex(6)

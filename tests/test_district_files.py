@@ -29,7 +29,7 @@ def test_the_file_store_keeps_each_content_once_and_checks_it(db):
 
 
 def _photo_bytes():
-    return {p.file_name: photos.photo_path(p.file_name).read_bytes()
+    return {p.file_name: photos.read_bytes(p.file_name)
             for p in ActivityPhoto.select()}
 
 

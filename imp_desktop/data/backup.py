@@ -5,7 +5,9 @@ A backup is one zip file:
 - ``database.sqlite``: a snapshot taken with SQLite's online backup API (a
   consistent copy even while the program writes; never a file copy of a live
   database);
-- ``media/<name>``: every photo of the ``<db>.media/`` folder;
+- ``media/<name>``: every photo of the ``<db>.media/`` folder, as stored:
+  sealed under the database's key when it is encrypted (``data/sealed.py``),
+  so a backup of an encrypted database holds no clear photo either;
 - ``backup.json``: program and schema version, time, and the SHA-256 of
   every other entry, so a damaged backup is refused before it replaces anything.
 
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from imp_desktop import __version__
-from imp_desktop.data import cipher
+from imp_desktop.data import cipher, sealed
 from imp_desktop.data.backup_files import (  # noqa: F401  (part of this module's API)
     FORMAT,
     MANIFEST_ENTRY,
@@ -52,9 +54,9 @@ Progress = Callable[[int, int], None]
 
 
 def media_dir(db_path: Path) -> Path:
-    """Photos of a database: ``<db>.media/`` next to the file."""
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".media")
+    """Photos of a database: ``<db>.media/`` next to the file (sealed under the
+    database's key when it is encrypted: ``data/sealed.py``)."""
+    return sealed.media_dir(db_path)
 
 
 def _stamp(moment: dt.datetime | None = None) -> str:
@@ -131,7 +133,7 @@ def create_backup(db_path: Path, out: Path, progress: Progress | None = None) ->
     version = inspect_sqlite_file(db_path, check=False)
     fileio.private_folder(out.parent)
     photos = sorted(p for p in media_dir(db_path).glob("*") if p.is_file()
-                    and not p.name.endswith(fileio.TEMP_SUFFIX))
+                    and not p.name.endswith(fileio.TEMP_SUFFIX) and not p.name.startswith("."))
     tmp = fileio.staging_folder("backup")
     try:
         copy = tmp / DB_ENTRY
@@ -380,12 +382,19 @@ def _restore_staged(backup: Path, db_path: Path, folder: Path, tmp: Path,
                     shutil.copy2(sidecar, safety.with_name(safety.name + suffix))
     if progress:
         progress(2, 3)
+    backup_key = cipher.file_key(new_db)
     if not _copy_into(new_db, db_path):
         # Unreadable file, so no program has it open: swap the files. The
         # old WAL must go first, or SQLite would replay it into the new file.
         _remove_sidecars(db_path)
         os.replace(new_db, db_path)
         fileio.make_private(db_path)
+    # The photos follow the database's key: re-sealed when the backup was made
+    # under another key (another laptop, or before the file was encrypted).
+    target_key = cipher.file_key(db_path)
+    if target_key != backup_key:
+        sealed.reseal_folder(new_media, sealed.derive_key(backup_key),
+                             sealed.derive_key(target_key))
     media = media_dir(db_path)
     old_media = media.with_name(media.name + ".lama")
     if old_media.exists():
@@ -403,9 +412,10 @@ def _restore_staged(backup: Path, db_path: Path, folder: Path, tmp: Path,
 
 def encrypt_old_backups(db_path: Path, key: bytes) -> int:
     """After a conversion: rewrite the backups in ``<db>.backups/`` made while the
-    file was clear, their database encrypted under ``key``. Each zip is replaced
-    whole (``atomic_write``) or not at all; its manifest hashes the new entry.
-    Returns how many were rewritten."""
+    file was clear, their database encrypted under ``key`` and their photos
+    sealed (``data/sealed.py``). Each zip is replaced whole (``atomic_write``)
+    or not at all; its manifest hashes the new entries. Returns how many were
+    rewritten."""
     from imp_desktop import fileio
 
     folder = backups_dir(db_path)
@@ -426,23 +436,37 @@ def encrypt_old_backups(db_path: Path, key: bytes) -> int:
         # in a shared temporary folder.
         tmp = fileio.staging_folder("backup", folder)
         try:
-            plain, sealed = tmp / "clear.sqlite", tmp / DB_ENTRY
+            plain, encrypted = tmp / "clear.sqlite", tmp / DB_ENTRY
             with zipfile.ZipFile(path) as zf, zf.open(DB_ENTRY) as source, \
                     open(plain, "wb") as sink:
                 shutil.copyfileobj(source, sink)
-            cipher.export_copy(plain, None, sealed, key)
+            cipher.export_copy(plain, None, encrypted, key)
             plain.unlink()
-            manifest["entries"] = dict(manifest.get("entries") or {},
-                                       **{DB_ENTRY: _sha256_file(sealed)})
-            manifest["database_bytes"] = sealed.stat().st_size
+            files_key = sealed.derive_key(key)
+            entries = dict(manifest.get("entries") or {}, **{DB_ENTRY: _sha256_file(encrypted)})
+            photos = {}       # entry -> its sealed copy in ``tmp`` (one photo in memory at a time)
+            with zipfile.ZipFile(path) as zf:
+                for index, info in enumerate(zf.infolist()):
+                    if info.filename.startswith(MEDIA_PREFIX):
+                        blob = zf.read(info.filename)
+                        if sealed.is_sealed(blob):
+                            continue
+                        blob = sealed.seal(blob, files_key)
+                        photos[info.filename] = tmp / f"{index}.foto"
+                        photos[info.filename].write_bytes(blob)
+                        entries[info.filename] = hashlib.sha256(blob).hexdigest()
+            manifest["entries"] = entries
+            manifest["database_bytes"] = encrypted.stat().st_size
             with fileio.atomic_write(path, guard=False) as handle:
                 with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as new, \
                         zipfile.ZipFile(path) as old:
                     for info in old.infolist():
                         if info.filename == DB_ENTRY:
-                            new.write(sealed, DB_ENTRY)
+                            new.write(encrypted, DB_ENTRY)
                         elif info.filename == MANIFEST_ENTRY:
                             new.writestr(MANIFEST_ENTRY, json.dumps(manifest, indent=1))
+                        elif info.filename in photos:
+                            new.writestr(info, photos[info.filename].read_bytes())
                         else:
                             new.writestr(info, old.read(info.filename))
             rewritten += 1

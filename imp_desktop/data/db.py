@@ -15,7 +15,7 @@ from peewee import IntegrityError, SqliteDatabase
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from imp_desktop.data import audit as _audit  # noqa: F401  (registers the audit trail)
-from imp_desktop.data import cipher, keystore, migrations
+from imp_desktop.data import cipher, keystore, migrations, sealed
 from imp_desktop.data.cipher import quick_check, read_only_reason, read_only_uri  # noqa: F401
 from imp_desktop.data.models import database, utc_now
 from imp_desktop import fileio
@@ -310,6 +310,8 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
                     inspect_sqlite_file(path, check=True)
                 if not read_only and cipher.safety_copy_of(path).exists():
                     cipher.finish_conversion(path)
+                if not read_only:
+                    _finish_sealing(path, key)
         except BaseException:
             if new_lock is not None:
                 new_lock.release()
@@ -344,6 +346,19 @@ def open_database(target: str | os.PathLike, *, access: str = CREATE, migrate: b
     if migrate and not getattr(db, "read_only", False):
         migrate_database(db)
     return db
+
+
+def _finish_sealing(path: Path, key: bytes | None) -> None:
+    """Seal the photos a killed conversion left clear (``sealed.finish_sealing``).
+    A failure is logged and tried again at the next open: the photos stay
+    readable meanwhile, and the database opens."""
+    try:
+        sealed.finish_sealing(path, key)
+    except (OSError, UserError):
+        import logging
+
+        logging.getLogger(__name__).warning("sealing the photos of %s is not finished",
+                                            path, exc_info=True)
 
 
 def busy_error(path: Path | None) -> UserError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 
 from peewee import JOIN, Case, fn
 
@@ -181,14 +180,10 @@ class PhotoInfo:
     height: int | None = None
 
     @property
-    def path(self) -> Path:
-        from imp_desktop.services.photos import photo_path
-
-        return photo_path(self.file_name)
-
-    @property
     def exists(self) -> bool:
-        return self.path.is_file()
+        from imp_desktop.services.photos import has_photo
+
+        return has_photo(self.file_name)
 
 
 @dataclass

@@ -14,7 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from imp_desktop.data import cipher, keystore
+from imp_desktop import fileio
+from imp_desktop.data import cipher, keystore, sealed
 from imp_desktop.data.db import close_database, database_file, holds_lock, open_database
 from imp_desktop.data.models import database
 from imp_desktop.errors import UserError
@@ -74,12 +75,16 @@ def _open_file() -> Path:
 
 
 def encrypt_database(progress=None) -> SecurityStatus:
-    """Convert the open clear database to an encrypted one, then reopen it;
+    """Convert the open clear database to an encrypted one, then reopen it; its
+    photos and thumbnails are sealed under a key derived from the new key, and
     the backups in ``<db>.backups/`` made while it was clear are encrypted too.
 
     A safety copy of the clear file is kept until the encrypted file has
-    passed its check (``cipher.encrypt_in_place``). Refused with one sentence
-    on a server, a read-only file or one already encrypted.
+    passed its check (``cipher.encrypt_in_place``). Each photo is replaced by
+    its sealed copy only after that copy was read back (``sealed.seal_folder``);
+    a marker in the photo folder, left before the file is converted, makes the
+    next open finish the photos if this run is killed. Refused with one
+    sentence on a server, a read-only file or one already encrypted.
     """
     path = _open_file()
     if getattr(database.obj, "encrypted", False):
@@ -89,21 +94,22 @@ def encrypt_database(progress=None) -> SecurityStatus:
     key = keystore.account_key()
     locked = holds_lock(path)
     if progress:
-        progress(0, 3)
+        progress(0, 4)
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     close_database()
+    media = sealed.media_dir(path)
     try:
         if progress:
-            progress(1, 3)
+            progress(1, 4)
         try:
+            sealed.begin_sealing(media)
             cipher.encrypt_in_place(path, key)
+            fileio.crash_point("encrypt.photos")
+            sealed.seal_folder(media, sealed.derive_key(key))
+            sealed.end_sealing(media)
         except OSError as exc:
-            from imp_desktop import fileio
-
             raise fileio.write_error(path, exc) from exc
         except cipher.Error as exc:
-            from imp_desktop import fileio
-
             if fileio.disk_full(exc):
                 raise fileio.disk_full_error(path.parent) from exc
             raise UserError(tr("security.error.convert", path=str(path), detail=str(exc))) \
@@ -111,13 +117,13 @@ def encrypt_database(progress=None) -> SecurityStatus:
     finally:
         open_database(path, access="write", lock=locked)
     if progress:
-        progress(2, 3)
+        progress(3, 4)
     # The automatic backups made while the file was clear: encrypted too.
     from imp_desktop.data.backup import encrypt_old_backups
 
     encrypt_old_backups(path, key)
     if progress:
-        progress(3, 3)
+        progress(4, 4)
     return status()
 
 

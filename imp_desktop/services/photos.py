@@ -13,6 +13,14 @@ Where the pictures live is decided here and nowhere else (``media_dir``):
   ``pg_dump`` holds them; ``media_dir`` is then a local cache of those bytes
   (named by content, so it never goes stale), filled on demand, so reports
   find the photos whatever folder the program was started from.
+
+Beside an encrypted SQLite file every stored file (photos and thumbnails) is
+sealed with AES-GCM under a key derived from the database's key
+(``data/sealed.py``). Nothing else reads or writes the store: ``read_bytes``
+is the one way in (clear bytes, whatever the file's state; a sentence when it
+is missing or under another key) and ``_store`` the one way out. Callers get
+bytes (reports draw them from memory, the window loads them with
+``QPixmap.loadFromData``), never a path to a clear file.
 """
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from imp_desktop.data import sealed
 from imp_desktop.data.models import ActivityPhoto, database
 from imp_desktop.errors import UserError
 from imp_desktop.fileio import private_folder, write_bytes_atomically
@@ -81,9 +90,21 @@ def _stored_hash(file_name: str) -> str | None:
     return filestore.find_prefix(stem)
 
 
+def _files_key() -> bytes | None:
+    """The key the open database's stored files are sealed under (derived from
+    the database's key, never kept); None for a clear file or PostgreSQL."""
+    from imp_desktop.data.db import database_file
+
+    path = database_file()
+    if path is None or not getattr(database.obj, "encrypted", False):
+        return None
+    return sealed.files_key(path)
+
+
 def photo_path(file_name: str) -> Path:
-    """The local file of a stored photo (on PostgreSQL fetched from the
-    database into the cache the first time)."""
+    """Where a stored photo lives (on PostgreSQL fetched from the database into
+    the cache the first time). Its bytes may be sealed: read them with
+    ``read_bytes``, never from this path."""
     path = media_dir() / file_name
     if not path.exists() and in_database():
         from imp_desktop.services import filestore
@@ -104,13 +125,26 @@ def has_photo(file_name: str) -> bool:
     return (media_dir() / file_name).is_file()
 
 
-def photo_bytes(file_name: str) -> bytes | None:
+def read_bytes(file_name: str) -> bytes:
+    """The clear bytes of a stored photo or thumbnail (``thumbs/<name>``): the one
+    way to read the store. UserError when it is gone; ``sealed.WrongKey`` (a
+    UserError) when it is sealed under another database's key."""
     path = photo_path(file_name)
-    return path.read_bytes() if path.is_file() else None
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise UserError(tr("photo.error.gone", name=file_name)) from exc
+    return sealed.unseal(blob, None if in_database() else _files_key(), file_name)
+
+
+def _store(path: Path, data: bytes) -> None:
+    """The one way to write the store: sealed beside an encrypted database."""
+    sealed.write_file(path, data, None if in_database() else _files_key())
 
 
 def keep_photo(file_name: str, data: bytes) -> None:
-    """Store a photo's bytes under its name (received in a package)."""
+    """Store a photo's clear bytes under its name (received in a package), sealed
+    for this database."""
     if in_database():
         from imp_desktop.services import filestore
 
@@ -118,12 +152,14 @@ def keep_photo(file_name: str, data: bytes) -> None:
         return
     target = media_dir() / file_name
     if not target.exists():
-        _write_atomically(target, data)
+        _store(target, data)
 
 
 def photos_for_package(since: str | None = None) -> list[tuple[str, bytes]]:
-    """(name, bytes) of the stored photos a package carries: all of them, or
-    those stored after ``since`` (an ISO time)."""
+    """(name, clear bytes) of the stored photos a package carries: all of them, or
+    those stored after ``since`` (an ISO time). The package carries them clear
+    (encrypted as a whole when the officer encrypts it); the receiving
+    database seals them under its own key (``keep_photo``)."""
     if in_database():
         from imp_desktop.services import filestore
 
@@ -138,7 +174,7 @@ def photos_for_package(since: str | None = None) -> list[tuple[str, bytes]]:
 
     folder = media_dir()
     since_ts = dt.datetime.fromisoformat(since).timestamp() if since else None
-    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())
+    return [(p.name, read_bytes(p.name)) for p in sorted(folder.iterdir())
             if p.is_file() and not p.name.startswith(".")
             and (since_ts is None or p.stat().st_mtime > since_ts)]
 
@@ -153,25 +189,32 @@ def _referenced_names() -> set[str]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """The PostgreSQL cache (clear: the server's files are out of this scope)."""
     write_bytes_atomically(path, data, guard=False)
 
 
 def _open_image(path: Path):
     """The picture at ``path``, upright, as an RGB Pillow image; UserError if unusable."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if not path.is_file():
         raise UserError(tr("photo.error.missing", path=str(path)))
+    return _decode(path, path.name)
+
+
+def _decode(source, name: str):
+    """The picture in ``source`` (a path or a file object), upright, as an RGB
+    Pillow image; UserError if unusable."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
-        with Image.open(path) as image:
+        with Image.open(source) as image:
             if image.format not in ("JPEG", "PNG", "MPO"):
-                raise UserError(tr("photo.error.format", name=path.name))
+                raise UserError(tr("photo.error.format", name=name))
             image.load()
             upright = ImageOps.exif_transpose(image)
     except UserError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise UserError(tr("photo.error.unreadable", name=path.name)) from exc
+        raise UserError(tr("photo.error.unreadable", name=name)) from exc
     if upright.mode in ("RGBA", "LA", "P"):
         upright = upright.convert("RGBA")
         background = Image.new("RGB", upright.size, (255, 255, 255))
@@ -201,50 +244,59 @@ def store_image(image, original_name: str = "") -> StoredPhoto:
     target = media_dir() / name
     if not target.exists():
         try:
-            _write_atomically(target, data)
+            _store(target, data)
         except OSError as exc:
             raise UserError(tr("photo.error.store", path=str(target),
                                detail=exc.strerror or str(exc))) from exc
     return StoredPhoto(name, image.width, image.height, original_name)
 
 
-def thumbnail_path(file_name: str, side: int = THUMB_SIDE) -> Path | None:
-    """A small copy for the editor, made once; None when the stored picture is gone."""
-    original = photo_path(file_name)
+def thumbnail_bytes(file_name: str, side: int = THUMB_SIDE) -> bytes | None:
+    """A small JPEG copy for the window (made once, kept in ``thumbs/`` and sealed
+    like the photo); None when the stored picture is gone or unreadable."""
     folder = media_dir() / "thumbs"
-    thumb = folder / f"{Path(file_name).stem}-{side}.jpg"
-    if thumb.exists():
-        return thumb
+    name = f"{Path(file_name).stem}-{side}.jpg"
+    if (folder / name).is_file():
+        try:
+            return read_bytes(f"thumbs/{name}")
+        except UserError:
+            pass                  # made anew below
     try:
-        image = _open_image(original)
+        image = _decode(io.BytesIO(read_bytes(file_name)), file_name)
     except UserError:
         return None
     image.thumbnail((side, side))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
+    data = buffer.getvalue()
     try:
-        folder.mkdir(exist_ok=True)
-        _write_atomically(thumb, buffer.getvalue())
-    except OSError:
-        return None
-    return thumb
+        private_folder(folder)
+        _store(folder / name, data)
+    except (OSError, UserError):
+        pass                      # shown anyway; made again next time
+    return data
 
 
 def photo_problem(file_name: str, thorough: bool = False) -> str | None:
     """Why a stored picture cannot be shown or printed, or None when it seems fine.
 
-    The quick check reads only the file's header; ``thorough`` decodes it all.
+    The quick check reads only the picture's header; ``thorough`` decodes it all.
     """
     from PIL import Image
 
-    path = photo_path(file_name)
-    if not path.is_file():
+    if not photo_path(file_name).is_file():
+        return tr("photo.error.gone", name=file_name)
+    try:
+        data = io.BytesIO(read_bytes(file_name))
+    except sealed.WrongKey as exc:
+        return str(exc)
+    except UserError:
         return tr("photo.error.gone", name=file_name)
     try:
         if thorough:
-            _open_image(path)
+            _decode(data, file_name)
         else:
-            with Image.open(path) as image:
+            with Image.open(data) as image:
                 if image.format not in ("JPEG", "PNG", "MPO"):
                     raise UserError(file_name)
     except (UserError, OSError, ValueError, SyntaxError):

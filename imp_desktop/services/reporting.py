@@ -382,9 +382,11 @@ def _participants(rows) -> list:
 def _photo(info):
     from imp_desktop.reports.model import Photo
 
+    from imp_desktop.services import photos
+
     try:
-        data = info.path.read_bytes()
-    except OSError:
+        data = photos.read_bytes(info.file_name)     # clear bytes, drawn from memory
+    except UserError:
         data = b""          # printed as "the photo cannot be read", never a crash
     return Photo(image=data, caption=info.caption)
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services.activities import PhotoInfo
-from imp_desktop.services.photos import THUMB_SIDE, import_photo, photo_problem, thumbnail_path
+from imp_desktop.services.photos import THUMB_SIDE, import_photo, photo_problem, thumbnail_bytes
 from imp_desktop.ui.operations import op, show_error
 from imp_desktop.ui.tasks import task_runner
 
@@ -78,6 +78,7 @@ class PhotoPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
         self.list.currentRowChanged.connect(self._show_current)
+        self.list.itemActivated.connect(self._view)
         self.caption = QLineEdit()
         self.caption.setObjectName("photoCaption")
         self.caption.textEdited.connect(self._caption_edited)
@@ -150,8 +151,11 @@ class PhotoPanel(QWidget):
         self._show_problems()
 
     def _set_icon(self, row: int, photo: PhotoInfo) -> None:
-        thumb = thumbnail_path(photo.file_name)
-        pixmap = QPixmap(str(thumb)) if thumb else QPixmap()
+        # Drawn from memory: a thumbnail is never written to disk in the clear.
+        data = thumbnail_bytes(photo.file_name)
+        pixmap = QPixmap()
+        if data:
+            pixmap.loadFromData(data)
         item = self.list.item(row)
         if pixmap.isNull():
             why = photo_problem(photo.file_name, thorough=True) or tr("photo.placeholder")
@@ -189,6 +193,15 @@ class PhotoPanel(QWidget):
             self.changed.emit()
 
     # --- actions ---------------------------------------------------------------
+    def _view(self, item) -> None:
+        """Double-click or Enter on a thumbnail: the photo in the program's viewer."""
+        row = self.list.row(item)
+        if 0 <= row < len(self._photos):
+            from imp_desktop.ui.photo_dialog import show_photo
+
+            photo = self._photos[row]
+            show_photo(self, photo.file_name, photo.caption or photo.original_name)
+
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, tr("photo.add"), str(Path.home()),
                                                 PHOTO_FILTER)

@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from imp_desktop import APP_NAME
-from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
 from imp_desktop.services import roles
 from imp_desktop.ui.date_field import DateField
-from imp_desktop.ui.operations import document_file_name, export_document, op, show_error
+from imp_desktop.ui.operations import document_file_name, export_document, op
 from imp_desktop.ui.screens.roles.models import (
     ChecklistModel,
     WrappingDelegate,
@@ -386,17 +385,11 @@ class ChecklistPanel(QWidget):
             if hasattr(screen, "open_activity"):
                 screen.open_activity(activity_id)
 
-    def view_photo(self, file_name: str) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
+    def view_photo(self, file_name: str):
+        """The evidence photo in the program's own viewer (never a clear copy on disk)."""
+        from imp_desktop.ui.photo_dialog import show_photo
 
-        from imp_desktop.services import photos
-
-        problem = photos.photo_problem(file_name)
-        if problem:
-            show_error(self, UserError(problem))
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(photos.photo_path(file_name))))
+        return show_photo(self, file_name, tr("role.evidence.view_photo"))
 
     def link_activity(self, index) -> None:
         sheet = self.model.sheet
