@@ -127,7 +127,8 @@ def file_key(path: str | os.PathLike) -> bytes | None:
 
     Tries this run's recovery keys and the stored ones; a recovery key that
     opens it is remembered in the store. Raises KeyNotFound (one sentence,
-    the file untouched) when none does.
+    the file untouched) when none does, or KeyStoreUnavailable when there is
+    no credential store and the passphrase has not been given yet.
     """
     path = Path(path)
     if not is_encrypted(path):
@@ -147,6 +148,10 @@ def file_key(path: str | os.PathLike) -> bytes | None:
             if key in keystore._session_keys:
                 keystore.remember(key)
             return key
+    if keystore.needs_passphrase():
+        # No credential store and the passphrase file not opened yet: the window
+        # asks the passphrase (then tries again) rather than calling the key unknown.
+        raise keystore.KeyStoreUnavailable(tr("key.error.no_store"))
     raise KeyNotFound(tr("db.error.key_unknown", path=str(path)), path=path)
 
 

@@ -5,12 +5,13 @@ hold; no credential store) and the restore of a backup from another laptop.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from imp_desktop import APP_NAME
 from imp_desktop.i18n import tr
 from imp_desktop.services import encryption
 from imp_desktop.ui.operations import op
+from imp_desktop.ui.passphrase_dialog import ensure_passphrase  # noqa: F401  (asked here too)
 
 
 def ask_recovery_key(parent: QWidget | None) -> bool:
@@ -21,25 +22,3 @@ def ask_recovery_key(parent: QWidget | None) -> bool:
             return False
         if op(parent, lambda: encryption.use_recovery_key(text)).run_here():
             return True
-
-
-def ensure_passphrase(parent: QWidget | None) -> bool:
-    """Where there is no credential store: ask the passphrase protecting the keys
-    (chosen and typed twice the first time). False when the officer cancels."""
-    while encryption.needs_passphrase():
-        new = encryption.passphrase_is_new()
-        text, ok = QInputDialog.getText(
-            parent, APP_NAME, tr("security.ask_new_passphrase" if new
-                                 else "security.ask_passphrase"), QLineEdit.EchoMode.Password)
-        if not ok:
-            return False
-        again = text
-        if new:
-            again, ok = QInputDialog.getText(parent, APP_NAME,
-                                             tr("security.ask_passphrase_again"),
-                                             QLineEdit.EchoMode.Password)
-            if not ok:
-                return False
-        op(parent, lambda: encryption.choose_passphrase(text, again) if new
-           else encryption.unlock(text)).run_here()
-    return True
