@@ -48,6 +48,17 @@ if head -c 16 "$db" | grep -q "SQLite format 3"; then
     echo "the database file is not encrypted" >&2
     exit 1
 fi
+echo "== the demo's photos are sealed (cryptography bundled)"
+photos=$(find "$db.media" -maxdepth 1 -name '*.jpg' | wc -l)
+[ "$photos" -gt 0 ] || { echo "the demo stored no photo" >&2; exit 1; }
+for photo in "$db.media"/*.jpg; do
+    head -c 7 "$photo" | grep -q "IMPSEAL" || { echo "a photo is not sealed: $photo" >&2; exit 1; }
+done
+echo "$photos photos sealed"
+"$CLI" report activity --db "$db" --id 1 --out "$work/kegiatan.pdf"
+images=$(grep -a -c "/Subtype /Image" "$work/kegiatan.pdf" || true)
+[ "$images" -gt 0 ] || { echo "the activity report shows no photo" >&2; exit 1; }
+echo "the activity report draws $images pictures"
 "$CLI" --lang en list units --db "$db" --json | "$PYTHON" -c \
     'import json, sys; units = json.load(sys.stdin); assert units, "no units"; print(len(units), "units listed")'
 
