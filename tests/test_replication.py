@@ -359,7 +359,8 @@ def _as_schema_9(path):
     from imp_desktop.data.versions import versioned_models
 
     later_tables = ("monthly_report", "monthly_line", "monthly_template")   # schema 13
-    later_fields = {"activity": ("agenda_roles", "drafted")}                  # schema 15
+    later_fields = {"activity": ("agenda_roles", "drafted"),                  # schema 15
+                    "print_log": ("listing",)}                                # schema 16
     open_database(path)
     uuids = UuidMap()
     snapshots = {table_of(m): {r["uuid"]: COMPACT.encode(

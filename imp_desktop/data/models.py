@@ -391,7 +391,10 @@ class PrintLog(BaseModel):
     ``record`` is the uuid of the record printed, or a region code for a desa
     or kecamatan document; ``sources`` (JSON list of uuids) the other records
     the document shows (participants' cadres, the cadres of a list): a later
-    change to any of them makes the printout "berubah".
+    change to any of them makes the printout "berubah". ``listing`` (JSON, ""
+    before schema 16) names the list the document printed and the uuids on it
+    (``services/listings.py``): a record added to it or removed from it since
+    makes the printout "berubah" too.
     """
 
     kind = CharField()
@@ -400,6 +403,7 @@ class PrintLog(BaseModel):
     code = CharField(max_length=14, index=True)
     digest = CharField(max_length=64)
     sources = TextField(default="[]")
+    listing = TextField(default="")
     printed_at = CharField(default=utc_now)
     officer = CharField(default="")
     installation = CharField(max_length=36, default="")

@@ -19,6 +19,8 @@ class AuditLine:
     field: str          # label of the field ("" for the record as a whole)
     old: str
     new: str
+    record: str = ""    # the uuid of the record the entry belongs to
+    change: str = ""    # the entry's action as stored: create / update / delete / merge
 
 
 def field_label(name: str | None) -> str:
@@ -221,7 +223,8 @@ def _line(entry, labels: dict[str, str], prefix: str = "") -> AuditLine:
     return AuditLine(entry.at, describe_time(entry.at), entry.officer or "?",
                      tr(f"audit.action.{entry.action}"), field,
                      show_value(entry.old_value, labels, entry.field),
-                     show_value(entry.new_value, labels, entry.field))
+                     show_value(entry.new_value, labels, entry.field),
+                     entry.record_uuid, entry.action)
 
 
 def _value_uuids(entries) -> set[str]:

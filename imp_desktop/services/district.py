@@ -343,6 +343,13 @@ def district_tables(view: DistrictView, lang: str | None = None) -> list:
     return tables
 
 
+def printed_tables(args: dict, lang: str | None = None) -> list:
+    """The tables of a printed view made again from its print-log arguments
+    (period, scope, region): ``services/listings.py`` compares them."""
+    view = district_view(args["period"], args["scope"], kecamatan_code=args["region"])
+    return district_tables(view, lang)
+
+
 def _date_text(at: str | None) -> str:
     if not at:
         return "—"
@@ -377,7 +384,9 @@ def district_view_pdf(view: DistrictView, lang: str | None = None) -> bytes:
 
     report = district_report(view, lang)
     return printed(report, render_district, view.region_code,
-                   f"{report.title} {view.period_label}", lang=lang)
+                   f"{report.title} {view.period_label}", lang=lang,
+                   listing=("district", {"period": view.period, "scope": view.scope,
+                                         "region": view.region_code}))
 
 
 def district_xlsx(view: DistrictView, out, lang: str | None = None):

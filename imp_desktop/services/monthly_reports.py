@@ -84,7 +84,9 @@ def unit_report_pdf(unit_id: int, period: str, lang: str | None = None) -> bytes
     return printed(document, render_monthly_unit_report, unit.uuid,
                    f"{document.form} {document.unit_name} {document.period_label}",
                    _report_uuids(below, monthly.parse_month(period).key), lang,
-                   settings=monthly_settings(lang))
+                   settings=monthly_settings(lang),
+                   listing=("monthly", {"region": unit.desa_code,
+                                        "period": monthly.parse_month(period).key}))
 
 
 def _coverage(cover: monthly.Coverage, lang: str | None,
@@ -114,7 +116,9 @@ def coverage_pdf(period: str, region_code: str | None = None, lang: str | None =
     document = coverage_report(period, region_code, lang)
     return printed(document, render_coverage, region_code or officer_kecamatan()[0] or "",
                    f"{document.scope} {document.period_label}", (), lang,
-                   settings=monthly_settings(lang))
+                   settings=monthly_settings(lang),
+                   listing=("monthly", {"region": region_code,
+                                        "period": monthly.parse_month(period).key}))
 
 
 def recap_report(period: str, desa_code: str | None = None, lang: str | None = None,
@@ -147,7 +151,9 @@ def recap_pdf(period: str, desa_code: str | None = None, lang: str | None = None
     return printed(document, render_monthly_recap, desa_code or officer_kecamatan()[0] or "",
                    f"{document.scope} {document.period_label}",
                    _report_uuids([u.id for u in units], monthly.parse_month(period).key), lang,
-                   settings=monthly_settings(lang))
+                   settings=monthly_settings(lang),
+                   listing=("monthly", {"region": desa_code,
+                                        "period": monthly.parse_month(period).key}))
 
 
 # --- the blank paper register of a dusun/RW -------------------------------------------------
@@ -200,6 +206,8 @@ def paper_register_pdf(hamlet_id: int, year: int, lang: str | None = None) -> by
     from imp_desktop.services.reporting import printed
 
     document = paper_register(hamlet_id, year, lang)
-    return printed(document, render_paper_register, Hamlet.get_by_id(hamlet_id).uuid,
+    hamlet_uuid = Hamlet.get_by_id(hamlet_id).uuid
+    return printed(document, render_paper_register, hamlet_uuid,
                    f"{document.title} {document.place} {document.year}", (), lang,
-                   settings=monthly_settings(lang))
+                   settings=monthly_settings(lang),
+                   listing=("monthly-register", {"hamlet": hamlet_uuid}))

@@ -25,20 +25,24 @@ class PrintEntry:
     officer: str
     installation: str
     sources: list[str]
+    listing: str = ""            # what it listed (``services/listings.py``), "" if nothing
 
 
 def _entry(row: PrintLog) -> PrintEntry:
     return PrintEntry(row.kind, row.title, row.record, row.code, row.digest, row.printed_at,
-                      row.officer, row.installation, json.loads(row.sources or "[]"))
+                      row.officer, row.installation, json.loads(row.sources or "[]"),
+                      row.listing or "")
 
 
 def record_print(stamp, record: str, title: str = "", sources=(),
-                 installation: str | None = None) -> PrintEntry:
-    """Write one printout to the log (``stamp``: kind, digest and code)."""
+                 installation: str | None = None, listing: str = "") -> PrintEntry:
+    """Write one printout to the log (``stamp``: kind, digest and code; ``listing``:
+    the records it lists, from ``listings.listing``)."""
     from imp_desktop.data.db import is_read_only
 
     row = PrintLog(kind=stamp.kind, title=title[:250], record=record, code=stamp.code,
                    digest=stamp.digest, sources=json.dumps(sorted(set(sources))),
+                   listing=listing,
                    printed_at=utc_now(), officer=officer_name(),
                    installation=installation or installation_id())
     if not is_read_only():      # a read-only database still prints; it cannot log

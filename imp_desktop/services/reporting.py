@@ -137,11 +137,14 @@ def village_head_known(activity_id: int) -> bool:
 
 
 def printed(data, render, record: str, title: str, sources=(), lang: str | None = None,
-            settings: ReportSettings | None = None, sign_with=None) -> bytes:
+            settings: ReportSettings | None = None, sign_with=None,
+            listing: tuple[str, dict] | None = None) -> bytes:
     """Render ``data`` as a printout of ``record`` (a uuid, or a region code) and
     write it to the print log: the QR code carries the record, this installation
     and today; ``sources`` are the uuids of the other records the document shows
-    (a later change to one of them makes the printout "berubah"). With
+    (a later change to one of them makes the printout "berubah"); ``listing``,
+    (name, arguments) from ``services/listings.LISTS``, the list of records it
+    prints (one added to it or removed from it later makes it "berubah" too). With
     ``sign_with`` (``tte.Credentials``) the officer's signature field is signed."""
     from imp_desktop.data.sync import installation_id
     from imp_desktop.reports.base import document_stamp
@@ -160,7 +163,12 @@ def printed(data, render, record: str, title: str, sources=(), lang: str | None 
         if field is None:
             raise UserError(tr("tte.error.no_officer_field"))
         pdf = tte.sign_pdf(pdf, sign_with, field, lang)
-    printlog.record_print(document_stamp(data), record, title, sources, installation)
+    listed = ""
+    if listing is not None:
+        from imp_desktop.services import listings
+
+        listed = listings.listing(listing[0], **listing[1])
+    printlog.record_print(document_stamp(data), record, title, sources, installation, listed)
     return pdf
 
 
@@ -354,14 +362,17 @@ def cadre_list_pdf(desa_code: str | None = None, unit_id: int | None = None,
     if unit_id is not None:
         record = Unit.get_by_id(unit_id).uuid
         units, cadres = units.where(Unit.id == unit_id), cadres.where(Cadre.unit == unit_id)
+        scope = {"unit": record}
     elif desa_code:
         record = desa_code
         units, cadres = units.where(Unit.desa == desa_code), cadres.where(Cadre.desa == desa_code)
+        scope = {"desa": desa_code}
     else:
         record = officer_kecamatan()[0] or ""
+        scope = {}
     sources = _uuids(Unit, [u.id for u in units]) + _uuids(Cadre, [c.id for c in cadres])
     return printed(listing, render_cadre_list, record, listing.scope, sources, lang,
-                   sign_with=sign_with)
+                   sign_with=sign_with, listing=("cadres", scope))
 
 
 # ---------------------------------------------------------------- activities
@@ -442,7 +453,8 @@ def activity_report_pdf(activity_id: int, lang: str | None = None, sign_with=Non
     report = activity_report(activity_id, lang)
     record, sources = _activity_sources(activity_id)
     return printed(report, render_activity_report, record, report.title, sources, lang,
-                   sign_with=sign_with)
+                   sign_with=sign_with,
+                   listing=("activity", {"activity": record, "photos": True, "recap": True}))
 
 
 def attendance_sheet(activity_id: int, blank: bool = False, lang: str | None = None):
@@ -470,7 +482,7 @@ def attendance_pdf(activity_id: int, blank: bool = False, lang: str | None = Non
     sheet = attendance_sheet(activity_id, blank, lang)
     record, sources = _activity_sources(activity_id)
     return printed(sheet, render_attendance, record, sheet.title, sources, lang,
-                   sign_with=sign_with)
+                   sign_with=sign_with, listing=("activity", {"activity": record}))
 
 
 # ---------------------------------------------------------------- Enam Peran Bakti
@@ -597,7 +609,8 @@ def role_recap_pdf_from(summary, lang: str | None = None, sign_with=None) -> byt
             (Assessment.period == summary.period) & Assessment.unit.in_(chunk))]
     sources = _uuids(Unit, unit_ids) + _uuids(Assessment, assessments)
     return printed(recap, render_role_recap, region, f"{recap.scope} {recap.period}",
-                   sources, lang, sign_with=sign_with)
+                   sources, lang, sign_with=sign_with,
+                   listing=("roles", {"region": region, "period": summary.period}))
 
 
 def _evidence_text(activity_id: int | None, photo: str | None, lang: str | None) -> str:
@@ -682,6 +695,7 @@ def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None =
         assessment = Assessment.get_or_none(Assessment.id == assessment_id)
         if assessment is not None:
             record, unit_id = assessment.uuid, assessment.unit_id
+    unit_uuid = None
     if unit_id is not None:
         unit_uuid = Unit.select(Unit.uuid).where(Unit.id == unit_id).scalar()
         if unit_uuid:
@@ -690,8 +704,10 @@ def assessment_sheet_pdf(assessment_id: int | None = None, unit_id: int | None =
             else:
                 record = unit_uuid
     title = " · ".join(part for part in (sheet.unit_name, sheet.period_label) if part)
+    scope = {"unit": unit_uuid, "period": period} if sheet.blank or not record \
+        else {"assessment": record}
     return printed(sheet, render_assessment_sheet, record, title, sources, lang,
-                   sign_with=sign_with)
+                   sign_with=sign_with, listing=("assessment", scope))
 
 
 # ---------------------------------------------------------------- choices for the Laporan screen

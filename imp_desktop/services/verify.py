@@ -6,7 +6,8 @@ footer, the answer is one of:
 * ``sah``: a printout in the print log here, and nothing it shows changed since;
 * ``berubah``: printed here (or by an officer whose package was merged), but the
   record or one it shows changed after printing: which fields, from what to what
-  (from the audit trail);
+  (from the audit trail), and which records were added to the list it printed or
+  taken off it (``services/listings.py``: the list is made again and compared);
 * ``tidak dikenal``: no installation whose data is here printed it.
 
 The print log and the audit trail both travel in packages, so the district
@@ -39,6 +40,9 @@ class Verdict:
     installation: str = ""
     here: bool = False               # printed by this installation
     changes: list[AuditLine] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)      # "Kader Siti Aminah": on the list now
+    removed: list[str] = field(default_factory=list)    # on the list printed, not now
+    figures: list[str] = field(default_factory=list)    # counted figures that differ now
     reason: str = ""                 # why a document is not known
 
     @property
@@ -61,9 +65,18 @@ class Verdict:
                     officer=self.officer or "?"),
                  tr("verify.line.code", code=self.code)]
         if self.status == CHANGED:
-            lines.append(tr("verify.line.changes", count=len(self.changes)))
-            lines += [change_text(line) for line in self.changes]
+            lines += self.list_lines()
+            if self.changes:
+                lines.append(tr("verify.line.changes", count=len(self.changes)))
+                lines += [change_text(line) for line in self.changes]
         return lines
+
+    def list_lines(self) -> list[str]:
+        """One line per record added to the printed list or taken off it, and per
+        counted figure that differs now."""
+        return ([tr("verify.line.added", what=what) for what in self.added]
+                + [tr("verify.line.removed", what=what) for what in self.removed]
+                + list(self.figures))
 
 
 def kind_label(kind: str) -> str:
@@ -84,7 +97,7 @@ def verify_text(text: str) -> Verdict:
     """The answer for the text of a QR code, a typed footer code, or a PDF's bytes
     (decoded as Latin-1)."""
     from imp_desktop.data.sync import installation_id
-    from imp_desktop.services import printlog
+    from imp_desktop.services import listings, printlog
 
     payload = read_payload(text)
     code = payload.code if payload else read_code(text)
@@ -99,10 +112,19 @@ def verify_text(text: str) -> Verdict:
     entry = found[0]      # the latest printout of this content
     main = entry.record if _UUID.match(entry.record) else None
     changes = changes_since(entry.printed_at, main, entry.sources)
-    return Verdict(CHANGED if changes else VALID, code=code, kind=entry.kind,
+    listed = listings.differences(entry.listing)
+    # A record put on the list or taken off it is named once, on its own line:
+    # its "created"/"deleted" entries would only say it again.
+    added, removed = {m.uuid for m in listed.added}, {m.uuid for m in listed.removed}
+    changes = [line for line in changes
+               if not (line.record in added and line.change in ("create", "merge")
+                       or line.record in removed and line.change == "delete")]
+    return Verdict(CHANGED if changes or listed else VALID, code=code, kind=entry.kind,
                    title=entry.title, printed_at=entry.printed_at, officer=entry.officer,
                    installation=entry.installation,
-                   here=entry.installation == installation_id(), changes=changes)
+                   here=entry.installation == installation_id(), changes=changes,
+                   added=[m.label for m in listed.added],
+                   removed=[m.label for m in listed.removed], figures=list(listed.figures))
 
 
 _PAYLOAD_BYTES = re.compile(rb"IMP1/[A-Za-z0-9./:-]{60,250}")

@@ -102,6 +102,7 @@ from imp_desktop.services.monthly.coverage import (  # noqa: F401
     MissingUnit,
     coverage,
     missing_reports,
+    month_members,
 )
 from imp_desktop.services.monthly.printouts import (  # noqa: F401
     MonthlyRecap,

@@ -177,3 +177,28 @@ def _coverage(month: Month, due: dt.date, desa_codes: list[str], scope: str,
 def missing_reports(period: str) -> int:
     """How many units have not reported for the month (for Beranda)."""
     return len(coverage(period).missing)
+
+
+def month_members(period: str, region_code: str | None = None
+                  ) -> tuple[list[int], list[int], list[int]]:
+    """What a monthly document of ``region_code`` (a desa, a kecamatan, or every
+    desa with units) counts for the month: the ids of its units (the active ones
+    and any that reported), of the month's reports, and of the month's activities
+    (which computed lines count). ``services/listings.py`` keeps them with a
+    printout, so that one added or removed since makes it "berubah"."""
+    from imp_desktop.data.models import Activity
+    from imp_desktop.data.sync import chunks
+
+    month = parse_month(period)
+    desa_codes, _ = _scope_desa(region_code)
+    reports: dict[int, int] = {}
+    activities: list[int] = []
+    for part in chunks(desa_codes):
+        reports.update(dict(
+            MonthlyReport.select(MonthlyReport.id, MonthlyReport.unit).join(Unit)
+            .where(Unit.desa.in_(part), MonthlyReport.period == month.key).tuples()))
+        activities += [a for (a,) in Activity.select(Activity.id).where(
+            Activity.desa.in_(part), Activity.date >= month.start,
+            Activity.date <= month.end).tuples()]
+    units = [unit.id for unit in _unit_refs(desa_codes, set(reports.values()))]
+    return units, sorted(reports), activities

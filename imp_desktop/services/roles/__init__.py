@@ -96,6 +96,7 @@ from imp_desktop.services.roles.recap import (
     latest_period,
     period_choices,
     recap,
+    recap_members,
     recap_scopes,
 )
 from imp_desktop.services.roles.gaps import (

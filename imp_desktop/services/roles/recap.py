@@ -216,6 +216,19 @@ def recap(region_code: str, period: str, lang: str | None = None,
                  tuple(catalogue_versions), len(assessment_ids), unit_rows)
 
 
+def recap_members(region_code: str, period: str) -> tuple[list[int], list[int]]:
+    """The ids of the units a recap of ``region_code`` lists for ``period`` (the
+    active ones) and of their assessments of the period: what ``recap`` shows,
+    without its counting. ``services/listings.py`` keeps them with a printout."""
+    key = parse_period(period).key
+    region = Region.get_or_none(Region.code == region_code)
+    if region is None or region.level not in (3, 4):
+        return [], []
+    units, _, _ = _units_in_scope(region, "desa" if region.level == 4 else "kecamatan")
+    unit_ids = [u[0] for u in units]
+    return unit_ids, [row[0] for row in _assessments_of(unit_ids, key)]
+
+
 def _units_in_scope(region: Region, scope: str):
     """(id, level, desa, name) of the active units, the desa names, the kecamatan name."""
     query = Unit.select(Unit.id, Unit.level, Unit.desa, Unit.name).where(

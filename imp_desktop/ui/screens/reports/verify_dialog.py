@@ -92,10 +92,17 @@ class VerifyDialog(QDialog):
                 f"{escape(verdict.headline)}</p>"]
         details = verdict.details()
         if verdict.status == verify.CHANGED:
-            head, changes = details[:4], details[4:]
-            html += [f"<p>{escape(line)}</p>" for line in head]
-            html.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in changes)
-                        + "</ul>")
+            def bullets(lines):
+                return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+
+            html += [f"<p>{escape(line)}</p>" for line in details[:3]]
+            listed = verdict.list_lines()      # added to the list, taken off it
+            if listed:
+                html.append(bullets(listed))
+            if verdict.changes:
+                count = tr("verify.line.changes", count=len(verdict.changes))
+                html.append(f"<p>{escape(count)}</p>")
+                html.append(bullets(verify.change_text(line) for line in verdict.changes))
         else:
             html += [f"<p>{escape(line)}</p>" for line in details]
         self.result.setHtml("".join(html))
