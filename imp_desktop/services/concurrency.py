@@ -33,21 +33,27 @@ def _shown(value) -> str:
     return str(value)
 
 
-def refuse_if_changed(model, record_id: int, version: str, load_saved, typed, kind: str) -> None:
+def refuse_if_changed(model, record_id: int, version: str, load_saved, typed, kind: str,
+                      *, children=(), compare=None) -> None:
     """Lock ``model`` row ``record_id``; raise ChangedMeanwhile when its version is
     no longer ``version``. ``load_saved()`` gives the saved values in the shape
-    of ``typed`` (a dataclass) to name what differs."""
+    of ``typed`` (a dataclass) to name what differs. ``children`` as for
+    ``row_version`` (the rows that belong to the record are part of its version);
+    ``compare(saved, typed)``, when given, names the differences itself:
+    [(label, saved value, typed value)]."""
     from imp_desktop.data.row_versions import row_version
     from imp_desktop.services.audit import field_label
 
-    current = row_version(model, record_id, lock=True)
+    current = row_version(model, record_id, lock=True, children=children)
     if current is None:
         raise UserError(tr("concurrency.deleted", kind=tr(f"concurrency.kind.{kind}")))
     if current == version:
         return
     saved = load_saved()
     differences = []
-    if is_dataclass(typed):
+    if compare is not None:
+        differences = compare(saved, typed)
+    elif is_dataclass(typed):
         for f in fields(typed):
             if f.name == "version" or not f.compare:
                 continue

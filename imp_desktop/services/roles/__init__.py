@@ -65,6 +65,8 @@ from imp_desktop.services.roles.versions import (
 from imp_desktop.services.roles.assessments import (
     AnswerInput,
     AssessmentInput,
+    assessment_version,
+    load_assessment,
     AssessmentSheet,
     HistoryPoint,
     PreviousAnswers,
@@ -151,6 +153,8 @@ __all__ = [
     "use_rule",
     "AnswerInput",
     "AssessmentInput",
+    "assessment_version",
+    "load_assessment",
     "AssessmentSheet",
     "HistoryPoint",
     "PreviousAnswers",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from peewee import fn
 
@@ -59,6 +59,10 @@ class AssessmentInput:
     assessor: str | None = None
     note: str | None = None
     catalogue_id: int | None = None     # None: the current catalogue (new assessments)
+    # The version read with the checklist (``AssessmentSheet.version``, answers
+    # included): a save finding another one is refused (someone else saved it
+    # meanwhile). Not a field.
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ class AssessmentSheet:
     created_at: str | None = None
     updated_at: str | None = None
     rule_id: int | None = None
+    version: str | None = None     # row version of a saved one, answers included
 
     @property
     def is_blank(self) -> bool:
@@ -198,12 +203,79 @@ def _answers_of(assessment_id: int) -> dict[int, AnswerInput]:
 
 
 def get_assessment(assessment_id: int, lang: str | None = None) -> AssessmentSheet:
-    """A saved assessment with the catalogue and rule versions it was made with."""
+    """A saved assessment with the catalogue and rule versions it was made with,
+    and its row version (answers included) for a later save to compare."""
+    version = assessment_version(assessment_id)
     row = Assessment.get_or_none(Assessment.id == assessment_id)
     if row is None:
         raise UserError(tr("role.error.no_assessment", id=assessment_id))
-    return _sheet(get_catalogue(row.catalogue_id), get_rule(row.rule_id),
-                  _answers_of(row.id), row.unit, parse_period(row.period), row, lang)
+    sheet = _sheet(get_catalogue(row.catalogue_id), get_rule(row.rule_id),
+                   _answers_of(row.id), row.unit, parse_period(row.period), row, lang)
+    return replace(sheet, version=version)
+
+
+def assessment_version(assessment_id: int, *, lock: bool = False) -> str | None:
+    """The version of a checklist: its row and its answers' (None when deleted)."""
+    from imp_desktop.data.row_versions import row_version
+
+    return row_version(Assessment, assessment_id, lock=lock, children=_ANSWERS)
+
+
+_ANSWERS = ((AssessmentAnswer, "assessment_id"),)
+
+
+def load_assessment(assessment_id: int) -> AssessmentInput:
+    """A saved checklist as the window edits it, with its version."""
+    version = assessment_version(assessment_id)
+    row = Assessment.get_or_none(Assessment.id == assessment_id)
+    if row is None:
+        raise UserError(tr("role.error.no_assessment", id=assessment_id))
+    return AssessmentInput(row.unit_id, row.period, _answers_of(row.id), row.assessed_on,
+                           row.assessor, row.note, row.catalogue_id, version=version)
+
+
+def _answer_values(answer: AnswerInput | None) -> tuple:
+    """An answer as it is stored (what a save would write)."""
+    answer = answer or AnswerInput()
+    return (bool(answer.met), (answer.note or "").strip() or None,
+            answer.evidence_activity_id, answer.evidence_photo or None)
+
+
+def _checklist_differences(catalogue: Catalogue):
+    """``compare`` for ``refuse_if_changed``: the header fields, then each answer
+    that differs, named by its number on the sheet ("Indikator 2.3")."""
+    def shown_evidence(values: tuple) -> str:
+        parts = []
+        if values[2]:
+            parts.append(evidence_titles([values[2]]).get(values[2], str(values[2])))
+        if values[3]:
+            parts.append(tr("role.evidence.photo"))
+        return "; ".join(parts)
+
+    def compare(saved: AssessmentInput, typed: AssessmentInput) -> list[tuple]:
+        found = []
+        for name, mine, theirs in (
+                ("assessed_on", typed.assessed_on, saved.assessed_on),
+                ("assessor", clean_spaces(typed.assessor) or None, saved.assessor),
+                ("note", (typed.note or "").strip() or None, saved.note)):
+            if mine != theirs:
+                found.append((tr(f"role.field.{name}"), theirs, mine))
+        for role in catalogue.roles:
+            for index, item in enumerate(role.indicators, 1):
+                mine = _answer_values(typed.answers.get(item.id))
+                theirs = _answer_values(saved.answers.get(item.id))
+                label = tr("role.field.indicator", number=f"{role.number}.{index}")
+                met = {True: tr("role.col.fulfilled"), False: tr("role.col.unmet")}
+                if mine[0] != theirs[0]:
+                    found.append((label, met[theirs[0]], met[mine[0]]))
+                if mine[1] != theirs[1]:
+                    found.append((f"{label} · {tr('role.col.note')}", theirs[1], mine[1]))
+                if mine[2:] != theirs[2:]:
+                    found.append((f"{label} · {tr('role.col.evidence')}",
+                                  shown_evidence(theirs), shown_evidence(mine)))
+        return found
+
+    return compare
 
 
 def find_assessment(unit_id: int, period: str) -> int | None:
@@ -317,6 +389,12 @@ def save_assessment(data: AssessmentInput, assessment_id: int | None = None) -> 
 
     result = score(catalogue, {k: v.met for k, v in data.answers.items()}, rule)
     with database.atomic():
+        if assessment_id is not None and data.version is not None:
+            from imp_desktop.services.concurrency import refuse_if_changed
+
+            refuse_if_changed(Assessment, assessment_id, data.version,
+                              lambda: load_assessment(assessment_id), data, "assessment",
+                              children=_ANSWERS, compare=_checklist_differences(catalogue))
         row = Assessment() if assessment_id is None else Assessment.get_by_id(assessment_id)
         row.unit = data.unit_id
         row.period, row.period_start, row.period_end = period.key, period.start, period.end

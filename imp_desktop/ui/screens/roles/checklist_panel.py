@@ -294,11 +294,15 @@ class ChecklistPanel(QWidget):
             self.model.toggle(index)
 
     def current_input(self) -> roles.AssessmentInput:
+        """What is typed, with the version of the checklist as it was opened: a
+        save after someone else's is refused and what is typed here stays."""
         day = self.assessed_on.date()
+        sheet = self.model.sheet
         return roles.AssessmentInput(
             unit_id=self.unit_id, period=self.period, answers=self.model.answers_copy(),
             assessed_on=dt.date(day.year(), day.month(), day.day()),
-            assessor=self.assessor.text(), note=self.note.text())
+            assessor=self.assessor.text(), note=self.note.text(),
+            version=sheet.version if sheet is not None else None)
 
     def save(self) -> bool:
         sheet = self.model.sheet
