@@ -288,11 +288,6 @@ def _dominance(record: Record, history: frozenset) -> set:
     return possible
 
 
-def dominated_by(record: Record, history: frozenset) -> bool:
-    """Surely dominated: every version of every field is in ``history``."""
-    return _dominance(record, history) == {True}
-
-
 def _field_outcomes(m: FieldState, t: FieldState) -> set:
     outcomes = set()
     for x in t.versions:
@@ -318,6 +313,23 @@ class MergeOutcome:
     possible: set            # ... that may be reported (the stamp kept decides)
 
 
+# A whole: a record with the records deleted with it (sync.whole_parts), kept,
+# deleted or taken back as one (DEVELOPERS.md, the contract, 6).
+WHOLES = {"activity": (("participant", "activity"), ("activity_photo", "activity")),
+          "assessment": (("assessment_answer", "assessment"),)}
+PART_OF = {part: (parent, link) for parent, parts in WHOLES.items() for part, link in parts}
+
+
+def _parent_key(key, record: Record):
+    parent, link = PART_OF[key[0]]
+    return (parent, record[link].value)
+
+
+def _triggers(sure_or_maybe: list[set]) -> tuple[bool, bool]:
+    """(surely, possibly) one of the members asks the question."""
+    return (any(t == {True} for t in sure_or_maybe), any(True in t for t in sure_or_maybe))
+
+
 def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: str,
                 new_event, reported: set, shown) -> MergeOutcome:
     """The expected result of merging a package into an installation's model.
@@ -330,10 +342,12 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
     record it does not hold) are consulted only where the model allows two
     outcomes.
     """
+    # Long on purpose: the reference model of the whole contract in one place.
     result = dict(mine)
     conflicts: set = set()
     possible: set = set()
     decision = None
+    handled: set = set()
 
     def decided():
         nonlocal decision
@@ -365,7 +379,113 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             options = {o for o in options if (o in ("keep", "resurrect")) == shows}
         return next(iter(options)) if options else "?"
 
+    def returning(theirs: Record, local: Tomb) -> set:
+        """Their record against our tombstone: resurrect, stay or conflict."""
+        options = set()
+        seen = {e in record_history(theirs) for e in local.events}
+        if True in seen:
+            options.add("resurrect")
+        if False in seen:
+            options |= {"stay" if d else "conflict" for d in _dominance(theirs, local.history)}
+        return options
+
+    def deleting(local: Record, tomb: Tomb) -> set:
+        """Their tombstone against our record: keep, delete or conflict."""
+        options = set()
+        seen = {e in record_history(local) for e in tomb.events}
+        if True in seen:
+            options.add("keep")      # seen the deletion and kept the record
+        if False in seen:
+            options |= {"delete" if d else "conflict" for d in _dominance(local, tomb.history)}
+        return options
+
+    def whole_question(parent, triggers: list[set]) -> bool:
+        surely, maybe = _triggers(triggers)
+        key = (parent[0], parent[1], None)
+        if surely:
+            conflicts.add(key)
+            return True
+        if maybe:
+            possible.add(key)
+            return key in reported
+        return False
+
+    # --- wholes deleted here that the package brings back, edited or with new parts ---------
+    parts_in_package: dict = {}
     for key, theirs in package_records.items():
+        if key[0] in PART_OF:
+            parts_in_package.setdefault(_parent_key(key, theirs), []).append(key)
+    for parent in set(parts_in_package) | {k for k in package_records if k[0] in WHOLES}:
+        local = mine.get(parent)
+        if not isinstance(local, Tomb):
+            continue
+        theirs = package_records.get(parent)
+        parts = parts_in_package.get(parent, [])
+        part_triggers = [{o != "stay" for o in returning(package_records[k], mine[k])}
+                         if isinstance(mine.get(k), Tomb) else {True}
+                         for k in parts if not isinstance(mine.get(k), dict)]
+        if theirs is None:
+            assert not any(True in t for t in part_triggers), \
+                f"a package carries a part of {parent} without it"
+            continue
+        options = returning(theirs, local)
+        key = (parent[0], parent[1], None)
+        if "resurrect" in options and (options == {"resurrect"} or key not in reported):
+            continue     # they had seen our deletion: record by record below
+        if not whole_question(parent, [{o == "conflict" for o in options}] + part_triggers):
+            continue
+        handled.add(parent)
+        handled.update(parts)
+        if policy == "theirs":
+            result[parent] = kept_alive(theirs, local.history)
+            for k in parts:
+                m = mine.get(k)
+                result[k] = kept_alive(package_records[k], m.history) \
+                    if isinstance(m, Tomb) else package_records[k]
+        else:
+            result[parent] = Tomb(local.events, local.history | record_history(theirs))
+            for k in parts:
+                m = mine.get(k) if isinstance(mine.get(k), Tomb) else local
+                result[k] = Tomb(m.events, m.history | record_history(package_records[k]))
+
+    # --- wholes the package deletes that were edited here or got new parts here ------------
+    local_parts: dict = {}
+    for key, record in mine.items():
+        if key[0] in PART_OF and isinstance(record, dict):
+            local_parts.setdefault(_parent_key(key, record), []).append(key)
+    for parent, tomb in package_tombs.items():
+        local = mine.get(parent)
+        if parent[0] not in WHOLES or not isinstance(local, dict):
+            continue
+        options = deleting(local, tomb)
+        key = (parent[0], parent[1], None)
+        if "keep" in options and (options == {"keep"} or (
+                key not in reported and shown(parent, next(iter(local))) is not MISSING)):
+            continue     # kept after seeing the deletion: record by record below
+        members = local_parts.get(parent, [])
+        own = {k: package_tombs[k] for k in members if k in package_tombs
+               and deleting(mine[k], package_tombs[k]) != {"keep"}}
+        triggers = [{o == "conflict" for o in options - {"keep"}}] + [
+            {o != "delete" for o in deleting(mine[k], own[k])} if k in own else {True}
+            for k in members]
+        asked = whole_question(parent, triggers)
+        handled.add(parent)
+        handled.update(members)
+        if not asked or policy == "theirs":
+            result[parent] = Tomb(tomb.events, tomb.history | record_history(local))
+            for k in members:
+                gone = own.get(k, tomb)
+                result[k] = Tomb(gone.events, gone.history | record_history(mine[k]))
+        else:
+            result[parent] = kept_alive(local, tomb.history)
+            for k in members:
+                if k in own:
+                    result[k] = kept_alive(mine[k], own[k].history)
+
+    # --- record by record -------------------------------------------------------------------
+    for key, theirs in package_records.items():
+        if key in handled:
+            continue
         local = result.get(key)
         if local is None:
             result[key] = theirs
@@ -373,14 +493,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             # back if they had seen the deletion; stays deleted if we had seen their
             # version; otherwise a conflict (with several deletions, the one the
             # implementation keeps decides: either outcome is accepted)
-            options = set()
-            seen = {e in record_history(theirs) for e in local.events}
-            if True in seen:
-                options.add("resurrect")
-            if False in seen:
-                options |= {"stay" if d else "conflict"
-                            for d in _dominance(theirs, local.history)}
-            outcome = among(key, None, options, next(iter(theirs)))
+            outcome = among(key, None, returning(theirs, local), next(iter(theirs)))
             if outcome == "resurrect" or (outcome == "conflict" and policy == "theirs"):
                 result[key] = kept_alive(theirs, local.history)
             else:
@@ -415,20 +528,15 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
                 merged[name] = FieldState(value, versions, history)
             result[key] = merged
     for key, tomb in package_tombs.items():
+        if key in handled:
+            continue
         local = result.get(key)
         if local is None:
             result[key] = tomb
         elif isinstance(local, Tomb):
             result[key] = Tomb(local.events | tomb.events, local.history | tomb.history)
         else:
-            options = set()
-            seen = {e in record_history(local) for e in tomb.events}
-            if True in seen:
-                options.add("keep")      # seen the deletion and kept the record
-            if False in seen:
-                options |= {"delete" if d else "conflict"
-                            for d in _dominance(local, tomb.history)}
-            outcome = among(key, None, options, next(iter(local)))
+            outcome = among(key, None, deleting(local, tomb), next(iter(local)))
             if outcome == "keep" or (outcome == "conflict" and policy == "mine"):
                 result[key] = kept_alive(local, tomb.history)
             else:

@@ -439,3 +439,119 @@ def database_rows(path, sql, params=()):
             return connection.execute(sql, params).fetchall()
     finally:
         connection.close()
+
+
+# --- a whole (a checklist with its answers, an activity with its attendance) ---------------
+def _checklist_answers(checklist: str) -> dict:
+    from imp_desktop.data.models import Assessment, AssessmentAnswer, RoleIndicator
+
+    return {a.uuid: (ind.key, a.met, a.note) for a, ind in (
+        (a, RoleIndicator.get_by_id(a.indicator_id)) for a in AssessmentAnswer.select().join(
+            Assessment).where(Assessment.uuid == checklist))}
+
+
+def _correct_an_answer(checklist: str, note: str) -> None:
+    """A correction of one answer through the checklist's service."""
+    from imp_desktop.data.models import Assessment
+    from imp_desktop.services import roles
+
+    assessment_id = Assessment.get(Assessment.uuid == checklist).id
+    sheet = roles.get_assessment(assessment_id)
+    answers = {line.indicator_id: roles.AnswerInput(bool(line.met), line.note,
+                                                    line.evidence_activity_id,
+                                                    line.evidence_photo)
+               for role in sheet.roles for line in role.lines}
+    first = next(iter(answers))
+    answers[first] = roles.AnswerInput(not answers[first].met, note)
+    roles.save_assessment(roles.AssessmentInput(sheet.unit_id, sheet.period, answers,
+                                                sheet.assessed_on, sheet.assessor, sheet.note),
+                          assessment_id)
+
+
+def _delete_checklist(checklist: str) -> None:
+    from imp_desktop.data.models import Assessment
+    from imp_desktop.services import roles
+
+    roles.delete_assessment(Assessment.get(Assessment.uuid == checklist).id)
+
+
+def _shared_checklist(sites, tmp_path) -> tuple[str, dict]:
+    from imp_desktop.data.models import Assessment
+
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    receive(sites, "laptop", send(sites, tmp_path, "office", "o0.imp", office="Laptop Bu Sri"))
+    checklist = Assessment.select().order_by(Assessment.id).first().uuid
+    return checklist, _checklist_answers(checklist)
+
+
+@pytest.mark.parametrize("policy", ["mine", "theirs"])
+def test_a_checklist_corrected_here_and_deleted_there_is_kept_or_deleted_whole(
+        sites, tmp_path, policy):
+    checklist, answers = _shared_checklist(sites, tmp_path)
+    assert len(answers) > 5
+    sites("office")
+    _delete_checklist(checklist)
+    o = send(sites, tmp_path, "office", "o.imp", office="Laptop Bu Sri")
+    sites("laptop")
+    _correct_an_answer(checklist, "dikoreksi di desa")
+    corrected = _checklist_answers(checklist)
+    result = receive(sites, "laptop", o, policy=policy)
+    # one question: the checklist against its deletion, whichever answers were corrected
+    assert [(c.record_uuid, c.field) for c in result.conflicts] == [(checklist, pkg.DELETED)]
+    if policy == "mine":
+        assert _checklist_answers(checklist) == corrected     # every answer stays
+    else:
+        assert _checklist_answers(checklist) == {}
+    # the office gets the laptop's decision: both hold the same checklist (or none)
+    back = receive(sites, "office", send(sites, tmp_path, "laptop", "l.imp"), policy="mine")
+    assert back.conflicts == []
+    assert _checklist_answers(checklist) == (corrected if policy == "mine" else {})
+
+
+@pytest.mark.parametrize("since_last", [False, True], ids=["full", "since_last"])
+@pytest.mark.parametrize("policy", ["mine", "theirs"])
+def test_a_checklist_deleted_here_and_corrected_there_comes_back_whole_or_not_at_all(
+        sites, tmp_path, policy, since_last):
+    checklist, answers = _shared_checklist(sites, tmp_path)
+    _delete_checklist(checklist)
+    sites("office")
+    _correct_an_answer(checklist, "dikoreksi di kantor")
+    corrected = _checklist_answers(checklist)
+    # "since the last package" carries the checklist and every answer, not only the one
+    o = send(sites, tmp_path, "office", "o.imp", office="Laptop Bu Sri", since_last=since_last)
+    result = receive(sites, "laptop", o, policy=policy)     # no reference error
+    assert [(c.record_uuid, c.field) for c in result.conflicts] == [(checklist, pkg.DELETED)]
+    assert _checklist_answers(checklist) == (corrected if policy == "theirs" else {})
+    back = receive(sites, "office", send(sites, tmp_path, "laptop", "l.imp"), policy="mine")
+    assert back.conflicts == []
+    assert _checklist_answers(checklist) == (corrected if policy == "theirs" else {})
+
+
+@pytest.mark.parametrize("policy", ["mine", "theirs"])
+def test_a_guest_added_there_to_an_activity_deleted_here(sites, tmp_path, policy):
+    from imp_desktop.data.models import Participant
+
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    receive(sites, "laptop", send(sites, tmp_path, "office", "o0.imp", office="Laptop Bu Sri"))
+    target = Activity.select().order_by(Activity.id).first()
+    activities.delete_activity(target.id)
+    p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
+    sites("office")
+    activity_id = Activity.get(Activity.uuid == target.uuid).id
+    data = activities.get_activity(activity_id).input
+    rows = activities.participants_of(activity_id)
+    rows.append(activities.guest_row("Bidan Desa", "Tamu"))
+    activities.save_activity(data, rows, activities.photos_of(activity_id), activity_id)
+
+    def attendance():
+        return sorted((p.uuid, p.guest_name or "") for p in Participant.select().join(
+            Activity).where(Activity.uuid == target.uuid))
+
+    present = attendance()
+    result = pkg.merge_package(p2, policy=policy)        # the office receives the deletion
+    assert [(c.record_uuid, c.field) for c in result.conflicts] == [(target.uuid, pkg.DELETED)]
+    assert attendance() == (present if policy == "mine" else [])
+    o = send(sites, tmp_path, "office", "o.imp", office="Laptop Bu Sri", since_last=True)
+    back = receive(sites, "laptop", o, policy="mine")
+    assert back.conflicts == []
+    assert attendance() == (present if policy == "mine" else [])

@@ -107,6 +107,26 @@ def travelling_models() -> list:
     return ordered
 
 
+_WHOLES: dict | None = None
+
+
+def whole_parts() -> dict:
+    """parent model -> [(part model, its field pointing at the parent)].
+
+    A *whole* is a record with the records deleted with it (ON DELETE CASCADE):
+    a checklist with its answers, an activity with its attendance and photos.
+    Replication keeps or deletes a whole as one (see services.package)."""
+    global _WHOLES
+    if _WHOLES is None:
+        _WHOLES = {}
+        for model in travelling_models():
+            for fld in data_fields(model):
+                if is_id_reference(fld) and fld.rel_model is not model \
+                        and (fld.on_delete or "").upper() == "CASCADE":
+                    _WHOLES.setdefault(fld.rel_model, []).append((model, fld.name))
+    return _WHOLES
+
+
 class UuidMap:
     """Local id <-> uuid of every travelling table, loaded on first use."""
 

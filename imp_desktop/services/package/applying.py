@@ -200,11 +200,15 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                 model, theirs = record.model, record.theirs
                 table = table_of(model)
                 if record.local_id is None:
-                    if record.conflicts and not take_theirs(record.conflicts[0]):
+                    decider = record.whole or (record.conflicts[0] if record.conflicts else None)
+                    if decider is not None and not take_theirs(decider):
                         # Deleted here, edited there: stays deleted, having seen their edit.
-                        version(table, theirs["uuid"], {"c": record.clock["c"],
-                                                        "d": record.tombstone["d"]}, True)
-                        result.kept_deleted += 1
+                        clock = record.clock if isinstance(record.clock, dict) else \
+                            versions.loads(record.clock)
+                        version(table, theirs["uuid"], {
+                            "c": versions.joined(clock["c"], record.tombstone["c"]),
+                            "d": record.tombstone["d"]}, True)
+                        result.kept_deleted += record.whole is None
                         continue
                     if model is not last_model:
                         for other in [m for m in pending if m is not model]:
@@ -269,9 +273,10 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                                        path=package.manifest.get("package_id"),
                                        table=table_of(model), field=next(iter(later))))
                 model.update(values).where(model.id == record_id).execute()
-            for item in plan.deletions:
+            for item in plan.deletions:         # the parts of a whole before it
                 table = table_of(item.model)
-                go = item.conflict is None or take_theirs(item.conflict)
+                decider = item.whole.conflict if item.whole is not None else item.conflict
+                go = decider is None or take_theirs(decider)
                 if go and any(other.select(other.id).where(fld == item.local_id).exists()
                               for other, fld in _referrers(item.model)):
                     go = False      # still used by a record that stays: it stays too
@@ -280,9 +285,9 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                     entries.setdefault(table, []).append((item.record_uuid, "delete", []))
                     version(table, item.record_uuid, item.clock_deleted, True)
                     result.deleted += 1
-                else:
+                elif item.clock_kept is not None:
                     version(table, item.record_uuid, item.clock_kept)
-                    result.kept_deleted += 1
+                    result.kept_deleted += item.whole is None
             for table, record_uuid, text, deleted in plan.versions_only:
                 version(table, record_uuid, text, deleted)
             for table, items in written.items():

@@ -31,6 +31,7 @@ from imp_desktop.data.sync import (
     record_dicts,
     table_of,
     travelling_models,
+    whole_parts,
 )
 from imp_desktop.i18n import tr
 from imp_desktop.services import photos as photo_store
@@ -117,6 +118,24 @@ def _summary(handover: Handover | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _whole_wholes(tables: dict, clocks: dict, everything: dict) -> None:
+    """A "since the last package" package carries a whole (sync.whole_parts) whole:
+    when the record or any part changed, the record and all its parts go, so that
+    an installation which had deleted it can take it back complete."""
+    for parent_model, parts in whole_parts().items():
+        parent_table = table_of(parent_model)
+        touched = {row["uuid"] for row in tables.get(parent_table, ())}
+        for part_model, link in parts:
+            touched.update(row[link] for row in tables.get(table_of(part_model), ()))
+        for table, link in [(parent_table, "uuid")] + [(table_of(m), f) for m, f in parts]:
+            rows, known = everything[table]
+            have = {row["uuid"] for row in tables[table]}
+            more = [row for row in rows if row[link] in touched and row["uuid"] not in have]
+            tables[table] = tables[table] + more
+            clocks[table].update((row["uuid"], known[row["uuid"]].clock) for row in more
+                                 if row["uuid"] in known)
+
+
 def export_package(out: str | Path, *, since_last: bool = False, office: str | None = None,
                    passphrase: str | None = None, progress: Progress | None = None) -> ExportSummary:
     """Write a hand-over package of this installation's data to ``out``.
@@ -152,10 +171,15 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     tables: dict[str, list[dict]] = {}
     clocks: dict[str, dict[str, str]] = {}
     deleted: dict[str, dict[str, str]] = {}
+    everything: dict[str, tuple[list[dict], dict]] = {}     # of the tables of wholes
+    in_wholes = {table_of(m) for m in whole_parts()} | {
+        table_of(m) for parts in whole_parts().values() for m, _ in parts}
     for index, model in enumerate(models):
         table = table_of(model)
         known = versions.rows_of(table)
         rows = record_dicts(model, uuids)
+        if since_seq is not None and table in in_wholes:
+            everything[table] = (rows, known)
         if since_seq is not None:
             rows = [row for row in rows if (v := known.get(row["uuid"])) is None
                     or v.seq > since_seq]
@@ -168,6 +192,8 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             deleted[table] = gone
         if progress:
             progress(index + 1, len(models) + 3)
+    if everything:
+        _whole_wholes(tables, clocks, everything)
     tables["region"] = _referenced_regions(tables)
     audit = record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
     photos = photo_store.photos_for_package(since)

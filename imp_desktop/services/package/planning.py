@@ -26,6 +26,7 @@ from imp_desktop.data.sync import (
     record_dicts,
     table_of,
     travelling_models,
+    whole_parts,
 )
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
@@ -85,6 +86,7 @@ class RecordPlan:
     mine: dict | None = None       # our record as planned against
     clock: object = None           # the merged version (dict, or their text for a new one)
     tombstone: dict | None = None  # our tombstone when the record was deleted here
+    whole: Conflict | None = None  # a part of a whole deleted here: decided with it
 
 
 @dataclass
@@ -98,6 +100,8 @@ class Deletion:
     clock_deleted: str             # our tombstone if it goes
     clock_kept: str                # our version if it stays
     conflict: Conflict | None = None   # edited here after the version they deleted
+    whole: Deletion | None = None      # a part of a whole: goes or stays with it
+    unseen: bool = False               # a part added here: theirs did not know it
 
 
 @dataclass
@@ -122,7 +126,8 @@ class MergePlan:
 
     @property
     def added(self) -> int:
-        return sum(1 for plan in self.records if plan.local_id is None and not plan.conflicts)
+        return sum(1 for plan in self.records if plan.local_id is None and not plan.conflicts
+                   and plan.whole is None)
 
     @property
     def updated(self) -> int:
@@ -439,6 +444,9 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                     versions_only.append((table, mine["uuid"], text, False))
         if progress:
             progress(step + 1, len(models))
+    unchanged -= _whole_returns(package, records, checks, versions_only)
+    order = {model: index for index, model in enumerate(models)}
+    records.sort(key=lambda plan: order[plan.model])      # parents before their parts
     _check_references(checks, uuids, in_package, package, aliases)
     deletions = _plan_deletions(package, models, uuids, aliases, versions_only)
     have_audit = set(ids_by_uuid(AuditEntry, [e["uuid"] for e in package.audit]))
@@ -535,7 +543,150 @@ def _plan_deletions(package: Package, models: list, uuids: UuidMap, aliases: dic
             deletions.append(Deletion(model, local_uuid, local_id, label,
                                       versions.dumps({"c": ctx, "d": tomb["d"]}),
                                       versions.dumps({"c": ctx, "d": mine["d"]}), conflict))
-    return deletions
+    return _whole_deletions(deletions)
+
+
+# --- wholes: a record with its parts (sync.whole_parts) goes, stays or returns as one -------
+def _whole_conflict(table: str, record_uuid: str, label: str, mine_deleted: bool,
+                    dot_mine, dot_theirs) -> Conflict:
+    deleted, edited = tr("package.conflict.deleted"), tr("package.conflict.edited")
+    return Conflict(table, record_uuid, DELETED, None, deleted if mine_deleted else edited,
+                    edited if mine_deleted else deleted, label, dot_mine, dot_theirs)
+
+
+def _whole_deletions(deletions: list[Deletion]) -> list[Deletion]:
+    """A whole the package deletes goes or stays as one. An edit made here of the
+    record or of any part that the sender had not seen, or a part added here, is
+    ONE conflict, on the whole; its decision takes every part with it (a checklist
+    kept keeps all its answers; one deleted leaves none behind)."""
+    extra: list[Deletion] = []
+    for parent_model, parts in whole_parts().items():
+        parents = {d.local_id: d for d in deletions if d.model is parent_model}
+        if not parents:
+            continue
+        members: dict[int, list[Deletion]] = {}
+        for part_model, link in parts:
+            fld = part_model._meta.fields[link]
+            planned = {d.local_id: d for d in deletions if d.model is part_model}
+            found = []
+            for chunk in chunks(list(parents)):
+                found.extend(part_model.select(part_model.id, part_model.uuid, fld).where(
+                    fld.in_(chunk)).tuples().execute())
+            known = versions.rows_of(table_of(part_model),
+                                     [u for i, u, _ in found if i not in planned])
+            for part_id, part_uuid, parent_id in found:
+                whole = parents[parent_id]
+                member = planned.get(part_id)
+                if member is None:      # added here after the version they deleted
+                    row = known.get(part_uuid)
+                    mine = versions.loads(row.clock) if row is not None and row.clock else \
+                        {"c": {}, "d": {}}
+                    gone = versions.loads(whole.clock_deleted)
+                    member = Deletion(part_model, part_uuid, part_id, whole.label,
+                                      versions.dumps({"c": versions.joined(mine["c"], gone["c"]),
+                                                      "d": gone["d"]}), None, unseen=True)
+                    extra.append(member)
+                member.whole = whole
+                members.setdefault(parent_id, []).append(member)
+        for parent_id, parts_of in members.items():
+            whole = parents[parent_id]
+            edited = [m.conflict for m in parts_of if m.conflict is not None]
+            if whole.conflict is None and (edited or any(m.unseen for m in parts_of)):
+                deletion = versions.loads(whole.clock_deleted)["d"].get(versions.ALL)
+                whole.conflict = _whole_conflict(
+                    table_of(parent_model), whole.record_uuid, whole.label, False,
+                    _newest([c.dot_mine for c in edited]), deletion)
+            for member in parts_of:
+                member.conflict = None      # the question is the whole's
+    return extra + deletions
+
+
+def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
+                   versions_only: list) -> int:
+    """A whole deleted here of which the package brings an edit we had not seen (of
+    the record, of a part, or a part added there): ONE conflict, on the whole. Taken,
+    the whole returns as the package has it (every part, also those our deletion
+    had seen); refused, every part stays deleted. Returns how many records counted
+    as unchanged now return with it."""
+    moved = 0
+    for parent_model, parts in whole_parts().items():
+        parent_table = table_of(parent_model)
+        links = dict(parts)
+        parents = {r.theirs["uuid"]: r for r in records
+                   if r.model is parent_model and r.local_id is None}
+        planned: dict[str, list[RecordPlan]] = {}
+        for plan in records:
+            link = links.get(plan.model)
+            if link is not None and plan.local_id is None and plan.theirs.get(link):
+                planned.setdefault(plan.theirs[link], []).append(plan)
+        candidates = set(planned) | set(parents)
+        if not candidates:
+            continue
+        tombs = {u: row for u, row in versions.rows_of(parent_table, candidates).items()
+                 if row.deleted and row.clock}
+        theirs_rows = by_link = None
+        for parent_uuid, row in tombs.items():
+            parent = parents.get(parent_uuid)
+            if parent is not None and not parent.conflicts:
+                continue        # they had seen our deletion: it returns, parts with it
+            tomb = versions.loads(row.clock)
+            deletion = tomb["d"].get(versions.ALL)
+            mine = planned.get(parent_uuid, [])
+            if parent is None:
+                if theirs_rows is None:
+                    theirs_rows = {r["uuid"]: r for r in package.tables.get(parent_table) or ()}
+                theirs = theirs_rows.get(parent_uuid)
+                if theirs is None:
+                    # A package of an older program may carry a part without its
+                    # record: the part cannot return alone, it stays deleted.
+                    for plan in mine:
+                        clock = plan.clock if isinstance(plan.clock, dict) else \
+                            versions.loads(plan.clock)
+                        versions_only.append((table_of(plan.model), plan.theirs["uuid"],
+                                              versions.dumps({"c": versions.joined(
+                                                  clock["c"], tomb["c"]), "d": tomb["d"]}), True))
+                        records.remove(plan)
+                    continue
+                tc = versions.loads(package.clocks[parent_table][parent_uuid])
+                dots = [c.dot_theirs for p in mine for c in p.conflicts]
+                parent = RecordPlan(parent_model, theirs, None, clock={
+                    "c": versions.joined(tomb["c"], tc["c"]), "d": tc["d"]}, tombstone=tomb,
+                    conflicts=[_whole_conflict(parent_table, parent_uuid, _label(theirs), True,
+                                               deletion, _newest(dots))])
+                records.append(parent)
+                checks.setdefault(parent_model, []).append(theirs)
+                moved += 1
+            conflict = parent.conflicts[0]
+            for plan in mine:
+                plan.conflicts = []
+                plan.whole = conflict
+                if plan.tombstone is None:      # made there: stays deleted with the whole
+                    plan.tombstone = tomb
+            # The parts our deletion had seen return with the whole if it is taken.
+            if by_link is None:
+                by_link = {}
+                for part_model, link in parts:
+                    for r in package.tables.get(table_of(part_model)) or ():
+                        by_link.setdefault((part_model, r.get(link)), []).append(r)
+            have = {p.theirs["uuid"] for p in mine}
+            for part_model, link in parts:
+                part_table = table_of(part_model)
+                others = [r for r in by_link.get((part_model, parent_uuid), ())
+                          if r["uuid"] not in have]
+                known = versions.rows_of(part_table, [r["uuid"] for r in others])
+                clocks = package.clocks.get(part_table) or {}
+                for theirs in others:
+                    part_row = known.get(theirs["uuid"])
+                    if part_row is None or not part_row.deleted or not part_row.clock:
+                        continue
+                    part_tomb = versions.loads(part_row.clock)
+                    tc = versions.loads(clocks[theirs["uuid"]])
+                    records.append(RecordPlan(part_model, theirs, None, clock={
+                        "c": versions.joined(part_tomb["c"], tc["c"]), "d": tc["d"]},
+                        tombstone=part_tomb, whole=conflict))
+                    checks.setdefault(part_model, []).append(theirs)
+                    moved += 1
+    return moved
 
 
 def _received_before(package: Package) -> tuple[bool, bool]:
