@@ -288,6 +288,11 @@ def _dominance(record: Record, history: frozenset) -> set:
     return possible
 
 
+def dominated_by(record: Record, history: frozenset) -> bool:
+    """Surely dominated: every version of every field is in ``history``."""
+    return _dominance(record, history) == {True}
+
+
 def _field_outcomes(m: FieldState, t: FieldState) -> set:
     outcomes = set()
     for x in t.versions:

@@ -145,6 +145,14 @@ def rows_of(table: str, record_uuids=None) -> dict[str, Row]:
     return found
 
 
+def has_tombstones(table: str) -> bool:
+    """Whether any record of ``table`` was deleted here (or a deletion merged)."""
+    p = database.param
+    return database.execute_sql(
+        f'SELECT 1 FROM "record_version" WHERE "record_table" = {p} AND "deleted" = {p} '
+        'LIMIT 1', (table, True)).fetchone() is not None
+
+
 # --- writing --------------------------------------------------------------------------
 def new_uuids(count: int) -> list[str]:
     """``count`` fresh random uuids (version 4, as ``new_uuid``), made in one go and

@@ -611,6 +611,8 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
     moved = 0
     for parent_model, parts in whole_parts().items():
         parent_table = table_of(parent_model)
+        if not versions.has_tombstones(parent_table):
+            continue        # nothing of it deleted here (a fresh installation)
         links = dict(parts)
         parents = {r.theirs["uuid"]: r for r in records
                    if r.model is parent_model and r.local_id is None}
