@@ -91,7 +91,7 @@ def changes_between(record, before: dict | None) -> list[Change]:
         if before is None:
             if new in (None, ""):
                 continue
-        elif _normal(old, field) == _normal(new, field):
+        elif stored_form(old, field) == stored_form(new, field):
             continue
         refs.want(field, new)
         refs.want(field, old)
@@ -101,8 +101,9 @@ def changes_between(record, before: dict | None) -> list[Change]:
              refs.value(field, new)) for field, old, new in pairs]
 
 
-def _normal(value, field):
-    """Values compared as the database would store them (a date or its text)."""
+def stored_form(value, field):
+    """Values compared as the database would store them (a date or its text);
+    the audit trail and the merge planner compare alike."""
     if value is None:
         return None
     try:
@@ -170,7 +171,7 @@ def audited_update(model, values: dict, where) -> int:
         changed = []
         for record_id, record_uuid, *old_values in rows:
             diffs = [(field, old, values[field]) for field, old in zip(fields, old_values)
-                     if _normal(old, field) != _normal(values[field], field)]
+                     if stored_form(old, field) != stored_form(values[field], field)]
             if diffs:
                 changed.append((record_id, record_uuid, diffs))
                 for field, old, new in diffs:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from peewee import ForeignKeyField
 
 from imp_desktop.data import versions
+from imp_desktop.data.audit import stored_form
 from imp_desktop.data.models import (
     AuditEntry,
     Handover,
@@ -22,7 +23,6 @@ from imp_desktop.data.sync import (
     dumps,
     ids_by_uuid,
     is_id_reference,
-    plain,
     record_dicts,
     table_of,
     travelling_models,
@@ -187,16 +187,6 @@ def _same(theirs: dict, mine: dict, number: str | None) -> bool:
     return {**theirs, **ignore} == {**mine, **ignore}
 
 
-def _comparable(field_obj, value):
-    """A JSON value as the database stores it, for comparison."""
-    if value is None:
-        return None
-    try:
-        return plain(field_obj.python_value(field_obj.db_value(value)))
-    except (TypeError, ValueError):
-        return value
-
-
 class _Contents:
     """Content signatures of the versions of a LOCAL_NUMBERS table (see sync)."""
 
@@ -219,12 +209,12 @@ class _Contents:
                 self.mine.setdefault(signature, row)
 
     def _signature(self, row: dict, children: list[dict]):
-        own = tuple(_comparable(f, row.get(f.name)) for f in self.fields)
+        own = tuple(stored_form(row.get(f.name), f) for f in self.fields)
         if self.child is None:
             return own
         if not children:
             return None      # its content did not come with it: no match by content
-        return own, tuple(sorted(repr(tuple(_comparable(f, c.get(f.name))
+        return own, tuple(sorted(repr(tuple(stored_form(c.get(f.name), f)
                                             for f in self.child_fields)) for c in children))
 
     def match(self, theirs: dict) -> dict | None:
@@ -302,8 +292,8 @@ def _merge_record(model, fields: dict, theirs: dict, mine: dict, local_id: int,
     for name, fld in fields.items():
         if name not in theirs or name == number:
             continue        # an older program's package lacks this field
-        t = _comparable(fld, _translate_alias(model, name, theirs[name], aliases, uuids))
-        m = _comparable(fld, mine.get(name))
+        t = stored_form(_translate_alias(model, name, theirs[name], aliases, uuids), fld)
+        m = stored_form(mine.get(name), fld)
         if wholesale:       # they had seen all of ours: theirs replaces it
             if t != m:
                 plan.changes[name] = t
