@@ -82,3 +82,18 @@ def test_export_writes_the_filtered_list(qtbot, demo_db, db_path, ui_settings, t
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert len(rows) - 1 == panel.model.rowCount()
     assert all(row[20] == "Berhenti" for row in rows[1:])
+
+
+def test_a_long_result_is_counted_off_the_main_thread(qtbot, demo_db, db_path, ui_settings,
+                                                      monkeypatch):
+    from imp_desktop.ui.screens.cadres import models as cadre_model
+
+    monkeypatch.setattr(cadre_model, "BATCH", 10)
+    _, panel = open_kader(qtbot, db_path, ui_settings)
+    total = Cadre.select().where(Cadre.active == True).count()  # noqa: E712
+    assert panel.model.rowCount() == 10 < total
+    qtbot.waitUntil(lambda: panel.count_label.text() == f"{total} kader", timeout=5000)
+    panel.table.scrollToBottom()                   # the view asks for the next ids
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 10, timeout=2000)
+    qtbot.keyClicks(panel.search, "zzzz")
+    qtbot.waitUntil(lambda: panel.count_label.text() == "0 kader", timeout=2000)

@@ -152,8 +152,14 @@ _SORTS = {
 
 
 def search_cadre_ids(flt: CadreFilter = CadreFilter(), sort: str = "name",
-                     descending: bool = False) -> list[int]:
-    """Ids of the cadres matching ``flt``, sorted (then by name) as asked."""
+                     descending: bool = False, *, limit: int | None = None,
+                     offset: int = 0) -> list[int]:
+    """Ids of the cadres matching ``flt``, sorted (then by name, then id) as asked.
+
+    ``limit``/``offset`` give one part of that order: what a list paints
+    first, then the next part when it is scrolled to (a keystroke matching
+    195,000 of 200,000 cadres then reads a few hundred ids, not all of them).
+    """
     if sort not in _SORTS:
         raise ValueError(f"unknown sort column {sort!r}")
     clauses, params = _where(flt)
@@ -163,7 +169,15 @@ def search_cadre_ids(flt: CadreFilter = CadreFilter(), sort: str = "name",
     order += [f"c.name{direction}", f"c.id{direction}"]
     sql = (f"SELECT c.id FROM cadre c {join} WHERE {' AND '.join(clauses)} "
            f"ORDER BY {', '.join(order)}")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    if offset:
+        sql += f"{'' if limit is not None else ' LIMIT -1' if _sqlite() else ''} OFFSET {int(offset)}"
     return [row[0] for row in database.execute_sql(sql, params).fetchall()]
+
+
+def _sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
 
 
 def count_cadres(flt: CadreFilter = CadreFilter()) -> int:

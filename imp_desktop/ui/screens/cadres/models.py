@@ -1,9 +1,13 @@
 """The cadre list as a Qt table model that holds ids, not rows (as Anki's browser).
 
-A search keeps the ids of its result; ``data()`` asks the services for the
-page of rows around the one being painted and keeps a bounded cache, so a
-list of 100,000 cadres costs a few hundred kilobytes and opens at once.
-A row that cannot be read shows as a disabled line instead of failing.
+A search keeps the ids of its result, read ``BATCH`` at a time: the first
+part at once, the next when the view is scrolled to the end (Qt's
+``canFetchMore``/``fetchMore``), so a keystroke that matches 195,000 cadres
+reads a few hundred ids. ``data()`` asks the services for the page of rows
+around the one being painted and keeps a bounded cache. How many cadres the
+result holds is counted by the screen off the main thread when the first
+part is not the whole (``complete``). A row that cannot be read shows as a
+disabled line instead of failing.
 """
 from __future__ import annotations
 
@@ -23,17 +27,22 @@ from imp_desktop.services.settings import level_labels
 from imp_desktop.ui.operations import log_unexpected
 
 PAGE = 100
+BATCH = 500             # ids read at once: the first screenfuls, then on scrolling
 CACHE_LIMIT = 2000
 _GREY = QBrush(QColor("#8a8f8c"))
 _INCOMPLETE = QBrush(QColor("#a15c00"))
 
 
 class CadreTableModel(QAbstractTableModel):
-    result_changed = Signal(int)   # number of cadres in the result
+    # Number of cadres in the result when the ids read are the whole result,
+    # else -1 (the screen counts them off the main thread).
+    result_changed = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._ids: list[int] = []
+        self._complete = True
+        self._changing = False     # inside a reset or layout change: fetch nothing
         self._cache: dict[int, CadreRow | None] = {}
         self._filter = CadreFilter()
         self._sort = ("name", False)
@@ -51,34 +60,83 @@ class CadreTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Search again (after a filter change, a sort or a write)."""
         self.beginResetModel()
+        self._changing = True
         self._levels = level_labels()
-        self._ids = search_cadre_ids(self._filter, *self._sort)
+        self._ids, self._complete = self._search(BATCH)
         self._cache.clear()
         self.endResetModel()
-        self.result_changed.emit(len(self._ids))
+        self._changing = False
+        self.result_changed.emit(len(self._ids) if self._complete else -1)
+
+    def _search(self, limit: int | None, offset: int = 0) -> tuple[list[int], bool]:
+        """Up to ``limit`` ids from ``offset`` on, and whether they reach the end."""
+        if limit is None:
+            return search_cadre_ids(self._filter, *self._sort, offset=offset), True
+        ids = search_cadre_ids(self._filter, *self._sort, limit=limit + 1, offset=offset)
+        return ids[:limit], len(ids) <= limit
+
+    @property
+    def complete(self) -> bool:
+        """True when every id of the result has been read."""
+        return self._complete
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self._complete and not self._changing
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        self._read_more(BATCH)
+
+    def _read_more(self, limit: int | None) -> None:
+        if self._complete or self._changing:
+            return
+        more, self._complete = self._search(limit, len(self._ids))
+        known = set(self._ids)
+        more = [cid for cid in more if cid not in known]   # data changed meanwhile
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(more) - 1)
+            self._ids.extend(more)
+            self.endInsertRows()
+        if self._complete:
+            self.result_changed.emit(len(self._ids))
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
         self._sort = (COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
-        old_ids = self._ids
-        self._ids = search_cadre_ids(self._filter, *self._sort)
+        # As many ids as are shown now, in the new order: the rows stay as many.
+        ids, complete = self._search(None if self._complete else len(self._ids))
+        if len(ids) != len(self._ids):        # the data changed meanwhile
+            self.reload()
+            return
+        self._changing = True
+        self.layoutAboutToBeChanged.emit()
+        old_ids, self._ids, self._complete = self._ids, ids, complete
         positions = {cid: row for row, cid in enumerate(self._ids)}
         for index in self.persistentIndexList():
             row = positions.get(old_ids[index.row()]) if index.row() < len(old_ids) else None
             new = self.index(row, index.column()) if row is not None else QModelIndex()
             self.changePersistentIndex(index, new)
         self.layoutChanged.emit()
+        self._changing = False
 
     @property
     def ids(self) -> list[int]:
+        """The ids read so far (all of them when ``complete``)."""
+        return list(self._ids)
+
+    def all_ids(self) -> list[int]:
+        """Every id of the result, in its order (reads the rest if needed)."""
+        self._read_more(None)
         return list(self._ids)
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, cadre_id: int) -> int | None:
+        """The row of a cadre in the result; reads the rest of the ids when it is
+        not among those read yet (after a save, to select the saved cadre)."""
+        if cadre_id not in self._ids:
+            self._read_more(None)
         try:
             return self._ids.index(cadre_id)
         except ValueError:

@@ -46,6 +46,7 @@ class CadreListPanel(QWidget):
         self.screen = screen
         self.model = CadreTableModel(self)
         self._loaded = False
+        self._counting = 0          # the count asked last (older answers are dropped)
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -232,7 +233,19 @@ class CadreListPanel(QWidget):
         self._fill_units()
 
     def _show_count(self, count: int) -> None:
-        self.count_label.setText(tr("cadre.count", count=format_number(count)))
+        """The number of cadres found; when the model has read only the first of
+        them, they are counted off the main thread (the list is shown already)."""
+        if count >= 0:
+            self.count_label.setText(tr("cadre.count", count=format_number(count)))
+            return
+        flt, self._counting = self.model.filter, self._counting + 1
+        self.count_label.setText(tr("cadre.counting", count=format_number(self.model.rowCount())))
+        op(self, lambda: cadre_search.count_cadres(flt)).success(
+            lambda total, ticket=self._counting: self._count_done(ticket, total)).run()
+
+    def _count_done(self, ticket: int, total: int) -> None:
+        if ticket == self._counting and not self.model.complete:   # not an older search's
+            self.count_label.setText(tr("cadre.count", count=format_number(total)))
 
     # --- selection -----------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -325,7 +338,7 @@ class CadreListPanel(QWidget):
             return
         from imp_desktop.services.cadre_export import export_cadres
 
-        ids = self.model.ids
+        ids = self.model.all_ids()
         self.screen.notify(tr("cadre.export.running", count=format_number(len(ids))), 0)
         op(self, lambda: export_cadres(path, ids)).success(
             lambda count: self.screen.notify(tr("cadre.export.done", count=format_number(count),
@@ -344,7 +357,7 @@ class CadreListPanel(QWidget):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         if self._loaded:            # before that, reload() fills the filters
             self.fill_filters()
-        self._show_count(self.model.rowCount())
+        self._show_count(self.model.rowCount() if self.model.complete else -1)
         self._update_buttons()
 
 
