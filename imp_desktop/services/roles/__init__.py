@@ -89,6 +89,7 @@ from imp_desktop.services.roles.assessments import (
     units_not_assessed_since,
 )
 from imp_desktop.services.roles.recap import (
+    KecamatanRecap,
     Recap,
     RecapRow,
     RecapUnit,
@@ -96,6 +97,7 @@ from imp_desktop.services.roles.recap import (
     UnmetIndicator,
     desa_choices,
     latest_period,
+    kecamatan_recaps,
     period_choices,
     recap,
     recap_members,
@@ -185,6 +187,8 @@ __all__ = [
     "period_choices",
     "recap",
     "recap_scopes",
+    "KecamatanRecap",
+    "kecamatan_recaps",
     "Gap",
     "create_coaching_activity",
     "gap_agenda",
