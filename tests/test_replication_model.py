@@ -748,6 +748,31 @@ Replication.TestCase.settings = settings.get_profile(PROFILE)
 TestReplication = Replication.TestCase
 
 
+class ReplicationReadingCandidates(Replication):
+    """The same, with every merge reading only the candidate local records (the
+    way a district database much bigger than one package is read): those with
+    the package's uuids, matched to them before, or sharing a unique value."""
+
+    def __init__(self):
+        from imp_desktop.services.package import planning
+
+        self._planning, self._above = planning, planning.PARTIAL_ABOVE
+        planning.PARTIAL_ABOVE = -10 ** 9
+        super().__init__()
+
+    def teardown(self):
+        try:
+            super().teardown()
+        finally:
+            self._planning.PARTIAL_ABOVE = self._above
+
+
+_profile = settings.get_profile(PROFILE)
+ReplicationReadingCandidates.TestCase.settings = settings(
+    _profile, max_examples=max(_profile.max_examples // 2, 10))
+TestReplicationReadingCandidates = ReplicationReadingCandidates.TestCase
+
+
 def _replay(steps) -> None:
     """Run a fixed sequence of steps (a failure found once, kept as a test)."""
     state = Replication()

@@ -82,3 +82,36 @@ def test_bulk_writes_write_the_audit_trail_on_postgresql(pg, tmp_path):
     assert written == 1, report.lines()
     entry = AuditEntry.get(AuditEntry.record_uuid == Cadre.get(Cadre.nik == "3322024512900003").uuid)
     assert (entry.action, entry.field) == ("create", "imported_from")
+
+
+def test_bulk_insert_keeps_every_value_on_postgresql(pg):
+    """Merges insert with COPY on PostgreSQL: text with tabs, line breaks,
+    backslashes and the COPY null marker itself, empty text, NULL, booleans
+    and non-Latin letters all arrive as they were."""
+    from imp_desktop.data.models import new_uuid, utc_now
+    from imp_desktop.data.sync import bulk_insert
+
+    awkward = ["a\tb", "baris 1\nbaris 2\r\n", "C:\\data\\kader", "\\N", "", "Ngadirejo ꦲꦗꦶ",
+               "\\\\x00", "'; DROP TABLE cadre; --"]
+    now = utc_now()
+    rows = [{"uuid": new_uuid(), "created_at": now, "updated_at": now, "name": f"Kader {i}",
+             "address": text, "phone": None, "active": i % 2 == 0, "birth_date": "1990-01-31",
+             "search_text": ""}
+            for i, text in enumerate(awkward)]
+    bulk_insert(Cadre, rows)
+    stored = {c.uuid: c for c in Cadre.select()}
+    for row in rows:
+        cadre = stored[row["uuid"]]
+        assert (cadre.address, cadre.phone, cadre.active, str(cadre.birth_date)) == \
+            (row["address"], None, row["active"], "1990-01-31")
+    import base64
+    import hashlib
+
+    from imp_desktop.data.models import StoredFile
+
+    content = bytes(range(256)) + b"\\N\t\n"
+    bulk_insert(StoredFile, [{"uuid": new_uuid(), "created_at": now, "updated_at": now,
+                              "sha256": hashlib.sha256(content).hexdigest(),
+                              "size": len(content),
+                              "content": base64.b64encode(content).decode()}])  # as in packages
+    assert bytes(StoredFile.get().content) == content

@@ -16,7 +16,15 @@ their own ("merge") entries. "Who" is the officer profile of this installation.
 """
 from __future__ import annotations
 
-from peewee import Model
+from peewee import (
+    BooleanField,
+    CharField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 from imp_desktop.data import models, versions
 from imp_desktop.data.models import AuditEntry, database, utc_now
@@ -101,11 +109,18 @@ def changes_between(record, before: dict | None) -> list[Change]:
              refs.value(field, new)) for field, old, new in pairs]
 
 
+# Field classes (exactly these) whose values of this type are stored as they are.
+_STORED_AS_IS = {CharField: str, TextField: str, IntegerField: int, FloatField: float,
+                 BooleanField: bool, ForeignKeyField: str}
+
+
 def stored_form(value, field):
     """Values compared as the database would store them (a date or its text);
     the audit trail and the merge planner compare alike."""
     if value is None:
         return None
+    if _STORED_AS_IS.get(field.__class__) is value.__class__:
+        return value    # the common case, half a million times in a district merge
     try:
         return plain(field.python_value(field.db_value(value)))
     except (TypeError, ValueError):

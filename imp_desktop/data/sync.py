@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import io
 import json
 import operator
 
@@ -171,7 +172,8 @@ class UuidMap:
         return self._by_uuid[model].get(record_uuid)
 
     def add(self, model, local_id, record_uuid) -> None:
-        self._load(model)
+        if model not in self._by_id:
+            return      # not loaded: loading reads it (written in this transaction) then
         self._by_id[model][local_id] = record_uuid
         self._by_uuid[model][record_uuid] = local_id
 
@@ -294,14 +296,29 @@ def bulk_insert_values(model, names: list[str], data: list[tuple]) -> None:
         data = converted
     cursor = db.cursor()
     if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
-        # psycopg2's executemany sends one statement per row (a network round
-        # trip each: a district merge took minutes); many rows per statement.
-        from psycopg2.extras import execute_values
-
-        execute_values(cursor, sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", data,
-                       page_size=1000)
+        # COPY: psycopg2's executemany sends one statement per row, and
+        # execute_values spent more time quoting values into SQL text than the
+        # server spent inserting them (3.6 s of a 10,000-cadre district merge).
+        copy = f'COPY "{model._meta.table_name}" ({columns}) FROM STDIN'
+        for batch in chunks(data, 20_000):
+            cursor.copy_expert(copy, io.StringIO("".join(
+                "\t".join(map(_copy_text, row)) + "\n" for row in batch)))
         return
     cursor.executemany(sql, data)
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value.__class__ is str:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace(
+            "\n", "\\n").replace("\r", "\\r")
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    return str(value)       # a number or a date: nothing to escape
 
 
 # Items per ``IN (...)`` list: well under SQLite's limit of bound parameters.
@@ -314,11 +331,26 @@ def chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
+def in_lists(items) -> list[list]:
+    """``items`` (sorted) in slices for ``IN (...)`` lists: a few hundred values
+    per statement on SQLite, thousands on PostgreSQL (a round trip each)."""
+    size = 5000 if isinstance(database.obj, PostgresqlDatabase) else CHUNK
+    return list(chunks(sorted(items, key=str), size))
+
+
+def record_dicts_in(model, uuids: UuidMap, field, values) -> list[dict]:
+    """``record_dicts`` of the records whose ``field`` is one of ``values``."""
+    rows = []
+    for chunk in in_lists(values):
+        rows += record_dicts(model, uuids, field.in_(chunk))
+    return rows
+
+
 def ids_by_uuid(model, record_uuids: list[str]) -> dict[str, int]:
     """Local ids of the given uuids, read in chunks with plain SQL."""
     db = model._meta.database
     found: dict[str, int] = {}
-    for chunk in chunks(record_uuids):
+    for chunk in in_lists(record_uuids):
         marks = ", ".join([db.param] * len(chunk))
         cursor = db.execute_sql(
             f'SELECT "id", "uuid" FROM "{model._meta.table_name}" WHERE "uuid" IN ({marks})',

@@ -34,7 +34,7 @@ import json
 import os
 
 from imp_desktop.data.models import RecordVersion, Setting, database, new_uuid, utc_now
-from imp_desktop.data.sync import DERIVED_FIELDS, bulk_insert, chunks, table_of
+from imp_desktop.data.sync import DERIVED_FIELDS, bulk_insert_values, in_lists, table_of
 
 REPLICA_KEY = "replication.replica"
 LEGACY = "~"          # the replica name of versions both sides had in common at schema 9
@@ -137,7 +137,7 @@ def rows_of(table: str, record_uuids=None) -> dict[str, Row]:
         for u, *rest in database.execute_sql(sql, (table,)).fetchall():
             found[u] = Row(*rest)
         return found
-    for chunk in chunks(list(record_uuids)):
+    for chunk in in_lists(record_uuids):
         marks = ", ".join([database.param] * len(chunk))
         cursor = database.execute_sql(sql + f' AND "record_uuid" IN ({marks})', (table, *chunk))
         for u, *rest in cursor.fetchall():
@@ -166,16 +166,18 @@ def new_uuids(count: int) -> list[str]:
 
 def row_ids(table: str, record_uuids: list[str]) -> dict[str, int]:
     """uuid -> id of the version rows of ``record_uuids`` (one read of the whole
-    table when they are many)."""
+    table when they are many and the table is not much bigger)."""
     p = database.param
-    if len(record_uuids) > 2000:
+    if len(record_uuids) > 2000 and database.execute_sql(
+            f'SELECT COUNT(*) FROM "record_version" WHERE "record_table" = {p}',
+            (table,)).fetchone()[0] <= 2 * len(record_uuids) + 1000:
         wanted = set(record_uuids)
         cursor = database.execute_sql(
             f'SELECT "record_uuid", "id" FROM "record_version" WHERE "record_table" = {p}',
             (table,))
         return {u: i for u, i in cursor.fetchall() if u in wanted}
     found = {}
-    for chunk in chunks(record_uuids):
+    for chunk in in_lists(record_uuids):
         marks = ", ".join([p] * len(chunk))
         cursor = database.execute_sql(
             f'SELECT "record_uuid", "id" FROM "record_version" WHERE "record_table" = {p} '
@@ -209,11 +211,11 @@ def put(table: str, items: list[tuple[str, str, bool]], existing: dict[str, Row]
             f'"seq" = {p}, "updated_at" = {p} WHERE "id" = {p}', updates)
     if inserts:
         inserts.sort()      # in the order of the (table, uuid) index
-        bulk_insert(RecordVersion, [
-            {"uuid": row_uuid, "created_at": now, "updated_at": now, "record_table": table,
-             "record_uuid": record_uuid, "clock": text, "deleted": deleted, "alias": None,
-             "seq": seq}
-            for row_uuid, (record_uuid, text, deleted) in zip(new_uuids(len(inserts)), inserts)])
+        bulk_insert_values(
+            RecordVersion, ["uuid", "created_at", "updated_at", "record_table", "record_uuid",
+                            "clock", "deleted", "alias", "seq"],
+            [(row_uuid, now, now, table, record_uuid, text, deleted, None, seq)
+             for row_uuid, (record_uuid, text, deleted) in zip(new_uuids(len(inserts)), inserts)])
 
 
 def put_alias(table: str, their_uuid: str, local_uuid: str) -> None:

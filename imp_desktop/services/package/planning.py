@@ -24,6 +24,7 @@ from imp_desktop.data.sync import (
     ids_by_uuid,
     is_id_reference,
     record_dicts,
+    record_dicts_in,
     table_of,
     travelling_models,
     whole_parts,
@@ -228,15 +229,32 @@ class _Contents:
         return None if signature is None else self.mine.get(signature)
 
 
-class _Local:
-    """The local records of one table, to find the one a record of theirs is."""
+# A table read in part (candidates only) when it holds more than twice the
+# package's records of it plus this many.
+PARTIAL_ABOVE = 1000
 
-    def __init__(self, model, package: Package | None, uuids: UuidMap):
+
+class _Local:
+    """The local records of one table, to find the one a record of theirs is.
+
+    All of them when the table holds few more records than the package brings;
+    otherwise (a district database receiving one kecamatan's package) only the
+    candidates: those with the uuids of theirs (or matched to them before) and
+    those sharing a value of a unique key with one of theirs, so a merge costs
+    what the package holds, not what the database holds."""
+
+    def __init__(self, model, package: Package | None, uuids: UuidMap,
+                 theirs: list[dict] | None = None, aliases: dict | None = None):
         self.model, self.uuids = model, uuids
         table = table_of(model)
         self.natural = NATURAL_KEYS.get(table)
         self.number = LOCAL_NUMBERS.get(table)
-        self.rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
+        self.partial = theirs is not None and not self.natural and not self.number and \
+            _local_count(model) > 2 * len(theirs) + PARTIAL_ABOVE
+        if self.partial:
+            self.rows = self._candidates(theirs, aliases or {})
+        else:
+            self.rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
         self.by_natural = ({row[self.natural]: row for row in self.rows.values()}
                            if self.natural else {})
         self.unique = {key: {tuple(r.get(k) for k in key): r for r in self.rows.values()
@@ -245,6 +263,24 @@ class _Local:
         self.contents = (_Contents(model, package, uuids, self.rows)
                          if self.number else None)
         self.matchable = any(self.unique.values()) or self.contents is not None
+
+    def _candidates(self, theirs: list[dict], aliases: dict) -> dict[str, dict]:
+        model, uuids = self.model, self.uuids
+        wanted = {row["uuid"] for row in theirs}
+        wanted.update(uuids.uuid_of(model, local_id)
+                      for (target, _), local_id in aliases.items() if target is model)
+        found = {row["uuid"]: row for row in record_dicts_in(model, uuids, model.uuid, wanted)}
+        for key in _unique_keys(model):
+            name = key[0]
+            fld = model._meta.fields[name]
+            values = {_translate_alias(model, name, row.get(name), aliases, uuids)
+                      for row in theirs}
+            values.discard(None)
+            if is_id_reference(fld):      # their uuids of the records pointed at: our ids
+                values = set(ids_by_uuid(fld.rel_model, sorted(values)).values())
+            for row in record_dicts_in(model, uuids, fld, values):
+                found.setdefault(row["uuid"], row)
+        return found
 
     def find(self, theirs: dict, aliases: dict) -> dict | None:
         """A local record with another uuid that is the same record: its unique
@@ -259,6 +295,11 @@ class _Local:
             if None not in values and values in index:
                 return index[values]
         return self.contents.match(theirs) if self.contents is not None else None
+
+
+def _local_count(model) -> int:
+    return model._meta.database.execute_sql(
+        f'SELECT COUNT(*) FROM "{table_of(model)}"').fetchone()[0]
 
 
 def _stored_aliases(uuids: UuidMap) -> dict:
@@ -359,7 +400,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         if not rows:
             continue
         fields = {f.name: f for f in data_fields(model)}
-        local = _Local(model, package, uuids)
+        local = _Local(model, package, uuids, rows, aliases)
         natural, number = local.natural, local.number
         taken = {row[number] for row in local.rows.values()} if number else set()
         aliased = [f for f in fields.values() if is_id_reference(f)
@@ -369,7 +410,12 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                                 for (target, their_uuid), local_id in aliases.items()
                                 if target is f.rel_model})
                       for f in aliased if f.rel_model is not model]
-        known = {} if natural else versions.rows_of(table)
+        if natural:
+            known = {}
+        elif local.partial:     # the versions of theirs and of the candidates only
+            known = versions.rows_of(table, {row["uuid"] for row in rows} | set(local.rows))
+        else:
+            known = versions.rows_of(table)
         clocks = package.clocks.get(table) or {}
         for theirs in rows:
             if aliased:   # point at the local records their references were matched to
