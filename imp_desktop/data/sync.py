@@ -22,7 +22,9 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
+    NodeList,
     PostgresqlDatabase,
+    SQL,
     TextField,
 )
 
@@ -331,18 +333,35 @@ def chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
+def _on_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
 def in_lists(items) -> list[list]:
-    """``items`` (sorted) in slices for ``IN (...)`` lists: a few hundred values
-    per statement on SQLite, thousands on PostgreSQL (a round trip each)."""
-    size = 5000 if isinstance(database.obj, PostgresqlDatabase) else CHUNK
+    """``items`` (sorted) in slices, each for one statement (``one_of``): a few
+    hundred values on SQLite, tens of thousands on PostgreSQL (one array each)."""
+    size = 50_000 if _on_postgres() else CHUNK
     return list(chunks(sorted(items, key=str), size))
+
+
+def one_of(column: str, chunk: list) -> tuple[str, list]:
+    """SQL saying ``column`` is one of ``chunk`` (a slice from ``in_lists``), and its
+    parameters: ``IN (?, …)`` on SQLite, ``= ANY(%s)`` with one array on PostgreSQL
+    (no SQL text built or parsed per value)."""
+    if _on_postgres():
+        return f"{column} = ANY(%s)", [list(chunk)]
+    return f"{column} IN ({', '.join('?' * len(chunk))})", list(chunk)
 
 
 def record_dicts_in(model, uuids: UuidMap, field, values) -> list[dict]:
     """``record_dicts`` of the records whose ``field`` is one of ``values``."""
     rows = []
     for chunk in in_lists(values):
-        rows += record_dicts(model, uuids, field.in_(chunk))
+        if _on_postgres():
+            where = NodeList((field, SQL("= ANY(%s)", [list(chunk)])))
+        else:
+            where = field.in_(chunk)
+        rows += record_dicts(model, uuids, where)
     return rows
 
 
@@ -351,9 +370,8 @@ def ids_by_uuid(model, record_uuids: list[str]) -> dict[str, int]:
     db = model._meta.database
     found: dict[str, int] = {}
     for chunk in in_lists(record_uuids):
-        marks = ", ".join([db.param] * len(chunk))
+        condition, params = one_of('"uuid"', chunk)
         cursor = db.execute_sql(
-            f'SELECT "id", "uuid" FROM "{model._meta.table_name}" WHERE "uuid" IN ({marks})',
-            chunk)
+            f'SELECT "id", "uuid" FROM "{model._meta.table_name}" WHERE {condition}', params)
         found.update((record_uuid, record_id) for record_id, record_uuid in cursor.fetchall())
     return found

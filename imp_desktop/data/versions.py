@@ -34,7 +34,13 @@ import json
 import os
 
 from imp_desktop.data.models import RecordVersion, Setting, database, new_uuid, utc_now
-from imp_desktop.data.sync import DERIVED_FIELDS, bulk_insert_values, in_lists, table_of
+from imp_desktop.data.sync import (
+    DERIVED_FIELDS,
+    bulk_insert_values,
+    in_lists,
+    one_of,
+    table_of,
+)
 
 REPLICA_KEY = "replication.replica"
 LEGACY = "~"          # the replica name of versions both sides had in common at schema 9
@@ -138,8 +144,8 @@ def rows_of(table: str, record_uuids=None) -> dict[str, Row]:
             found[u] = Row(*rest)
         return found
     for chunk in in_lists(record_uuids):
-        marks = ", ".join([database.param] * len(chunk))
-        cursor = database.execute_sql(sql + f' AND "record_uuid" IN ({marks})', (table, *chunk))
+        condition, params = one_of('"record_uuid"', chunk)
+        cursor = database.execute_sql(f"{sql} AND {condition}", (table, *params))
         for u, *rest in cursor.fetchall():
             found[u] = Row(*rest)
     return found
@@ -178,10 +184,10 @@ def row_ids(table: str, record_uuids: list[str]) -> dict[str, int]:
         return {u: i for u, i in cursor.fetchall() if u in wanted}
     found = {}
     for chunk in in_lists(record_uuids):
-        marks = ", ".join([p] * len(chunk))
+        condition, params = one_of('"record_uuid"', chunk)
         cursor = database.execute_sql(
             f'SELECT "record_uuid", "id" FROM "record_version" WHERE "record_table" = {p} '
-            f'AND "record_uuid" IN ({marks})', (table, *chunk))
+            f'AND {condition}', (table, *params))
         found.update(cursor.fetchall())
     return found
 
