@@ -193,14 +193,21 @@ def row_ids(table: str, record_uuids: list[str]) -> dict[str, int]:
 
 
 def put(table: str, items: list[tuple[str, str, bool]], existing: dict[str, Row] | None = None,
-        seq: int | None = None) -> None:
-    """Write versions: ``(uuid, clock text, deleted)`` each, with one new ``seq``."""
+        seq: int | None = None, read: tuple[dict, set | None] | None = None) -> None:
+    """Write versions: ``(uuid, clock text, deleted)`` each, with one new ``seq``.
+    ``existing``: the rows of every one of them that has one; ``read``: rows read
+    before (uuid -> Row) and the uuids that read asked for (None: the whole table),
+    so only the others are looked up."""
     if not items:
         return
-    if existing is None:
-        ids = row_ids(table, [u for u, _, _ in items])
-    else:
+    if existing is not None:
         ids = {u: row.id for u, row in existing.items()}
+    else:
+        rows, asked = read if read is not None else ({}, set())
+        ids = {u: row.id for u, row in rows.items()}
+        if asked is not None:
+            ids.update(row_ids(table, [u for u, _, _ in items
+                                       if u not in ids and u not in asked]))
     seq = next_counter() if seq is None else seq
     now = utc_now()
     updates, inserts = [], []

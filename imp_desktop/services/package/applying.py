@@ -292,7 +292,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                 version(table, record_uuid, text, deleted)
             for table, items in written.items():
                 versions.put(table, [(u, text, deleted) for u, (text, deleted) in items.items()],
-                             seq=own[1])
+                             seq=own[1], read=plan.versions_read.get(table))
             for table, their_uuid, local_uuid in plan.new_aliases:
                 versions.put_alias(table, their_uuid, local_uuid)
             for table, items in entries.items():

@@ -117,6 +117,9 @@ class MergePlan:
     unchanged: int = 0
     versions_only: list = field(default_factory=list)   # (table, uuid, clock text, deleted)
     new_aliases: list = field(default_factory=list)     # (table, their uuid, our uuid)
+    # table -> (uuid -> versions.Row read while planning, the uuids asked for or None
+    # for all): the merge writes versions without reading them again
+    versions_read: dict = field(default_factory=dict)
     repeated: bool = False         # this very package was merged before
     older: bool = False            # older than one already received from its sender
 
@@ -387,6 +390,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     uuids = UuidMap()
     records: list[RecordPlan] = []
     versions_only: list = []
+    versions_read: dict = {}
     new_aliases: list = []
     unchanged = 0
     models = travelling_models()
@@ -413,9 +417,12 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         if natural:
             known = {}
         elif local.partial:     # the versions of theirs and of the candidates only
-            known = versions.rows_of(table, {row["uuid"] for row in rows} | set(local.rows))
+            asked = {row["uuid"] for row in rows} | set(local.rows)
+            known = versions.rows_of(table, asked)
+            versions_read[table] = (known, asked)
         else:
             known = versions.rows_of(table)
+            versions_read[table] = (known, None)
         clocks = package.clocks.get(table) or {}
         for theirs in rows:
             if aliased:   # point at the local records their references were matched to
@@ -490,7 +497,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     new_media = {name: data for name, data in package.media.items()
                  if not photo_store.has_photo(name)}
     plan = MergePlan(package, records, deletions, [], aliases, new_audit, new_media, unchanged,
-                     versions_only, new_aliases)
+                     versions_only, new_aliases, versions_read)
     plan.repeated, plan.older = _received_before(package)
     return plan
 
