@@ -555,3 +555,52 @@ def test_a_guest_added_there_to_an_activity_deleted_here(sites, tmp_path, policy
     back = receive(sites, "laptop", o, policy="mine")
     assert back.conflicts == []
     assert attendance() == (present if policy == "mine" else [])
+
+
+def _attendance(activity_uuid: str) -> list:
+    from imp_desktop.data.models import Participant
+
+    return sorted((p.uuid, p.status or "", p.guest_name or "") for p in Participant.select().join(
+        Activity).where(Activity.uuid == activity_uuid))
+
+
+def _mark_first_absent(activity_uuid: str) -> None:
+    """A correction of one attendance status through the activity's service."""
+    activity_id = Activity.get(Activity.uuid == activity_uuid).id
+    data = activities.get_activity(activity_id).input
+    rows = activities.participants_of(activity_id)
+    rows[0].status = "alpa" if rows[0].status != "alpa" else "hadir"
+    activities.save_activity(data, rows, activities.photos_of(activity_id), activity_id)
+
+
+@pytest.mark.parametrize("policy", ["mine", "theirs"])
+def test_an_attendance_corrected_there_to_an_activity_deleted_here(sites, tmp_path, policy):
+    """Rule 6 for a part's edit (a participant's status) concurrent with its
+    whole's deletion, both ways and relayed through a third installation: one
+    question, and afterwards the same attendance (or none) everywhere."""
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    receive(sites, "laptop", send(sites, tmp_path, "office", "o0.imp", office="Laptop Bu Sri"))
+    target = Activity.select().order_by(Activity.id).first().uuid
+    activities.delete_activity(Activity.get(Activity.uuid == target).id)
+    p2 = send(sites, tmp_path, "laptop", "p2.imp", since_last=True)
+    sites("office")
+    _mark_first_absent(target)
+    corrected = _attendance(target)
+    o = send(sites, tmp_path, "office", "o.imp", office="Laptop Bu Sri", since_last=True)
+    result = pkg.merge_package(p2, policy=policy)          # the office receives the deletion
+    assert [(c.record_uuid, c.field) for c in result.conflicts] == [(target, pkg.DELETED)]
+    kept = corrected if policy == "mine" else []
+    assert _attendance(target) == kept
+    # the laptop receives the correction made before the office decided: one question too
+    there = receive(sites, "laptop", o, policy=policy)
+    assert [(c.record_uuid, c.field) for c in there.conflicts] == [(target, pkg.DELETED)]
+    # each side decided alike ("mine" keeps the deletion on the laptop, the attendance at the
+    # office): the next exchange settles it without a question, both holding the same
+    o2 = send(sites, tmp_path, "office", "o2.imp", office="Laptop Bu Sri")
+    l2 = send(sites, tmp_path, "laptop", "l2.imp")
+    at_laptop = receive(sites, "laptop", o2, policy="mine")
+    at_office = receive(sites, "office", l2, policy="mine")
+    sites("laptop")
+    on_laptop = _attendance(target)
+    sites("office")
+    assert _attendance(target) == on_laptop, (at_laptop.conflicts, at_office.conflicts)
