@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import statistics
 import time
 
@@ -51,7 +50,9 @@ _SHARED = {"region", "setting", "role_catalogue", "role_indicator", "classificat
 
 def move_to_kecamatan(path, kecamatan: str, name: str) -> None:
     """Turn a copy of the demo laptop into another kecamatan's laptop."""
-    db = sqlite3.connect(path)
+    from imp_desktop.data import cipher
+
+    db = cipher.connect_file(path)      # the demo laptop is encrypted, as every new database
     db.execute("PRAGMA foreign_keys = OFF")
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                        "AND name NOT LIKE 'sqlite_%'")]
@@ -81,7 +82,6 @@ def move_to_kecamatan(path, kecamatan: str, name: str) -> None:
     db.execute("UPDATE cadre SET search_text = replace(search_text, ?, ?)",
                (old.replace(".", ""), digits))
     db.execute("DELETE FROM setting WHERE key IN ('installation_id', 'package.signing_key')")
-    db.execute("DELETE FROM sync_state")
     db.execute("DELETE FROM handover")
     db.commit()
     db.close()
