@@ -94,19 +94,106 @@ def test_the_search_read_in_parts_gives_the_whole_order(office, text):
 
 
 def test_postgresql_gets_the_district_indexes(office):
-    """Migration 17: on PostgreSQL the live cadres by desa and unit, and the answers
-    with ``met``, are indexes the view reads alone (a SQLite file keeps its own)."""
-    from imp_desktop.data.models import database
+    """Migrations 17 and 18: on PostgreSQL the live cadres by desa and unit, the answers
+    with ``met`` and the NIKs to check are indexes read alone (a SQLite file keeps
+    its own)."""
     from peewee import PostgresqlDatabase
+
+    from imp_desktop.data.models import database
+    from imp_desktop.services.data_quality import nik_candidates_query
 
     if not isinstance(database.obj, PostgresqlDatabase):
         assert not database.execute_sql(
             "SELECT name FROM sqlite_master WHERE name IN "
-            "('cadre_district', 'assessment_answer_met')").fetchall()
+            "('cadre_district', 'assessment_answer_met', 'cadre_nik_to_check')").fetchall()
         return
     found = dict(database.execute_sql(
         "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-        "('cadre_district', 'assessment_answer_met')").fetchall())
+        "('cadre_district', 'assessment_answer_met', 'cadre_nik_to_check')").fetchall())
     assert "(desa_code, unit_id) WHERE (active AND (merged_into_id IS NULL))" \
         in found["cadre_district"]
     assert "INCLUDE (met)" in found["assessment_answer_met"]
+    for active_only in (False, True):        # the query can use the index
+        sql, params = nik_candidates_query(active_only)
+        with database.atomic():
+            database.execute_sql("SET LOCAL enable_seqscan = off")
+            plan = "\n".join(r[0] for r in database.execute_sql("EXPLAIN " + sql, params))
+        assert "cadre_nik_to_check" in plan, plan
+
+
+def test_only_niks_that_are_not_plainly_valid_are_checked_and_none_is_missed(office):
+    """Beranda's impossible NIKs: the SQL preselection (data_quality.NIK_TO_CHECK,
+    an index on PostgreSQL) finds every NIK the full check refuses."""
+    from imp_desktop.services import data_quality
+
+    odd = ["3322023102900001",   # 31 February
+           "3322022902010001",   # 29 February 2001 / 1901: no such day
+           "3322022902040001",   # 29 February 2004: exists
+           "3322023104900001",   # 31 April
+           "3322027111900001",   # 31 November, a woman
+           "3322023112900001",   # 31 December: exists
+           "3322026906900001",   # 29 June, a woman: exists
+           "3322023513900001",   # month 13
+           "3322023501900000",   # serial 0000
+           "33220235019000",     # too short
+           "33220A3501900001",   # not digits
+           "3322 02350190001"]   # a space
+    for number, nik in enumerate(odd):
+        Cadre.create(name=f"Uji NIK {number}", nik=nik, desa_code="33.22.02.2001")
+    expected = sorted(cadre_id for cadre_id, nik, merged in
+                      Cadre.select(Cadre.id, Cadre.nik, Cadre.merged_into).tuples()
+                      if nik and merged is None and data_quality.nik_is_invalid(nik))
+    found = sorted(data_quality.invalid_nik_ids())
+    assert found == expected
+    invalid = {Cadre.get_by_id(i).nik for i in found}
+    assert {"3322023102900001", "3322022902010001", "3322023104900001", "3322027111900001",
+            "3322023513900001", "3322023501900000", "33220235019000",
+            "33220A3501900001"} <= invalid
+    assert not invalid & {"3322022902040001", "3322023112900001", "3322026906900001"}
+
+
+def test_a_plainly_valid_nik_is_one_the_full_check_takes():
+    from imp_desktop.nik import check_nik
+    from imp_desktop.services.data_quality import _surely_valid
+
+    for yy in (0, 1, 4, 99):
+        for month in range(0, 16):
+            for day in range(0, 80):
+                nik = f"332202{day:02d}{month:02d}{yy:02d}0001"
+                if _surely_valid(nik):
+                    assert check_nik(nik, region_known=lambda _c: True).ok, nik
+
+
+def test_the_migration_indexes_the_same_niks_the_service_reads():
+    from imp_desktop.data.migrations import m0018_nik_check_index as m18
+    from imp_desktop.services import data_quality
+
+    assert m18.NIK_TO_CHECK == data_quality.NIK_TO_CHECK.format(
+        digits="translate(nik, '0123456789', '') = ''")
+
+
+def test_latest_classifications_take_each_units_latest_assessment(office):
+    from imp_desktop.services import home
+
+    latest = {}
+    for unit_id, classification, start, end, active in (
+            Assessment.select(Assessment.unit, Assessment.classification,
+                              Assessment.period_start, Assessment.period_end, Unit.active)
+            .join(Unit).tuples()):
+        if active and (unit_id not in latest or (start, end) > latest[unit_id][0]):
+            latest[unit_id] = ((start, end), classification)
+    assert latest
+    assert home.latest_classifications() == {u: c for u, (_, c) in latest.items()}
+
+
+def test_beranda_counts_the_units_missing_as_the_coverage_lists_them(office):
+    from imp_desktop.data.models import MonthlyReport
+    from imp_desktop.services import monthly
+
+    periods = sorted({p for (p,) in MonthlyReport.select(MonthlyReport.period).tuples()})
+    assert periods
+    for period in periods[-2:] + ["2020-01"]:
+        expected = len(monthly.coverage(period).missing)
+        assert monthly.missing_reports(period) == expected, period
+    active = Unit.select().where(Unit.active == True).count()  # noqa: E712
+    assert monthly.missing_reports("2020-01") == active > 0      # nobody reported then

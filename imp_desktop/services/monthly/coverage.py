@@ -175,8 +175,13 @@ def _coverage(month: Month, due: dt.date, desa_codes: list[str], scope: str,
 
 
 def missing_reports(period: str) -> int:
-    """How many units have not reported for the month (for Beranda)."""
-    return len(coverage(period).missing)
+    """How many units have not reported for the month (for Beranda): what
+    ``len(coverage(period).missing)`` gives, counted in SQL (a kabupaten's
+    coverage with every missing unit's contact took a third of a second)."""
+    month = parse_month(period)
+    reported = MonthlyReport.select(MonthlyReport.unit).where(MonthlyReport.period == month.key)
+    return Unit.select().where((Unit.active == True)  # noqa: E712
+                               & Unit.id.not_in(reported)).count()
 
 
 def month_members(period: str, region_code: str | None = None
