@@ -19,6 +19,5 @@ def run_import_signed(args) -> int:
     info = tte.import_signed(args.file)
     print(tr("tte.imported", kind=kind_label(info.kind), title=info.title))
     print(f"  {info.describe()}")
-    if not info.trusted:
-        print(f"  {tr('tte.not_trusted')}")
+    print(f"  {tr('tte.trust.status', note=info.trust_note())}")
     return 0

@@ -25,4 +25,9 @@ def run_verify(args) -> int:
     print(verdict.headline)
     for line in verdict.details():
         print(f"  {line}")
+    if args.file:
+        from imp_desktop.services import tte
+
+        for line in tte.signature_lines(verify.read_pdf(args.file), args.file):
+            print(f"  {line}")
     return verdict.exit_code

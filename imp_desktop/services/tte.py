@@ -12,9 +12,12 @@
   the record (``signed_document`` + ``services/filestore.py``); both travel in
   packages. ``signed_for(record)`` lists them for the record's screen.
 
-Offline, a certificate cannot be checked against BSrE's revocation lists:
-``trusted`` says whether it chains to a root this installation knows (none is
-shipped), and the window and CLI say so.
+Offline, nothing is fetched: ``trusted`` says whether the signer's certificate
+chains to a root this installation keeps (``services/tte_trust.py``: the root,
+intermediate and CRL files the office hands out; none is shipped), and
+``trust_note`` says why not. A record's signed copy is judged against the list
+kept here when it is shown (``signed_for``), so a copy taken back on another
+laptop, or before the root was added, reads as this installation judges it.
 """
 from __future__ import annotations
 
@@ -195,19 +198,55 @@ class SignatureCheck:
     trusted: bool            # the certificate chains to a root known here
     whole: bool              # it covers the document (later changes only form filling)
     cert_current: bool       # the certificate was within its validity when signing
+    trust_problem: str = ""  # when not trusted: "no_chain", "revoked", "expired", "other"
+
+    def trust_note(self, lang: str | None = None) -> str:
+        """"terpercaya" or "belum terpercaya: <why>"."""
+        return trust_text(self.trusted, self.trust_problem, lang)
 
     @property
     def acceptable(self) -> bool:
         return self.intact and self.valid and self.whole and self.cert_current
 
 
+class Unsigned(UserError):
+    """A PDF without any electronic signature."""
+
+
+def trust_text(trusted: bool, problem: str = "", lang: str | None = None) -> str:
+    if trusted:
+        return tr("tte.trust.trusted", lang)
+    return tr("tte.trust.untrusted", lang,
+              reason=tr(f"tte.trust.why.{problem or 'no_chain'}", lang))
+
+
+def _trust_problem(status, cert) -> str:
+    """Why pyHanko did not trust a signer, in one of four words."""
+    from imp_desktop.services import tte_trust
+
+    if status.trusted:
+        return ""
+    name = getattr(status.trust_problem_indic, "name", "") or ""
+    if tte_trust.expired_root_above(cert.issuer):
+        return "expired"
+    if "REVOKED" in name and not name.startswith("REVOCATION"):
+        return "revoked"
+    if name == "NO_CERTIFICATE_CHAIN_FOUND":
+        return "no_chain"
+    if name in ("EXPIRED", "NOT_YET_VALID", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
+        return "expired"
+    return "other"
+
+
 def check_signatures(data: bytes, name: str = "") -> list[SignatureCheck]:
-    """Every signature of a PDF, checked with pyHanko (offline: no revocation
-    lookups). A PDF that cannot be read or has no signature is a UserError."""
+    """Every signature of a PDF, checked with pyHanko against the roots, intermediates
+    and CRLs kept here (``tte_trust``; nothing fetched). A PDF that cannot be read or
+    has no signature is a UserError."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+
+    from imp_desktop.services import tte_trust
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -215,11 +254,11 @@ def check_signatures(data: bytes, name: str = "") -> list[SignatureCheck]:
     except Exception as exc:   # pyHanko raises many kinds on a damaged file
         raise UserError(tr("tte.error.unreadable", path=name)) from exc
     if not signatures:
-        raise UserError(tr("tte.error.unsigned", path=name))
-    context = ValidationContext(trust_roots=[], allow_fetching=False)   # none shipped
+        raise Unsigned(tr("tte.error.unsigned", path=name))
     checks = []
     for signature in signatures:
         try:
+            context = tte_trust.validation_context()   # one each: it keeps what it learnt
             with _quiet():
                 status = validate_pdf_signature(signature, context)
         except Exception as exc:
@@ -239,8 +278,36 @@ def check_signatures(data: bytes, name: str = "") -> list[SignatureCheck]:
             signed_at=when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
             if when else "",
             intact=bool(status.intact), valid=bool(status.valid),
-            trusted=bool(status.trusted), whole=bool(whole), cert_current=current))
+            trusted=bool(status.trusted), whole=bool(whole), cert_current=current,
+            trust_problem=_trust_problem(status, cert)))
     return checks
+
+
+def signature_lines(data: bytes, name: str = "", lang: str | None = None) -> list[str]:
+    """Periksa dokumen: one line per signature of a PDF (who, when, trusted or why
+    not, or that it is broken); nothing for a PDF without signatures."""
+    from imp_desktop.data.backup import describe_time
+
+    try:
+        checks = check_signatures(data, name)
+    except Unsigned:
+        return []
+    except UserError as exc:
+        return [str(exc)]
+    lines = []
+    for check in checks:
+        when = describe_time(check.signed_at) if check.signed_at else "?"
+        if not (check.intact and check.valid):
+            state = tr("tte.check.tampered", lang)
+        elif not check.whole:
+            state = tr("tte.check.changed_after", lang)
+        elif not check.cert_current:
+            state = tr("tte.check.cert_expired", lang)
+        else:
+            state = check.trust_note(lang)
+        lines.append(tr("tte.check.line", lang, field=check.field, signer=check.signer,
+                        when=when, state=state))
+    return lines
 
 
 # --- signed copies coming back ------------------------------------------------------------
@@ -255,8 +322,9 @@ class SignedInfo:
     file_name: str
     signer: str
     signed_at: str
-    trusted: bool
+    trusted: bool            # every signer chains to a root kept here (judged now)
     sha256: str
+    trust_problem: str = ""
 
     def describe(self, lang: str | None = None) -> str:
         """"Ditandatangani secara elektronik oleh … pada …"."""
@@ -265,10 +333,37 @@ class SignedInfo:
         when = describe_time(self.signed_at) if self.signed_at else "?"
         return tr("tte.signed_by", lang, signer=self.signer or "?", when=when)
 
+    def trust_note(self, lang: str | None = None) -> str:
+        """"terpercaya" or "belum terpercaya: sertifikat penanda tangan tidak berantai …"."""
+        return trust_text(self.trusted, self.trust_problem, lang)
 
-def _info(row) -> SignedInfo:
+
+# (sha256, trust list key) -> (trusted, problem): a signed copy is validated once
+# per trust list, not every time its record is shown.
+_judged: dict[tuple[str, str], tuple[bool, str]] = {}
+
+
+def _judge(checks: list[SignatureCheck]) -> tuple[bool, str]:
+    problem = next((c.trust_problem or "other" for c in checks if not c.trusted), "")
+    return not problem, problem
+
+
+def _trust_now(sha256: str) -> tuple[bool, str]:
+    from imp_desktop.services import filestore, tte_trust
+
+    key = (sha256, tte_trust.list_key())
+    if key not in _judged:
+        try:
+            _judged[key] = _judge(check_signatures(filestore.get(sha256)))
+        except UserError:
+            _judged[key] = (False, "other")
+    return _judged[key]
+
+
+def _info(row, judged: tuple[bool, str] | None = None) -> SignedInfo:
+    trusted, problem = judged or _trust_now(row.file.sha256)
     return SignedInfo(row.id, row.kind, row.record, row.code, row.title, row.file_name,
-                      row.signer, row.signed_at, bool(row.trusted), row.file.sha256)
+                      row.signer, row.signed_at, trusted, row.file.sha256, problem)
 
 
 def import_signed(path: str | Path) -> SignedInfo:
@@ -303,15 +398,16 @@ def import_signed(path: str | Path) -> SignedInfo:
     with database.atomic():
         digest = filestore.put(data)
         stored = filestore.record_of(digest)
+        judged = _judge(checks)
         existing = SignedDocument.get_or_none(SignedDocument.file == stored.id)
         if existing is not None:
-            return _info(existing)
+            return _info(existing, judged)
         row = SignedDocument.create(
             kind=entry.kind, record=entry.record, code=entry.code, title=entry.title,
             file=stored.id, file_name=path.name[:200], signer=signers[:250],
             signer_serial=latest.serial[:60], signed_at=latest.signed_at,
-            trusted=all(c.trusted for c in checks))
-    return _info(SignedDocument.get_by_id(row.id))
+            trusted=judged[0])
+    return _info(SignedDocument.get_by_id(row.id), judged)
 
 
 def signed_for(record: str) -> list[SignedInfo]:

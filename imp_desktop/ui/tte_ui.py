@@ -86,9 +86,8 @@ def take_back_signed(parent: QWidget | None, path: str | None = None) -> tte.Sig
     info = op(parent, lambda: tte.import_signed(path)).call()
     if info is None:
         return None
-    lines = [tr("tte.imported", kind=kind_label(info.kind), title=info.title), info.describe()]
-    if not info.trusted:
-        lines.append(tr("tte.not_trusted"))
+    lines = [tr("tte.imported", kind=kind_label(info.kind), title=info.title), info.describe(),
+             tr("tte.trust.status", note=info.trust_note())]
     QMessageBox.information(parent, APP_NAME, "\n\n".join(lines))
     return info
 
@@ -123,7 +122,8 @@ class SignedLabel(QLabel):
             return
         from imp_desktop.services.verify import kind_label
 
-        parts = [f"{escape(kind_label(info.kind))}: {escape(info.describe())} "
+        parts = [f"{escape(kind_label(info.kind))}: {escape(info.describe())}, "
+                 f"{escape(info.trust_note())} "
                  f"(<a href='{info.id}'>{escape(tr('tte.ui.open'))}</a>)"
                  for info in self.signed]
         self.setText(f"<b>{escape(tr('tte.ui.record_signed'))}</b> " + " · ".join(parts))

@@ -3,7 +3,9 @@
 The officer (or a clerk at the district office) types the verification code
 from the footer, pastes the QR code's text (a phone's scanner app shows it) or
 picks the PDF file; the answer (sah / berubah / tidak dikenal) comes from
-``services/verify.py``, with what changed after printing.
+``services/verify.py``, with what changed after printing. A signed PDF also
+gets a line per electronic signature (``tte.signature_lines``: who, when,
+"terpercaya" or why not, against the roots kept in Pengaturan › Dokumen).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from imp_desktop.errors import UserError
 from imp_desktop.i18n import tr
-from imp_desktop.services import verify
+from imp_desktop.services import tte, verify
 
 _COLOURS = {verify.VALID: "#1b7f3b", verify.CHANGED: "#b35c00", verify.UNKNOWN: "#b3261e"}
 
@@ -36,6 +38,7 @@ class VerifyDialog(QDialog):
         self.setWindowTitle(tr("verify.ui.title"))
         self.resize(760, 520)
         self.verdict: verify.Verdict | None = None
+        self.signatures: list[str] = []    # one line per signature of the PDF checked
         intro = QLabel(tr("verify.ui.intro"))
         intro.setWordWrap(True)
         self.code = QLineEdit()
@@ -66,6 +69,7 @@ class VerifyDialog(QDialog):
         layout.addWidget(buttons)
 
     def check_text(self) -> None:
+        self.signatures = []
         self._run(lambda: verify.verify_text(self.code.text()))
 
     def choose_file(self) -> None:
@@ -75,7 +79,15 @@ class VerifyDialog(QDialog):
             self.check_file(path)
 
     def check_file(self, path: str) -> None:
-        self._run(lambda: verify.verify_file(path))
+        from pathlib import Path
+
+        def check() -> verify.Verdict:
+            verdict = verify.verify_file(path)
+            self.signatures = tte.signature_lines(verify.read_pdf(path), Path(path).name)
+            return verdict
+
+        self.signatures = []
+        self._run(check)
 
     def _run(self, check) -> None:
         try:
@@ -105,6 +117,7 @@ class VerifyDialog(QDialog):
                 html.append(bullets(verify.change_text(line) for line in verdict.changes))
         else:
             html += [f"<p>{escape(line)}</p>" for line in details]
+        html += [f"<p>{escape(line)}</p>" for line in self.signatures]
         self.result.setHtml("".join(html))
 
     @classmethod

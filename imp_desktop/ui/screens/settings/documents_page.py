@@ -4,6 +4,8 @@ The officer's own profile (name, NIP, title, kecamatan, place of the date line)
 is edited in the setup wizard; this page shows it and opens the wizard. The
 village heads are a small editable table, one row per desa the officer covers.
 Nothing is written until "Simpan" is pressed; a refused save keeps what was typed.
+The trusted root certificates (``trust_panel.TrustPanel``) are the exception: a
+list of this installation, saved as each file is added or removed.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from imp_desktop.services.settings import (
 from imp_desktop.ui.kop_preview import KopPreview
 from imp_desktop.ui.list_model import RowListModel
 from imp_desktop.ui.operations import op, show_error
+from imp_desktop.ui.screens.settings.trust_panel import TrustPanel
 
 
 class VillageHeadModel(RowListModel):
@@ -256,6 +259,8 @@ class DocumentSettingsPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.officer_box)
         right.addWidget(self.heads_box, 1)
+        self.trust = TrustPanel()
+        right.addWidget(self.trust, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -285,6 +290,7 @@ class DocumentSettingsPage(QWidget):
         signing = tte.get_signing()
         self._show_certificate(signing.certificate)
         self.tte_enabled.setChecked(signing.enabled)
+        self.trust.refresh()
         self.message.setText("")
 
     def _show_kop(self, *_args) -> None:
@@ -427,6 +433,7 @@ class DocumentSettingsPage(QWidget):
             self.tte_file.setText(tr("tte.settings.none"))
         self.officer_box.setTitle(tr("report.settings.officer"))
         self.officer_button.setText(tr("report.settings.officer_edit"))
+        self.trust.retranslate()
         self.heads_box.setTitle(tr("report.settings.heads"))
         self.heads_note.setText(tr("report.settings.heads_note"))
         self.save_button.setText(tr("report.settings.save"))
