@@ -685,6 +685,22 @@ def _apply(record: Activity, data: ActivityInput) -> None:
     record.search_text = search_key(data.title, type_name, data.place, desa_name)
 
 
+def _attendance_order(rows: list[ParticipantRow], existing: dict) -> list[int]:
+    """The ``sort_order`` of each row. When the rows kept are still in their
+    order and the new ones come after them (an attendee taken off, people
+    invited), the kept rows keep their numbers and the new ones follow: numbering
+    the rest again would write (audit, and send in packages) one change per
+    attendee for nothing. Otherwise (rows moved, or put between): 0, 1, 2…"""
+    kept = [existing[row.id].sort_order for row in rows if row.id in existing]
+    positions = [n for n, row in enumerate(rows) if row.id in existing]
+    first_new = next((n for n, row in enumerate(rows) if row.id not in existing), len(rows))
+    if all(a < b for a, b in zip(kept, kept[1:])) and (not positions
+                                                        or positions[-1] < first_new):
+        following = (kept[-1] + 1) if kept else 0
+        return kept + list(range(following, following + len(rows) - len(kept)))
+    return list(range(len(rows)))
+
+
 def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
     existing = {p.id: p for p in Participant.select().where(Participant.activity == activity_id)}
     keep = {row.id for row in rows if row.id in existing}
@@ -692,7 +708,7 @@ def _save_participants(activity_id: int, rows: list[ParticipantRow]) -> None:
     for chunk in chunks(gone):
         audited_delete(Participant, Participant.id.in_(chunk))
     new: list[dict] = []
-    for order, row in enumerate(rows):
+    for order, row in zip(_attendance_order(rows, existing), rows):
         values = dict(cadre=row.cadre_id,
                       guest_name=None if row.cadre_id else clean_spaces(row.name),
                       guest_position=None if row.cadre_id else (clean_spaces(row.position) or None),

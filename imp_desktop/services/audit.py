@@ -21,6 +21,9 @@ class AuditLine:
     new: str
     record: str = ""    # the uuid of the record the entry belongs to
     change: str = ""    # the entry's action as stored: create / update / delete / merge
+    name: str = ""      # the field as stored ("sort_order"), "" for the record as a whole
+    old_value: str | None = None   # the values as stored (JSON text)
+    new_value: str | None = None
 
 
 def field_label(name: str | None) -> str:
@@ -224,7 +227,8 @@ def _line(entry, labels: dict[str, str], prefix: str = "") -> AuditLine:
                      tr(f"audit.action.{entry.action}"), field,
                      show_value(entry.old_value, labels, entry.field),
                      show_value(entry.new_value, labels, entry.field),
-                     entry.record_uuid, entry.action)
+                     entry.record_uuid, entry.action, entry.field or "",
+                     entry.old_value, entry.new_value)
 
 
 def _value_uuids(entries) -> set[str]:

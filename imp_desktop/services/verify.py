@@ -119,12 +119,102 @@ def verify_text(text: str) -> Verdict:
     changes = [line for line in changes
                if not (line.record in added and line.change in ("create", "merge")
                        or line.record in removed and line.change == "delete")]
+    changes = _order_changes(changes, added | removed)
     return Verdict(CHANGED if changes or listed else VALID, code=code, kind=entry.kind,
                    title=entry.title, printed_at=entry.printed_at, officer=entry.officer,
                    installation=entry.installation,
                    here=entry.installation == installation_id(), changes=changes,
                    added=[m.label for m in listed.added],
                    removed=[m.label for m in listed.removed], figures=list(listed.figures))
+
+
+def _as_int(text: str | None) -> int | None:
+    import json
+
+    try:
+        value = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _in_order(sequence: list[int]) -> set[int]:
+    """The values of a longest increasing run (not necessarily adjacent) of
+    ``sequence``: the rows that kept their order while the others moved."""
+    import bisect
+
+    tails: list[int] = []           # tails[k]: index of the smallest end of a run of k+1
+    before: list[int | None] = []
+    for index, value in enumerate(sequence):
+        at = bisect.bisect_left([sequence[t] for t in tails], value)
+        before.append(tails[at - 1] if at else None)
+        if at == len(tails):
+            tails.append(index)
+        else:
+            tails[at] = index
+    found, index = set(), tails[-1] if tails else None
+    while index is not None:
+        found.add(sequence[index])
+        index = before[index]
+    return found
+
+
+def _order_changes(changes: list[AuditLine], listed: set[str]) -> list[AuditLine]:
+    """The stored order of an attendee or a photo (``sort_order``) is not on the
+    paper: the Daftar Hadir prints a running number, the attendee's place in the
+    list (photos likewise). Taking one attendee off renumbered everyone after them
+    (one "Urutan" change each), yet their places among those who stayed are the
+    same, and the removal is already named by the list ("Dikeluarkan dari daftar
+    …"). So an order change is listed only for a row that really moved among the
+    rows on both lists (the fewest rows whose moving explains the new order: one
+    attendee put first is one line, not a line for everyone pushed down): one
+    line, "Urutan: 4 → 1", counting among the rows still on the list. Rows added
+    or taken off are named by the list; their order changes are not repeated."""
+    from dataclasses import replace
+
+    from imp_desktop.data.models import ActivityPhoto, Participant
+
+    order_lines = [line for line in changes if line.name == "sort_order"
+                   and line.change in ("update", "merge")]
+    if not order_lines:
+        return changes
+    printed: dict[str, int | None] = {}
+    for line in order_lines:                     # oldest first: the value when printed
+        if line.record not in listed:
+            printed.setdefault(line.record, _as_int(line.old_value))
+    places: dict[str, tuple[int, int]] = {}      # uuid -> (place then, place now)
+    for model in (Participant, ActivityPhoto):
+        owners = {owner for (owner,) in model.select(model.activity)
+                  .where(model.uuid.in_(list(printed))).distinct().tuples()} if printed else set()
+        for owner in owners:
+            rows = [(record, order, ident) for record, order, ident in model.select(
+                model.uuid, model.sort_order, model.id).where(model.activity == owner).tuples()
+                if record not in listed]
+            if any(record in printed and printed[record] is None for record, _o, _i in rows):
+                continue                         # a value not understood: keep the lines
+            then = sorted(rows, key=lambda r: (printed.get(r[0], r[1]), r[2]))
+            now = sorted(rows, key=lambda r: (r[1], r[2]))
+            place_then = {r[0]: n for n, r in enumerate(then, 1)}
+            place_now = {r[0]: n for n, r in enumerate(now, 1)}
+            stayed = _in_order([place_now[r[0]] for r in then])
+            places.update({record: (place_then[record], place_now[record])
+                           for record, _o, _i in rows if place_now[record] not in stayed})
+            places.update({record: (0, 0) for record, _o, _i in rows
+                           if place_now[record] in stayed})
+    order_ids = {id(line) for line in order_lines}
+    last = {line.record: line for line in order_lines}
+    kept = []
+    for line in changes:
+        if id(line) not in order_ids:
+            kept.append(line)
+        elif line.record in listed:
+            continue                             # added or taken off: named by the list
+        elif line.record not in places:
+            kept.append(line)                    # not a row of a numbered list here
+        elif line is last[line.record] and places[line.record][0] != places[line.record][1]:
+            then, now = places[line.record]
+            kept.append(replace(line, old=str(then), new=str(now)))
+    return kept
 
 
 _PAYLOAD_BYTES = re.compile(rb"IMP1/[A-Za-z0-9./:-]{60,250}")
