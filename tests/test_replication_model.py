@@ -21,13 +21,13 @@ for that office; a package merged again changes nothing and says so.
 
 A whole (a record with its parts, the contract's rule 6) goes, stays or returns
 as one in the model too (``replication_support.merge_model``); generated are
-edits of the whole's own record concurrent with its deletion. Not generated yet:
-an edit of a participant, photo or answer concurrent with the deletion of its
-activity or checklist (rule 6 for those is shown by examples in
-``test_replication.py``; a longer random run with them generated found a field
-of a participant differing after the final exchange, not yet understood), and
-records created twice under one unique key (NIK, unit and period) on two
-installations.
+edits of the whole's own record, and of its parts (participants, photos,
+answers), concurrent with its deletion, and deletions by an installation that has
+not seen every edit of the parts. (A long random run of an earlier version found
+a participant's status differing after the final exchange once; 40 random runs
+of 45 steps and the ``ci`` runs passed since, with both of these generated.) Not
+generated yet: records created twice under one unique key (NIK, unit and period)
+on two installations.
 
 Profiles: ``ci`` (default, 12 runs of 30 steps: about 70 s of CPU) and
 ``long`` (``IMP_HYPOTHESIS_PROFILE=long``: 300 runs of 60 steps). Sequences
@@ -70,7 +70,6 @@ from tests.replication_support import (
     _templates,
     Sent,
     Tomb,
-    dominated_by,
     edited,
     media_problems,
     merge_model,
@@ -317,7 +316,6 @@ class Replication(RuleBasedStateMachine):
         # installation -> office -> its model when it last wrote a package for that office
         self.exported: dict[str, dict] = {name: {} for name in NAMES}
         self.periods = 0
-        self.deleted_parents: set = set()
         self.log: list[str] = []
         self.tables = None
         for name in NAMES:
@@ -424,39 +422,6 @@ class Replication(RuleBasedStateMachine):
         return model.get(model.uuid == record_uuid).id
 
     # --- what may be done to children of a record deleted somewhere ---------------------
-    def _everywhere(self):
-        """Every state of every record anywhere: installations, backups, packages."""
-        for model in self.models.values():
-            yield from model.items()
-        for saved in self.backups.values():
-            for model, _, _, _ in saved:
-                yield from model.items()
-        for sent in self.sent:
-            yield from sent.records.items()
-
-    def may_change_children(self, table: str, record_uuid: str) -> bool:
-        """Children of a record deleted somewhere are left alone: an edit of a part
-        concurrent with its whole's deletion is not generated yet (see the module's
-        docstring)."""
-        return (table, record_uuid) not in self.deleted_parents
-
-    def may_delete(self, name: str, table: str, record_uuid: str) -> bool:
-        """Only when ``name`` has seen every state of the record's children anywhere."""
-        mine = self.models[name]
-        for (child_table, link) in CHILDREN[table]:
-            for key, state in self._everywhere():
-                if key[0] != child_table or isinstance(state, Tomb):
-                    continue
-                if state[link].value != record_uuid:
-                    continue
-                known = mine.get(key)
-                if known is None:
-                    return False
-                history = known.history if isinstance(known, Tomb) else record_history(known)
-                if not dominated_by(state, history):
-                    return False
-        return True
-
     # --- user actions ------------------------------------------------------------------------
     @rule(at=AT, kind=st.sampled_from(["cadre", "unit", "activity", "assessment"]),
           choice=PICK)
@@ -498,11 +463,6 @@ class Replication(RuleBasedStateMachine):
                   "answer": "assessment"}.get(table, table)
         record_uuid = self.pick(at, parent, pick)
         if record_uuid is None:
-            return
-        if (parent != table or parent == "assessment") and \
-                not self.may_change_children(parent, record_uuid):
-            # (saving a checklist writes all its answers: after a deletion they
-            # come back under new uuids, matched elsewhere by their unique pair)
             return
         values = VALUES.get(what, [None])
         value = values[choice % len(values)]
@@ -560,9 +520,6 @@ class Replication(RuleBasedStateMachine):
 
     def _delete(self, at, kind, record_uuid):
         self.use(at)
-        if not self.may_delete(at, kind, record_uuid):
-            return
-        self.deleted_parents.add((kind, record_uuid))
         if kind == "activity":
             action = lambda: act.delete_activity(self.local_id(Activity, record_uuid))  # noqa: E731
         else:
