@@ -167,7 +167,8 @@ def read_file(path: str | Path) -> list[TrustItem]:
                            detail=exc.strerror or str(exc))) from exc
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     items = []
-    blocks = _blocks(data.strip()) if data.strip() else []
+    # DER is binary: its last byte may be 0x0a or 0x20, so only a PEM text is stripped
+    blocks = _blocks(data) if data.strip() else []
     for der in blocks:
         try:
             items.append(_item(der, now))
