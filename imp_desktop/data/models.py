@@ -227,7 +227,7 @@ class Activity(BaseModel):
 class Participant(BaseModel):
     """One invited person: a cadre (plain FK, re-pointed by merges) or a guest."""
 
-    activity = ForeignKeyField(Activity, backref="participants", on_delete="CASCADE")
+    activity = ForeignKeyField(Activity, backref="participants", index=False, on_delete="CASCADE")
     cadre = ForeignKeyField(Cadre, null=True, backref="participations", on_delete="RESTRICT")
     guest_name = CharField(null=True)
     guest_position = CharField(null=True)             # "Kepala Desa", "Bidan desa"...
@@ -270,7 +270,7 @@ class RoleIndicator(BaseModel):
     """An indicator of one role in one catalogue version; ``key`` is stable across
     versions so that recaps can follow an indicator that was reworded."""
 
-    catalogue = ForeignKeyField(RoleCatalogue, backref="indicators", on_delete="RESTRICT")
+    catalogue = ForeignKeyField(RoleCatalogue, backref="indicators", index=False, on_delete="RESTRICT")
     role = CharField()          # role code, see services.roles.ROLE_CODES
     key = CharField()
     position = IntegerField()
@@ -295,7 +295,7 @@ class ClassificationRule(BaseModel):
 class Assessment(BaseModel):
     """A unit's role checklist for one period (``2026-11`` or ``2026-Q4``)."""
 
-    unit = ForeignKeyField(Unit, backref="assessments", on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, backref="assessments", index=False, on_delete="RESTRICT")
     period = CharField(max_length=7)
     period_start = DateField()
     period_end = DateField()
@@ -315,7 +315,7 @@ class Assessment(BaseModel):
 class AssessmentAnswer(BaseModel):
     """One indicator of an assessment: met or not, with a note and evidence."""
 
-    assessment = ForeignKeyField(Assessment, backref="answers", on_delete="CASCADE")
+    assessment = ForeignKeyField(Assessment, backref="answers", index=False, on_delete="CASCADE")
     indicator = ForeignKeyField(RoleIndicator, backref="answers", on_delete="RESTRICT")
     met = BooleanField(default=False)
     note = TextField(null=True)
@@ -477,7 +477,7 @@ class MonthlyLine(BaseModel):
     """One line of a template version, in New SIGA's order (``position``).
     ``key`` is stable across versions: figures and recaps go by key."""
 
-    template = ForeignKeyField(MonthlyTemplate, backref="lines", on_delete="RESTRICT")
+    template = ForeignKeyField(MonthlyTemplate, backref="lines", index=False, on_delete="RESTRICT")
     key = CharField()
     position = IntegerField()
     section = CharField()              # "I".."V": the section's number
@@ -503,7 +503,7 @@ class MonthlyReport(BaseModel):
     by line key (JSON {key: whole number}), the yearly targets of the lines
     that have one, the date it reached the officer, and draft/final."""
 
-    unit = ForeignKeyField(Unit, backref="monthly_reports", on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, backref="monthly_reports", index=False, on_delete="RESTRICT")
     period = CharField(max_length=7, index=True)
     template = ForeignKeyField(MonthlyTemplate, backref="reports", on_delete="RESTRICT")
     received_on = DateField(null=True)
