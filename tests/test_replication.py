@@ -25,8 +25,23 @@ from imp_desktop.services.settings import OfficerProfile, save_officer
 from tests.safety_support import office_targets
 
 
-@pytest.fixture(params=office_targets())
-def sites(request, tmp_path):
+def _office_params() -> list:
+    """The office on SQLite and PostgreSQL, and on PostgreSQL once more with every
+    merge reading only its candidate local records (the way a district database
+    far bigger than one package is read: ``planning.PARTIAL_ABOVE``), so that
+    PostgreSQL's array lookups of that path are tried on every observation too."""
+    params = office_targets()
+    postgres = params[-1]
+    return params + [pytest.param(postgres.values[0], id="postgresql-candidates",
+                                  marks=postgres.marks)]
+
+
+@pytest.fixture(params=_office_params())
+def sites(request, tmp_path, monkeypatch):
+    if "postgresql-candidates" in request.node.callspec.id:
+        from imp_desktop.services.package import planning
+
+        monkeypatch.setattr(planning, "PARTIAL_ABOVE", -10 ** 9)
     targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path),
                "laptop2": str(tmp_path / "laptop2.sqlite")}
 
