@@ -215,12 +215,18 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                             flush(other)   # its ids are needed by this table's references
                         last_model = model
                         plain_names, references = _insert_names(model)
+                        plain_set = set(plain_names)
+                        plain_values = operator.itemgetter(*plain_names) \
+                            if len(plain_names) > 1 else None
                         targets = [(name, uuids.by_uuid(target), aliased.get(target, {}))
                                    for name, target in references]
-                    values = {"uuid": theirs["uuid"],
-                              "created_at": theirs.get("created_at") or now,
-                              "updated_at": now}
-                    values.update((name, theirs[name]) for name in plain_names if name in theirs)
+                    if plain_values is not None and plain_set <= theirs.keys():
+                        values = dict(zip(plain_names, plain_values(theirs)))
+                    else:   # an older program's record may lack a field
+                        values = {name: theirs[name] for name in plain_names if name in theirs}
+                    values["uuid"] = theirs["uuid"]
+                    values["created_at"] = theirs.get("created_at") or now
+                    values["updated_at"] = now
                     later = {}
                     for name, local_ids, matched in targets:
                         if name not in theirs:
