@@ -272,7 +272,12 @@ class _Local:
         wanted = {row["uuid"] for row in theirs}
         wanted.update(uuids.uuid_of(model, local_id)
                       for (target, _), local_id in aliases.items() if target is model)
-        found = {row["uuid"]: row for row in record_dicts_in(model, uuids, model.uuid, wanted)}
+        # Every local record has a version (``plan_merge`` stamps those written around
+        # the trail first), so only uuids with one can be records here: a new
+        # kecamatan's package is looked up in record_version alone.
+        self.asked, self.versions = wanted, versions.rows_of(table_of(model), wanted)
+        present = {u for u, row in self.versions.items() if row.alias is None}
+        found = {row["uuid"]: row for row in record_dicts_in(model, uuids, model.uuid, present)}
         for key in _unique_keys(model):
             name = key[0]
             fld = model._meta.fields[name]
@@ -418,7 +423,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
             known = {}
         elif local.partial:     # the versions of theirs and of the candidates only
             asked = {row["uuid"] for row in rows} | set(local.rows)
-            known = versions.rows_of(table, asked)
+            known = {u: row for u, row in local.versions.items() if u in asked}
+            known.update(versions.rows_of(table, asked - local.asked))
             versions_read[table] = (known, asked)
         else:
             known = versions.rows_of(table)
