@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
+import time
 import uuid as uuid_module
 
 from peewee import (
@@ -40,7 +42,21 @@ REGION_PROVINSI, REGION_KABUPATEN, REGION_KECAMATAN, REGION_DESA = 1, 2, 3, 4
 
 
 def new_uuid() -> str:
-    return str(uuid_module.uuid4())
+    """A new record's uuid: version 7 (RFC 9562), the time in milliseconds first,
+    then 74 random bits. Records made together get neighbouring uuids, so the
+    unique uuid index of a table grows at a few places instead of at random
+    pages (a district database's indexes hold millions of them)."""
+    return time_ordered_uuids(1)[0]
+
+
+def time_ordered_uuids(count: int) -> list[str]:
+    """``count`` version-7 uuids of this millisecond, in ascending order."""
+    stamp = f"{time.time_ns() // 1_000_000:012x}"
+    head = f"{stamp[:8]}-{stamp[8:12]}-7"
+    raw = os.urandom(10 * count).hex()
+    variant = "89ab"
+    return sorted(f"{head}{raw[i:i + 3]}-{variant[int(raw[i + 3], 16) & 3]}{raw[i + 4:i + 7]}-"
+                  f"{raw[i + 7:i + 19]}" for i in range(0, 20 * count, 20))
 
 
 def utc_now() -> str:

@@ -31,9 +31,15 @@ two installations holding the same version hold the same text.
 from __future__ import annotations
 
 import json
-import os
 
-from imp_desktop.data.models import RecordVersion, Setting, database, new_uuid, utc_now
+from imp_desktop.data.models import (
+    RecordVersion,
+    Setting,
+    database,
+    new_uuid,
+    time_ordered_uuids,
+    utc_now,
+)
 from imp_desktop.data.sync import (
     DERIVED_FIELDS,
     bulk_insert_values,
@@ -161,13 +167,9 @@ def has_tombstones(table: str) -> bool:
 
 # --- writing --------------------------------------------------------------------------
 def new_uuids(count: int) -> list[str]:
-    """``count`` fresh random uuids (version 4, as ``new_uuid``), made in one go and
-    sorted (rows inserted in the order of their unique index cost less)."""
-    raw = os.urandom(16 * count).hex()
-    variant = "89ab"
-    return sorted(f"{raw[i:i + 8]}-{raw[i + 8:i + 12]}-4{raw[i + 13:i + 16]}-"
-                  f"{variant[int(raw[i + 16], 16) & 3]}{raw[i + 17:i + 20]}-{raw[i + 20:i + 32]}"
-                  for i in range(0, 32 * count, 32))
+    """``count`` fresh uuids (version 7, as ``new_uuid``), made in one go and in
+    ascending order: the rows go to the end of the uuid index."""
+    return time_ordered_uuids(count)
 
 
 def row_ids(table: str, record_uuids: list[str]) -> dict[str, int]:
