@@ -89,3 +89,52 @@ def test_postgresql_reads_above_the_last_check_and_waits_for_a_writer(server):
     # a setting that is not ours is read as no mark: everything is checked again
     Setting.update(value="[1]").where(Setting.key == versions.STAMPED_KEY).execute()
     assert versions.stamp_unversioned() == 0 and versions._stamped_through()["hamlet"] == later_id
+
+
+def test_a_merge_on_postgresql_moves_the_marks_past_its_own_rows(server, tmp_path,
+                                                                 monkeypatch):
+    """After a merge the next check reads nothing it wrote; a row written meanwhile
+    around the trail is stamped by the merge, and a table another session is
+    still writing keeps its mark (that row is stamped once it is committed)."""
+    from imp_desktop.data.models import Cadre
+    from imp_desktop.services import package as pkg
+
+    laptop = tmp_path / "laptop.sqlite"
+    open_database(laptop)
+    generate_demo(desa=1, cadres=8, seed=4, activities=1)
+    out = tmp_path / "p.imp"
+    pkg.export_package(out)
+    open_database(server)
+    versions.stamp_unversioned()
+    plan = pkg.plan_merge(pkg.read_package(out))
+    desa = _desa()
+    _id, quiet_uuid = _raw_hamlet(desa, "Dusun Sela")      # committed before the merge writes
+    busy = psycopg2.connect(server)                       # still writing cadre
+    with busy.cursor() as cursor:
+        cursor.execute("INSERT INTO cadre (uuid, created_at, updated_at, name, desa_code, "
+                       "active, search_text) SELECT 'a0000000-0000-4000-8000-000000000002', "
+                       "'x', 'x', 'Kader Sela', desa_code, true, 'kader sela' FROM cadre "
+                       "LIMIT 1")
+    try:
+        pkg.apply_merge(plan)
+        marks = versions._stamped_through()
+        assert _versioned(quiet_uuid)
+        assert marks["hamlet"] == Hamlet.select(Hamlet.id).order_by(Hamlet.id.desc()).scalar()
+        cadre_mark = marks["cadre"]
+        assert cadre_mark < Cadre.select(Cadre.id).order_by(Cadre.id.desc()).scalar()
+        busy.commit()
+    finally:
+        busy.close()
+    stamped = []
+    real_stamp = versions.stamp
+    monkeypatch.setattr(versions, "stamp", lambda table, changes: (
+        stamped.append((table, [u for u, _ in changes])), real_stamp(table, changes)))
+    versions.stamp_unversioned()
+    # the busy session's cadre and nothing the merge wrote (the photos it kept as
+    # stored files are written around the trail: they get theirs here as before)
+    assert [(t, u) for t, u in stamped if t != "stored_file"] == [
+        ("cadre", ["a0000000-0000-4000-8000-000000000002"])]
+    assert RecordVersion.select().where(
+        RecordVersion.record_uuid == "a0000000-0000-4000-8000-000000000002").exists()
+    assert versions._stamped_through()["cadre"] > cadre_mark
+    assert versions.stamp_unversioned() == 0

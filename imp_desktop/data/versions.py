@@ -345,10 +345,60 @@ def stamp_unversioned() -> int:
                 stamp(table, [(u, None) for u in missing])
             total += len(missing)
     if marks is not None and checked != marks:
-        with database.atomic():
-            Setting.delete().where(Setting.key == STAMPED_KEY).execute()
-            Setting.insert(key=STAMPED_KEY, value=dumps(checked)).execute()
+        _save_stamped(checked)
     return total
+
+
+def settle_stamped(inserted: dict[str, list[int]]) -> None:
+    """At the end of a merge on PostgreSQL, in its transaction: move each table's
+    mark past the rows the merge inserted (``inserted``: table -> their ids; they
+    have versions), so the next plan does not read them again. Any other row
+    since the last mark is checked (and stamped) first, under a SHARE lock taken
+    only if no one else is writing the table (NOWAIT): a table being written
+    keeps its mark, and the next ``stamp_unversioned`` reads it as before."""
+    from peewee import OperationalError, PostgresqlDatabase
+
+    if not isinstance(database.obj, PostgresqlDatabase) or not inserted:
+        return
+    marks = _stamped_through()
+    moved = dict(marks)
+    p = database.param
+    for table, ids in inserted.items():
+        mark = marks.get(table)
+        if mark is None or not ids or min(ids) <= mark:
+            continue
+        try:
+            with database.atomic():     # a savepoint: a refused lock is let go with it
+                database.execute_sql(f'LOCK TABLE "{table}" IN SHARE MODE NOWAIT')
+        except OperationalError:
+            continue
+        top = database.execute_sql(f'SELECT MAX("id") FROM "{table}"').fetchone()[0]
+        low, high = min(ids), max(ids)
+        between = database.execute_sql(
+            f'SELECT COUNT(*) FROM "{table}" WHERE "id" >= {p} AND "id" <= {p}',
+            (low, high)).fetchone()[0]
+        ranges = [(mark, low - 1), (high, top)] if between == len(set(ids)) else [(mark, top)]
+        missing = []
+        for after, upto in ranges:
+            if upto > after:
+                missing += [u for (u,) in database.execute_sql(
+                    f'SELECT t."uuid" FROM "{table}" t WHERE t."id" > {p} AND t."id" <= {p} '
+                    f'AND NOT EXISTS (SELECT 1 FROM "record_version" v WHERE '
+                    f'v."record_table" = {p} AND v."record_uuid" = t."uuid")',
+                    (after, upto, table)).fetchall()]
+        if missing:
+            stamp(table, [(u, None) for u in missing])
+        moved[table] = top
+    if moved != marks:
+        _save_stamped(moved)
+
+
+def _save_stamped(marks: dict) -> None:
+    """Write the marks (PostgreSQL only; two sessions may write them at once: any
+    mark once taken stays true, so the later write is as good as the other)."""
+    value = dumps(marks)
+    Setting.insert(key=STAMPED_KEY, value=value).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value}).execute()
 
 
 def _stamped_through() -> dict:

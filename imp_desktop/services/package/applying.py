@@ -166,6 +166,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
             _pin_sender_key(package, write=True)
             own = [versions.replica_id(), versions.next_counter()]
             deferred = []
+            inserted: dict = {}    # table -> ids of the records added
             pending: dict = {}     # model -> rows waiting for one batch insert
             entries: dict = {}     # table -> [(uuid, action, changes)] for the audit trail
 
@@ -187,6 +188,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                 found.update(ids_by_uuid(model, [u for u in fresh if u not in found]))
                 for new_uuid_, new_id in found.items():
                     uuids.add(model, new_id, new_uuid_)
+                inserted.setdefault(table, []).extend(found.values())
                 for values, later in rows:
                     if later:
                         deferred.append((model, uuids.id_of(model, values["uuid"]), later))
@@ -301,6 +303,7 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                              seq=own[1], read=plan.versions_read.get(table))
             for table, their_uuid, local_uuid in plan.new_aliases:
                 versions.put_alias(table, their_uuid, local_uuid)
+            versions.settle_stamped(inserted)
             for table, items in entries.items():
                 write_many(table, items, officer=who)
             if plan.new_audit:
