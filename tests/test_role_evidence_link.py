@@ -9,6 +9,7 @@ from peewee import IntegrityError
 
 from imp_desktop.data import migrations
 from imp_desktop.data.db import close_database, open_database, schema_version
+from imp_desktop.data.migrations.m0019_drop_prefix_indexes import REDUNDANT
 from imp_desktop.data import versions
 from imp_desktop.data.models import Activity, AssessmentAnswer, RecordVersion, database
 from imp_desktop.services import activities, roles, signing
@@ -118,8 +119,9 @@ def test_upgrade_from_schema_7_keeps_every_answer_and_clears_ids_that_mean_nothi
             assert row[6] == expected, answer_uuid
         assert [a.evidence_photo for a in AssessmentAnswer.select().where(
             AssessmentAnswer.indicator == second)] == ["foto.jpg"]
-        if indexes is not None:
-            assert _indexes() == indexes
+        if indexes is not None:     # the rebuild kept them, but those schema 19 dropped
+            assert _indexes() == indexes - {index for table, index in REDUNDANT
+                                            if table == "assessment_answer"}
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
         # The common version followed (new field name, the activity's uuid) into the
         # record's version (migration 12): the link is what both sides had in common,
