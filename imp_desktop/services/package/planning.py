@@ -276,8 +276,8 @@ class _Local:
         # the trail first), so only uuids with one can be records here: a new
         # kecamatan's package is looked up in record_version alone.
         self.asked, self.versions = wanted, versions.rows_of(table_of(model), wanted)
-        present = {u for u, row in self.versions.items() if row.alias is None}
-        found = {row["uuid"]: row for row in record_dicts_in(model, uuids, model.uuid, present)}
+        found = {row["uuid"]: row for row in record_dicts_in(model, uuids, model.uuid,
+                                                                 set(self.versions))}
         for key in _unique_keys(model):
             name = key[0]
             fld = model._meta.fields[name]
