@@ -166,12 +166,6 @@ def has_tombstones(table: str) -> bool:
 
 
 # --- writing --------------------------------------------------------------------------
-def new_uuids(count: int) -> list[str]:
-    """``count`` fresh uuids (version 7, as ``new_uuid``), made in one go and in
-    ascending order: the rows go to the end of the uuid index."""
-    return time_ordered_uuids(count)
-
-
 def row_ids(table: str, record_uuids: list[str]) -> dict[str, int]:
     """uuid -> id of the version rows of ``record_uuids`` (one read of the whole
     table when they are many and the table is not much bigger)."""
@@ -230,7 +224,7 @@ def put(table: str, items: list[tuple[str, str, bool]], existing: dict[str, Row]
             RecordVersion, ["uuid", "created_at", "updated_at", "record_table", "record_uuid",
                             "clock", "deleted", "alias", "seq"],
             [(row_uuid, now, now, table, record_uuid, text, deleted, None, seq)
-             for row_uuid, (record_uuid, text, deleted) in zip(new_uuids(len(inserts)), inserts)])
+             for row_uuid, (record_uuid, text, deleted) in zip(time_ordered_uuids(len(inserts)), inserts)])
 
 
 def put_alias(table: str, their_uuid: str, local_uuid: str) -> None:
@@ -328,18 +322,14 @@ def stamp_unversioned() -> int:
     total = 0
     for model in versioned_models():
         table = table_of(model)
-        p = database.param
-        sql = (f'SELECT t."uuid" FROM "{table}" t WHERE NOT EXISTS (SELECT 1 FROM '
-               f'"record_version" v WHERE v."record_table" = {p} AND v."record_uuid" = t."uuid")')
-        params: tuple = (table,)
-        if marks is not None:
+        if marks is None:
+            missing = _unversioned(table)
+        else:
             with database.atomic():
                 database.execute_sql(f'LOCK TABLE "{table}" IN SHARE MODE')
                 top = database.execute_sql(f'SELECT MAX("id") FROM "{table}"').fetchone()[0]
             checked[table] = top or 0
-            sql += f' AND t."id" > {p} AND t."id" <= {p}'
-            params = (table, marks.get(table, 0), checked[table])
-        missing = [u for (u,) in database.execute_sql(sql, params).fetchall()]
+            missing = _unversioned(table, marks.get(table, 0), checked[table])
         if missing:
             with database.atomic():
                 stamp(table, [(u, None) for u in missing])
@@ -378,19 +368,26 @@ def settle_stamped(inserted: dict[str, list[int]]) -> None:
             f'SELECT COUNT(*) FROM "{table}" WHERE "id" >= {p} AND "id" <= {p}',
             (low, high)).fetchone()[0]
         ranges = [(mark, low - 1), (high, top)] if between == len(set(ids)) else [(mark, top)]
-        missing = []
-        for after, upto in ranges:
-            if upto > after:
-                missing += [u for (u,) in database.execute_sql(
-                    f'SELECT t."uuid" FROM "{table}" t WHERE t."id" > {p} AND t."id" <= {p} '
-                    f'AND NOT EXISTS (SELECT 1 FROM "record_version" v WHERE '
-                    f'v."record_table" = {p} AND v."record_uuid" = t."uuid")',
-                    (after, upto, table)).fetchall()]
+        missing = [u for after, upto in ranges if upto > after
+                   for u in _unversioned(table, after, upto)]
         if missing:
             stamp(table, [(u, None) for u in missing])
         moved[table] = top
     if moved != marks:
         _save_stamped(moved)
+
+
+def _unversioned(table: str, after: int | None = None, upto: int | None = None) -> list[str]:
+    """The uuids of ``table``'s records without a version row (those with an id in
+    ``(after, upto]`` when given)."""
+    p = database.param
+    sql = (f'SELECT t."uuid" FROM "{table}" t WHERE NOT EXISTS (SELECT 1 FROM '
+           f'"record_version" v WHERE v."record_table" = {p} AND v."record_uuid" = t."uuid")')
+    params: tuple = (table,)
+    if after is not None:
+        sql += f' AND t."id" > {p} AND t."id" <= {p}'
+        params = (table, after, upto)
+    return [u for (u,) in database.execute_sql(sql, params).fetchall()]
 
 
 def _save_stamped(marks: dict) -> None:
@@ -407,7 +404,9 @@ def _stamped_through() -> dict:
         marks = json.loads(text) if text else {}
     except ValueError:
         return {}
-    return marks if isinstance(marks, dict) else {}
+    if not isinstance(marks, dict):
+        return {}
+    return {table: mark for table, mark in marks.items() if type(mark) is int}
 
 
 def high_water() -> int:

@@ -249,6 +249,7 @@ class _Local:
     def __init__(self, model, package: Package | None, uuids: UuidMap,
                  theirs: list[dict] | None = None, aliases: dict | None = None):
         self.model, self.uuids = model, uuids
+        self.asked, self.versions = set(), {}   # uuids whose versions were read, and those
         table = table_of(model)
         self.natural = NATURAL_KEYS.get(table)
         self.number = LOCAL_NUMBERS.get(table)
