@@ -511,17 +511,22 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
 
 def _translated(theirs: dict, alias_maps: list, model, aliased: list, aliases: dict,
                 uuids: UuidMap) -> dict:
-    """Their record with its references pointing at the records they were matched to."""
-    theirs = dict(theirs)
+    """Their record with its references pointing at the records they were matched to
+    (a copy when one changes: the package's own record stays as it came)."""
+    changed = {}
     for name, mapping in alias_maps:
         value = theirs.get(name)
         if value is not None:
-            theirs[name] = mapping.get(value, value)
+            local = mapping.get(value)
+            if local is not None and local != value:
+                changed[name] = local
     for fld in aliased:
         if fld.rel_model is model:      # matched in this very table: maybe just now
-            theirs[fld.name] = _translate_alias(model, fld.name, theirs.get(fld.name),
-                                                aliases, uuids)
-    return theirs
+            value = theirs.get(fld.name)
+            local = _translate_alias(model, fld.name, value, aliases, uuids)
+            if local != value:
+                changed[fld.name] = local
+    return {**theirs, **changed} if changed else theirs
 
 
 def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan | None:
