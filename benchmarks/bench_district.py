@@ -259,6 +259,14 @@ def run(ctx) -> list[dict]:
             print(f"  district: merged {out.name} in {merges[-1]:.1f} s", flush=True)
     else:
         open_database(url)
+    from imp_desktop.data.models import database
+
+    # The figures depend on the server's memory settings: say which (README,
+    # "Kantor kabupaten", step 2, recommends a quarter of the memory).
+    memory = {name: database.execute_sql(f"SHOW {name}").fetchone()[0]
+              for name in ("shared_buffers", "max_wal_size")}
+    print(f"  district: server shared_buffers {memory['shared_buffers']}, "
+          f"max_wal_size {memory['max_wal_size']}")
     total = Cadre.select().count()
     assert build == "keep" or total == cadres * count, total
     period = Assessment.select(Assessment.period).order_by(Assessment.period.desc()).scalar()

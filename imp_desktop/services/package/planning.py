@@ -254,7 +254,7 @@ class _Local:
         self.natural = NATURAL_KEYS.get(table)
         self.number = LOCAL_NUMBERS.get(table)
         self.partial = theirs is not None and not self.natural and not self.number and \
-            _local_count(model) > 2 * len(theirs) + PARTIAL_ABOVE
+            _holds_more_than(model, 2 * len(theirs) + PARTIAL_ABOVE)
         if self.partial:
             self.rows = self._candidates(theirs, aliases or {})
         else:
@@ -306,9 +306,14 @@ class _Local:
         return self.contents.match(theirs) if self.contents is not None else None
 
 
-def _local_count(model) -> int:
+def _holds_more_than(model, limit: int) -> bool:
+    """Whether ``model``'s table holds more than ``limit`` records (reads at most
+    that many: a whole count of a district's millions of answers costs more)."""
+    if limit < 0:
+        return True
     return model._meta.database.execute_sql(
-        f'SELECT COUNT(*) FROM "{table_of(model)}"').fetchone()[0]
+        f'SELECT COUNT(*) FROM (SELECT 1 FROM "{table_of(model)}" LIMIT {int(limit) + 1}) t'
+    ).fetchone()[0] > limit
 
 
 def _stored_aliases(uuids: UuidMap) -> dict:
