@@ -28,7 +28,7 @@ from tests.safety_support import office_targets
 def _office_params() -> list:
     """The office on SQLite and PostgreSQL, and on PostgreSQL once more with every
     merge reading only its candidate local records (the way a district database
-    far bigger than one package is read: ``planning.PARTIAL_ABOVE``), so that
+    far bigger than one package is read: ``matching.PARTIAL_ABOVE``), so that
     PostgreSQL's array lookups of that path are tried on every observation too."""
     params = office_targets()
     postgres = params[-1]
@@ -39,9 +39,9 @@ def _office_params() -> list:
 @pytest.fixture(params=_office_params())
 def sites(request, tmp_path, monkeypatch):
     if "postgresql-candidates" in request.node.callspec.id:
-        from imp_desktop.services.package import planning
+        from imp_desktop.services.package import matching
 
-        monkeypatch.setattr(planning, "PARTIAL_ABOVE", -10 ** 9)
+        monkeypatch.setattr(matching, "PARTIAL_ABOVE", -10 ** 9)
     targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path),
                "laptop2": str(tmp_path / "laptop2.sqlite")}
 

@@ -711,17 +711,17 @@ class ReplicationReadingCandidates(Replication):
     the package's uuids, matched to them before, or sharing a unique value."""
 
     def __init__(self):
-        from imp_desktop.services.package import planning
+        from imp_desktop.services.package import matching
 
-        self._planning, self._above = planning, planning.PARTIAL_ABOVE
-        planning.PARTIAL_ABOVE = -10 ** 9
+        self._matching, self._above = matching, matching.PARTIAL_ABOVE
+        matching.PARTIAL_ABOVE = -10 ** 9
         super().__init__()
 
     def teardown(self):
         try:
             super().teardown()
         finally:
-            self._planning.PARTIAL_ABOVE = self._above
+            self._matching.PARTIAL_ABOVE = self._above
 
 
 _profile = settings.get_profile(PROFILE)

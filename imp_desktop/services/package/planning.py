@@ -10,12 +10,9 @@ from imp_desktop.data.audit import stored_form
 from imp_desktop.data.models import (
     AuditEntry,
     Handover,
-    RecordVersion,
 )
 from imp_desktop.data.sync import (
-    CONTENT_CHILDREN,
     DERIVED_FIELDS,
-    LOCAL_NUMBERS,
     NATURAL_KEYS,
     UuidMap,
     chunks,
@@ -24,7 +21,6 @@ from imp_desktop.data.sync import (
     ids_by_uuid,
     is_id_reference,
     record_dicts,
-    record_dicts_in,
     table_of,
     travelling_models,
     whole_parts,
@@ -34,6 +30,12 @@ from imp_desktop.i18n import tr
 from imp_desktop.services import photos as photo_store
 from imp_desktop.services.package.envelope import (
     Progress,
+)
+from imp_desktop.services.package.matching import (
+    LocalRecords,
+    stored_aliases,
+    translate_alias,
+    translated,
 )
 from imp_desktop.services.package.reading import (
     KEY_NEW,
@@ -176,158 +178,10 @@ def _label(row: dict) -> str:
 _NO_TIMES = {"created_at": None, "updated_at": None}
 
 
-def _unique_keys(model) -> list[tuple[str, ...]]:
-    """Field-name tuples that must be unique (besides id and uuid)."""
-    keys = [(f.name,) for f in data_fields(model) if f.unique]
-    for index in model._meta.indexes or ():
-        if isinstance(index, (tuple, list)) and len(index) == 2 and index[1]:
-            keys.append(tuple(index[0]))
-    return keys
-
-
 def _same(theirs: dict, mine: dict, number: str | None) -> bool:
     """The same content on both sides (times and a local version number aside)."""
     ignore = {**_NO_TIMES, number: None} if number else _NO_TIMES
     return {**theirs, **ignore} == {**mine, **ignore}
-
-
-class _Contents:
-    """Content signatures of the versions of a LOCAL_NUMBERS table (see sync)."""
-
-    def __init__(self, model, package: Package | None, uuids: UuidMap, mine_rows: dict):
-        self.model, self.package = model, package
-        self.number = LOCAL_NUMBERS[table_of(model)]
-        self.fields = [f for f in data_fields(model) if f.name != self.number]
-        child_table, self.link = CONTENT_CHILDREN.get(table_of(model), (None, None))
-        self.child = next((m for m in travelling_models() if table_of(m) == child_table), None)
-        self.child_fields = [f for f in data_fields(self.child) if f.name != self.link] \
-            if self.child else []
-        mine_children: dict = {}
-        if self.child:
-            for row in record_dicts(self.child, uuids):
-                mine_children.setdefault(row[self.link], []).append(row)
-        self.mine = {}
-        for row in mine_rows.values():
-            signature = self._signature(row, mine_children.get(row["uuid"], []))
-            if signature is not None:
-                self.mine.setdefault(signature, row)
-
-    def _signature(self, row: dict, children: list[dict]):
-        own = tuple(stored_form(row.get(f.name), f) for f in self.fields)
-        if self.child is None:
-            return own
-        if not children:
-            return None      # its content did not come with it: no match by content
-        return own, tuple(sorted(repr(tuple(stored_form(c.get(f.name), f)
-                                            for f in self.child_fields)) for c in children))
-
-    def match(self, theirs: dict) -> dict | None:
-        """The local version with the same content as ``theirs``, if there is one."""
-        children = []
-        if self.child is not None:
-            in_package = self.package.tables if self.package is not None else {}
-            children = [r for r in in_package.get(table_of(self.child)) or ()
-                        if r.get(self.link) == theirs["uuid"]]
-        signature = self._signature(theirs, children)
-        return None if signature is None else self.mine.get(signature)
-
-
-# A table read in part (candidates only) when it holds more than twice the
-# package's records of it plus this many.
-PARTIAL_ABOVE = 1000
-
-
-class _Local:
-    """The local records of one table, to find the one a record of theirs is.
-
-    All of them when the table holds few more records than the package brings;
-    otherwise (a district database receiving one kecamatan's package) only the
-    candidates: those with the uuids of theirs (or matched to them before) and
-    those sharing a value of a unique key with one of theirs, so a merge costs
-    what the package holds, not what the database holds."""
-
-    def __init__(self, model, package: Package | None, uuids: UuidMap,
-                 theirs: list[dict] | None = None, aliases: dict | None = None):
-        self.model, self.uuids = model, uuids
-        self.asked, self.versions = set(), {}   # uuids whose versions were read, and those
-        table = table_of(model)
-        self.natural = NATURAL_KEYS.get(table)
-        self.number = LOCAL_NUMBERS.get(table)
-        self.partial = theirs is not None and not self.natural and not self.number and \
-            _holds_more_than(model, 2 * len(theirs) + PARTIAL_ABOVE)
-        if self.partial:
-            self.rows = self._candidates(theirs, aliases or {})
-        else:
-            self.rows = {row["uuid"]: row for row in record_dicts(model, uuids)}
-        self.by_natural = ({row[self.natural]: row for row in self.rows.values()}
-                           if self.natural else {})
-        self.unique = {key: {tuple(r.get(k) for k in key): r for r in self.rows.values()
-                             if all(r.get(k) is not None for k in key)}
-                       for key in _unique_keys(model) if self.number not in key}
-        self.contents = (_Contents(model, package, uuids, self.rows)
-                         if self.number else None)
-        self.matchable = any(self.unique.values()) or self.contents is not None
-
-    def _candidates(self, theirs: list[dict], aliases: dict) -> dict[str, dict]:
-        model, uuids = self.model, self.uuids
-        wanted = {row["uuid"] for row in theirs}
-        wanted.update(uuids.uuid_of(model, local_id)
-                      for (target, _), local_id in aliases.items() if target is model)
-        # Every local record has a version (``plan_merge`` stamps those written around
-        # the trail first), so only uuids with one can be records here: a new
-        # kecamatan's package is looked up in record_version alone.
-        self.asked, self.versions = wanted, versions.rows_of(table_of(model), wanted)
-        found = {row["uuid"]: row for row in record_dicts_in(model, uuids, model.uuid,
-                                                                 set(self.versions))}
-        for key in _unique_keys(model):
-            name = key[0]
-            fld = model._meta.fields[name]
-            values = {_translate_alias(model, name, row.get(name), aliases, uuids)
-                      for row in theirs}
-            values.discard(None)
-            if is_id_reference(fld):      # their uuids of the records pointed at: our ids
-                values = set(ids_by_uuid(fld.rel_model, sorted(values)).values())
-            for row in record_dicts_in(model, uuids, fld, values):
-                found.setdefault(row["uuid"], row)
-        return found
-
-    def find(self, theirs: dict, aliases: dict) -> dict | None:
-        """A local record with another uuid that is the same record: its unique
-        field (a NIK) or, for a version, its content (see sync.LOCAL_NUMBERS)."""
-        if not self.matchable:
-            return None     # nothing here to match (a fresh installation)
-        for key, index in self.unique.items():
-            if not index:
-                continue    # nothing here to match (a fresh installation)
-            values = tuple(_translate_alias(self.model, k, theirs.get(k), aliases, self.uuids)
-                           for k in key)
-            if None not in values and values in index:
-                return index[values]
-        return self.contents.match(theirs) if self.contents is not None else None
-
-
-def _holds_more_than(model, limit: int) -> bool:
-    """Whether ``model``'s table holds more than ``limit`` records (reads at most
-    that many: a whole count of a district's millions of answers costs more)."""
-    if limit < 0:
-        return True
-    return model._meta.database.execute_sql(
-        f'SELECT COUNT(*) FROM (SELECT 1 FROM "{table_of(model)}" LIMIT {int(limit) + 1}) t'
-    ).fetchone()[0] > limit
-
-
-def _stored_aliases(uuids: UuidMap) -> dict:
-    """(model, their uuid) -> local id of every record matched at an earlier merge."""
-    by_table = {table_of(m): m for m in travelling_models()}
-    found = {}
-    query = RecordVersion.select(RecordVersion.record_table, RecordVersion.record_uuid,
-                                 RecordVersion.alias).where(RecordVersion.alias.is_null(False))
-    for table, their_uuid, local_uuid in query.tuples():
-        model = by_table.get(table)
-        local_id = uuids.id_of(model, local_uuid) if model is not None else None
-        if local_id is not None:
-            found[(model, their_uuid)] = local_id
-    return found
 
 
 def _merge_record(model, fields: dict, theirs: dict, mine: dict, local_id: int,
@@ -347,7 +201,7 @@ def _merge_record(model, fields: dict, theirs: dict, mine: dict, local_id: int,
     for name, fld in fields.items():
         if name not in theirs or name == number:
             continue        # an older program's package lacks this field
-        t = stored_form(_translate_alias(model, name, theirs[name], aliases, uuids), fld)
+        t = stored_form(translate_alias(model, name, theirs[name], aliases, uuids), fld)
         m = stored_form(mine.get(name), fld)
         if wholesale:       # they had seen all of ours: theirs replaces it
             if t != m:
@@ -406,7 +260,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     unchanged = 0
     models = travelling_models()
     in_package = {table: {row["uuid"] for row in rows} for table, rows in package.tables.items()}
-    aliases = _stored_aliases(uuids)
+    aliases = stored_aliases(uuids)
     stored = set(aliases)
     checks: dict = {}      # model -> records to be written: their references are checked
     for step, model in enumerate(models):
@@ -415,7 +269,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         if not rows:
             continue
         fields = {f.name: f for f in data_fields(model)}
-        local = _Local(model, package, uuids, rows, aliases)
+        local = LocalRecords(model, package, uuids, rows, aliases)
         natural, number = local.natural, local.number
         taken = {row[number] for row in local.rows.values()} if number else set()
         aliased = [f for f in fields.values() if is_id_reference(f)
@@ -438,7 +292,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         clocks = package.clocks.get(table) or {}
         for theirs in rows:
             if aliased:   # point at the local records their references were matched to
-                theirs = _translated(theirs, alias_maps, model, aliased, aliases, uuids)
+                theirs = translated(theirs, alias_maps, model, aliased, aliases, uuids)
             mine = local.rows.get(theirs["uuid"])
             if natural:     # reference data, matched by its code: ours stays as it is
                 mine = mine or local.by_natural.get(theirs.get(natural))
@@ -512,26 +366,6 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                      versions_only, new_aliases, versions_read)
     plan.repeated, plan.older = _received_before(package)
     return plan
-
-
-def _translated(theirs: dict, alias_maps: list, model, aliased: list, aliases: dict,
-                uuids: UuidMap) -> dict:
-    """Their record with its references pointing at the records they were matched to
-    (a copy when one changes: the package's own record stays as it came)."""
-    changed = {}
-    for name, mapping in alias_maps:
-        value = theirs.get(name)
-        if value is not None:
-            local = mapping.get(value)
-            if local is not None and local != value:
-                changed[name] = local
-    for fld in aliased:
-        if fld.rel_model is model:      # matched in this very table: maybe just now
-            value = theirs.get(fld.name)
-            local = _translate_alias(model, fld.name, value, aliases, uuids)
-            if local != value:
-                changed[fld.name] = local
-    return {**theirs, **changed} if changed else theirs
 
 
 def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan | None:
@@ -770,17 +604,6 @@ def _received_before(package: Package) -> tuple[bool, bool]:
         if isinstance(had, int) and isinstance(sent, int) and had > sent:
             older = True
     return repeated, older
-
-
-def _translate_alias(model, name, value, aliases, uuids: UuidMap):
-    """A foreign-key uuid of theirs that was matched to another local record."""
-    fld = model._meta.fields.get(name)
-    if value is None or not is_id_reference(fld):
-        return value
-    local = aliases.get((fld.rel_model, value))
-    if local is None:
-        return value
-    return uuids.uuid_of(fld.rel_model, local)
 
 
 _REFERENCES: dict = {}
