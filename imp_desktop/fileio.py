@@ -91,6 +91,17 @@ def disk_full_error(where: str | Path | None = None) -> DiskFull:
     return DiskFull(tr("file.error.disk_full"))
 
 
+def read_chosen_file(path: str | Path, message: str) -> bytes:
+    """The bytes of a file the officer chose (to import, verify, trust, merge). One
+    that cannot be read is a UserError: ``message``, a text key given ``path`` and
+    the system's ``detail``."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(tr(message, path=str(path), detail=exc.strerror or str(exc))) from exc
+
+
 def write_error(path: Path, exc: OSError) -> UserError:
     """The sentence for a file that could not be written."""
     if disk_full(exc):

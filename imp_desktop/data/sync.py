@@ -22,7 +22,6 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
-    NodeList,
     PostgresqlDatabase,
     SQL,
     TextField,
@@ -382,11 +381,7 @@ def record_dicts_in(model, uuids: UuidMap, field, values) -> list[dict]:
     """``record_dicts`` of the records whose ``field`` is one of ``values``."""
     rows = []
     for chunk in in_lists(values):
-        if _on_postgres():
-            where = NodeList((field, SQL("= ANY(%s)", [list(chunk)])))
-        else:
-            where = field.in_(chunk)
-        rows += record_dicts(model, uuids, where)
+        rows += record_dicts(model, uuids, SQL(*one_of(f'"{field.column_name}"', chunk)))
     return rows
 
 

@@ -29,6 +29,7 @@ from imp_desktop.data.models import LEVEL_KELOMPOK, LEVEL_PPKBD, LEVEL_SUB_PPKBD
 from imp_desktop.data.models import Cadre, Hamlet, Neighbourhood, Region, Unit, database, new_uuid
 from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
+from imp_desktop.fileio import read_chosen_file
 from imp_desktop.i18n import tr
 from imp_desktop.nik import check_nik
 from imp_desktop.services.cadres import CadreInput, clean_input
@@ -209,11 +210,7 @@ def _read_xlsx(path: Path) -> SheetTable:
 
 
 def _read_csv(path: Path) -> SheetTable:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(tr("import.error.read", path=str(path),
-                           detail=exc.strerror or str(exc))) from exc
+    raw = read_chosen_file(path, "import.error.read")
     text = decode_text_file(raw)
     if text is None:
         raise UserError(tr("import.error.not_text", path=str(path)))

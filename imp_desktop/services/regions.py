@@ -27,6 +27,7 @@ from imp_desktop.data.models import (
 from imp_desktop.data.sync import chunks
 from imp_desktop.errors import UserError, ValidationError
 from imp_desktop.fileio import crash_point
+from imp_desktop.fileio import read_chosen_file
 from imp_desktop.i18n import tr
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -117,10 +118,7 @@ def read_region_file(path: str | Path) -> list[tuple[str, str]]:
 def _read_region_file(path: str | Path) -> tuple[list[tuple[str, str]], bool]:
     """The rows, and whether the file is the official SQL dump (a whole list)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(tr("regions.error.read", path=str(path), detail=exc.strerror or str(exc))) from exc
+    raw = read_chosen_file(path, "regions.error.read")
     from imp_desktop.services.text import decode_text_file
 
     text = decode_text_file(raw)

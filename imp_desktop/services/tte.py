@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import read_chosen_file
 from imp_desktop.i18n import tr
 
 
@@ -73,11 +74,7 @@ def load_credentials(path: str | Path, passphrase: str | None) -> Credentials:
     from pyhanko.sign import signers
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(tr("tte.error.read_p12", path=str(path),
-                           detail=exc.strerror or str(exc))) from exc
+    data = read_chosen_file(path, "tte.error.read_p12")
     secret = passphrase.encode("utf-8") if passphrase else None
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=secret)

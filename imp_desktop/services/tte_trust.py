@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import read_chosen_file
 from imp_desktop.i18n import tr
 
 SETTING = "tte.trust"
@@ -160,11 +161,7 @@ def read_file(path: str | Path) -> list[TrustItem]:
     (DER or PEM, several PEM blocks allowed). A file that cannot be read, or holds
     anything that is not a whole certificate or CRL, is a UserError; nothing is kept."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(tr("tte.trust.error.read", path=str(path),
-                           detail=exc.strerror or str(exc))) from exc
+    data = read_chosen_file(path, "tte.trust.error.read")
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     items = []
     # DER is binary: its last byte may be 0x0a or 0x20, so only a PEM text is stripped

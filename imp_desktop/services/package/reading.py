@@ -21,6 +21,7 @@ from imp_desktop.data.sync import (
     travelling_models,
 )
 from imp_desktop.errors import UserError
+from imp_desktop.fileio import read_chosen_file
 from imp_desktop.i18n import tr
 from imp_desktop.services import signing
 from imp_desktop.services.package.envelope import (
@@ -96,10 +97,7 @@ def read_package(path: str | Path, passphrase: str | None = None, *,
     # the open zip and the half-read manifest along.
     path = Path(path)
     where = str(path)
-    try:
-        blob = path.read_bytes()
-    except OSError as exc:
-        raise UserError(tr("package.error.read", path=where, detail=exc.strerror or exc)) from exc
+    blob = read_chosen_file(path, "package.error.read")
     if blob.startswith(ENCRYPTED_MAGIC):
         blob = decrypt(blob, passphrase, where)
     try:
