@@ -197,27 +197,24 @@ def record_dicts(model, uuids: UuidMap, where=None) -> list[dict]:
     others = [i for i, f in enumerate(fields)
               if not isinstance(f, (CharField, TextField, IntegerField, FloatField,
                                     BooleanField, ForeignKeyField))]
-    # Raw rows, converted column by column (``map`` over a column runs in C):
-    # peewee's per-value conversion, or a Python loop per row, costs more than
-    # the query at 100,000 rows.
-    rows = model._meta.database.execute(query).fetchall()
-    if not rows:
-        return []
-    columns = list(zip(*rows))
-    for i in booleans:
-        columns[i] = [None if value is None else bool(value) for value in columns[i]]
-    for i, target, known in references:
-        found = list(map(known.get, columns[i]))
-        if found.count(None) > columns[i].count(None):
-            # A record made after the map was loaded (during a merge), or none at all.
-            for index, value in enumerate(columns[i]):
-                if value is not None and found[index] is None:
-                    found[index] = uuids.uuid_of(target, value)
-        columns[i] = found
-    for i in others:
-        columns[i] = [value if type(value) in _PLAIN_TYPES else plain(value)
-                      for value in columns[i]]
-    return [dict(zip(names, row)) for row in zip(*columns)]
+    result = []
+    # Raw rows: peewee's per-value conversion costs more than the query here.
+    cursor = model._meta.database.execute(query)
+    for row in cursor:
+        row = list(row)
+        for i in booleans:
+            if row[i] is not None:
+                row[i] = bool(row[i])
+        for i, target, known in references:
+            value = row[i]
+            if value is not None:
+                found = known.get(value)
+                row[i] = found if found is not None else uuids.uuid_of(target, value)
+        for i in others:
+            if type(row[i]) not in _PLAIN_TYPES:
+                row[i] = plain(row[i])
+        result.append(dict(zip(names, row)))
+    return result
 
 
 def record_dict(record, uuids: UuidMap | None = None) -> dict:
@@ -330,7 +327,7 @@ def _copy_lines(rows: list[tuple]) -> str:
             columns.append(map(str, column))
             continue
         columns.append(map(_copy_text, column))
-    return "".join(line + "\n" for line in map("\t".join, zip(*columns)))
+    return "\n".join(map("\t".join, zip(*columns))) + "\n"
 
 
 def _copy_text(value) -> str:
