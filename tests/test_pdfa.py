@@ -1,6 +1,10 @@
 """PDF/A-2b: every font embedded, XMP metadata, an sRGB output intent; checked
-with pikepdf in every kind of document (veraPDF is not available here)."""
+with pikepdf in every kind of document, and with veraPDF where it is installed
+(``verapdf`` on the PATH, or ``IMP_VERAPDF`` naming it)."""
 import io
+import os
+import shutil
+import subprocess
 
 import pikepdf
 import pytest
@@ -66,11 +70,11 @@ def check_pdfa(data: bytes, title_part: str, author: str) -> None:
             assert int(annot.F) & 4 and "/AP" in annot        # printed, with an appearance
 
 
-def test_every_document_kind_is_pdfa_2b(demo_db, tmp_path):
+def _every_kind() -> dict[str, bytes]:
+    """One document of every kind, by (part of) its title."""
     activity_id = activities.list_activities()[-1].id
     unit_id = reporting.unit_choices("33.22.02.2001")[0][0]
-    author = settings_service.get_officer().name
-    documents = {
+    return {
         "Laporan Kegiatan": reporting.activity_report_pdf(activity_id),
         "Daftar Hadir": reporting.attendance_pdf(activity_id),
         "Daftar Hadir ": reporting.attendance_pdf(activity_id, blank=True),
@@ -78,7 +82,12 @@ def test_every_document_kind_is_pdfa_2b(demo_db, tmp_path):
         "Rekap": reporting.role_recap_pdf(period=roles.latest_period()),
         "Lembar Penilaian": reporting.assessment_sheet_pdf(unit_id=unit_id, blank=True),
     }
-    for title, data in documents.items():
+
+
+def test_every_document_kind_is_pdfa_2b(demo_db, tmp_path):
+    activity_id = activities.list_activities()[-1].id
+    author = settings_service.get_officer().name
+    for title, data in _every_kind().items():
         check_pdfa(data, title.strip(), author)
     signed = reporting.attendance_pdf(
         activity_id, sign_with=tte.load_credentials(make_p12(tmp_path), "rahasia"))
@@ -104,3 +113,18 @@ def test_photos_and_a_transparent_logo_keep_the_document_pdfa(demo_db, tmp_path)
     images = [x for page in pdf.pages for x in (page.Resources.get("/XObject") or {}).values()
               if x.get("/Subtype") == "/Image"]
     assert images and all(x.get("/ColorSpace") in ("/DeviceRGB", "/DeviceGray") for x in images)
+
+
+VERAPDF = os.environ.get("IMP_VERAPDF") or shutil.which("verapdf")
+
+
+@pytest.mark.skipif(not VERAPDF, reason="veraPDF is not installed here (a Java program that "
+                                        "neither PyPI nor Debian packages)")
+def test_verapdf_finds_every_document_kind_pdfa_2b_compliant(demo_db, tmp_path):
+    files = []
+    for number, data in enumerate(_every_kind().values()):
+        files.append(tmp_path / f"doc{number}.pdf")
+        files[-1].write_bytes(data)
+    report = subprocess.run([VERAPDF, "--flavour", "2b", *map(str, files)],
+                            capture_output=True, text=True, timeout=600).stdout
+    assert report.count('isCompliant="true"') == len(files), report[-3000:]
