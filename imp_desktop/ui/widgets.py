@@ -1,9 +1,11 @@
-"""Small pieces every screen builds the same way: a table of rows, OK/Cancel buttons."""
+"""Small pieces every screen builds the same way: a table of rows, a filled choice
+box, OK/Cancel buttons."""
 from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QHeaderView, QTableView
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialogButtonBox, QHeaderView,
+                               QTableView)
 
 _SELECTION = {"single": QAbstractItemView.SelectionMode.SingleSelection,
               "multi": QAbstractItemView.SelectionMode.ExtendedSelection}
@@ -50,6 +52,20 @@ def table_view(model=None, *, view: QTableView | None = None, select: str = "sin
     if stretch_last is not None:
         header.setStretchLastSection(stretch_last)
     return view
+
+
+def fill_combo(box: QComboBox, items, keep=None) -> None:
+    """Fill ``box`` with ``(value, label)`` pairs without signalling a change. The
+    value chosen before (or ``keep``) stays chosen when it is still offered,
+    else the first."""
+    current = box.currentData() if keep is None else keep
+    box.blockSignals(True)
+    box.clear()
+    for value, label in items:
+        box.addItem(label, value)
+    index = box.findData(current)
+    box.setCurrentIndex(index if index >= 0 else (0 if box.count() else -1))
+    box.blockSignals(False)
 
 
 def ok_cancel(accept: Callable[[], object], reject: Callable[[], object],

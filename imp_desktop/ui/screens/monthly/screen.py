@@ -37,6 +37,7 @@ from imp_desktop.services import monthly
 from imp_desktop.ui.operations import op, show_error
 from imp_desktop.ui.screens.base import Screen
 from imp_desktop.ui.screens.monthly.models import CoverageModel, MissingModel, MonthlyGridModel
+from imp_desktop.ui.widgets import fill_combo, table_view
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -144,31 +145,6 @@ def _combo(name: str, width: int = 260) -> QComboBox:
     return box
 
 
-def _fill(box: QComboBox, items, keep=None) -> None:
-    current = box.currentData() if keep is None else keep
-    box.blockSignals(True)
-    box.clear()
-    for value, label in items:
-        box.addItem(label, value)
-    index = box.findData(current)
-    box.setCurrentIndex(index if index >= 0 else (0 if box.count() else -1))
-    box.blockSignals(False)
-
-
-def _table(model, stretch: int = 0) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(24)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class MonthlyScreen(Screen):
     title_key = "nav.monthly"
 
@@ -235,9 +211,9 @@ class MonthlyScreen(Screen):
         # Cakupan: coverage of the month, every desa
         self.coverage_model = CoverageModel(self)
         self.missing_model = MissingModel(self)
-        self.coverage_view = _table(self.coverage_model)
+        self.coverage_view = table_view(self.coverage_model, row_height=24, columns="contents", stretch_column=0)
         self.coverage_view.setObjectName("monthlyCoverage")
-        self.missing_view = _table(self.missing_model)
+        self.missing_view = table_view(self.missing_model, row_height=24, columns="contents", stretch_column=0)
         self.missing_view.setObjectName("monthlyMissing")
         self.coverage_summary = QLabel()
         self.coverage_summary.setWordWrap(True)
@@ -274,10 +250,10 @@ class MonthlyScreen(Screen):
 
     # --- choosing -----------------------------------------------------------------------
     def refresh(self) -> None:
-        _fill(self.desa_box, monthly.desa_choices())
+        fill_combo(self.desa_box, monthly.desa_choices())
         keep = self.month_box.currentData() or monthly.month_of(
             dt.date.today()).previous().key
-        _fill(self.month_box, monthly.month_choices(), keep)
+        fill_combo(self.month_box, monthly.month_choices(), keep)
         self._load(force=not self.model.dirty)
 
     def period(self) -> str | None:

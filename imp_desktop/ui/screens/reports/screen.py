@@ -32,6 +32,7 @@ from imp_desktop.i18n import tr
 from imp_desktop.services import reporting
 from imp_desktop.ui.operations import document_file_name, export_document, op, work_folder
 from imp_desktop.ui.screens.base import Screen
+from imp_desktop.ui.widgets import fill_combo
 
 KINDS = ("activity", "attendance", "cadres", "roles", "assessment", "monthly", "monthly_recap",
          "coverage", "register")
@@ -75,17 +76,6 @@ def _combo(name: str) -> QComboBox:
     box.setMaximumWidth(720)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     return box
-
-
-def _fill(box: QComboBox, items, keep=None) -> None:
-    current = box.currentData() if keep is None else keep
-    box.blockSignals(True)
-    box.clear()
-    for value, label in items:
-        box.addItem(label, value)
-    index = box.findData(current)
-    box.setCurrentIndex(index if index >= 0 else (0 if box.count() else -1))
-    box.blockSignals(False)
 
 
 class ReportScreen(Screen):
@@ -222,45 +212,45 @@ class ReportScreen(Screen):
         activities = reporting.activity_choices()
         desa = reporting.desa_choices()
         periods = reporting.period_choices()
-        _fill(self.activity_box, activities)
-        _fill(self.attendance_box, activities)
-        _fill(self.cadre_desa_box, [(None, tr("report.ui.all_desa"))] + desa)
+        fill_combo(self.activity_box, activities)
+        fill_combo(self.attendance_box, activities)
+        fill_combo(self.cadre_desa_box, [(None, tr("report.ui.all_desa"))] + desa)
         _, kecamatan = reporting.officer_kecamatan()
         scope = [(None, tr("report.kecamatan_line", name=kecamatan) if kecamatan
                   else tr("report.ui.kecamatan"))]
-        _fill(self.recap_scope_box, scope + desa)
-        _fill(self.recap_period_box, periods)
-        _fill(self.sheet_desa_box, desa)
-        _fill(self.sheet_period_box, periods)
+        fill_combo(self.recap_scope_box, scope + desa)
+        fill_combo(self.recap_period_box, periods)
+        fill_combo(self.sheet_desa_box, desa)
+        fill_combo(self.sheet_period_box, periods)
         self._fill_units()
         from imp_desktop.services import monthly
 
         months = monthly.month_choices()
         last = monthly.month_of(dt.date.today()).previous().key
         for box in (self.monthly_month_box, self.mrecap_month_box, self.coverage_month_box):
-            _fill(box, months, box.currentData() or last)
-        _fill(self.monthly_desa_box, desa)
-        _fill(self.mrecap_scope_box, scope + desa)
-        _fill(self.register_desa_box, desa)
+            fill_combo(box, months, box.currentData() or last)
+        fill_combo(self.monthly_desa_box, desa)
+        fill_combo(self.mrecap_scope_box, scope + desa)
+        fill_combo(self.register_desa_box, desa)
         year = dt.date.today().year
-        _fill(self.register_year_box, [(y, str(y)) for y in (year, year + 1, year - 1)])
+        fill_combo(self.register_year_box, [(y, str(y)) for y in (year, year + 1, year - 1)])
         self._fill_monthly_units()
         self._fill_hamlets()
         self._update_buttons()
 
     def _fill_units(self, *_args) -> None:
         code = self.sheet_desa_box.currentData()
-        _fill(self.sheet_unit_box, reporting.unit_choices(code) if code else [])
+        fill_combo(self.sheet_unit_box, reporting.unit_choices(code) if code else [])
 
     def _fill_monthly_units(self, *_args) -> None:
         code = self.monthly_desa_box.currentData()
-        _fill(self.monthly_unit_box, reporting.unit_choices(code) if code else [])
+        fill_combo(self.monthly_unit_box, reporting.unit_choices(code) if code else [])
 
     def _fill_hamlets(self, *_args) -> None:
         from imp_desktop.services.monthly_reports import register_choices
 
         code = self.register_desa_box.currentData()
-        _fill(self.register_hamlet_box, register_choices(code) if code else [])
+        fill_combo(self.register_hamlet_box, register_choices(code) if code else [])
 
     def _kind_changed(self, row: int) -> None:
         # Only the shown page takes room, so the buttons sit right under its form.
