@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.safety_support import office_targets
+
 # Screens are tested offscreen on a screen the size of an officer's laptop.
 _SCREEN = Path(__file__).with_name("offscreen-1366x768.json")
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
@@ -118,6 +120,29 @@ def db(db_path):
 
     database = open_database(db_path)
     yield database
+    close_database()
+
+
+@pytest.fixture(params=office_targets())
+def two(request, tmp_path):
+    """Two installations: an officer's laptop (demo data) and an office (SQLite,
+    or PostgreSQL when a server is named). ``two("laptop")`` or ``two("office")``
+    opens one; ``two.targets`` names both."""
+    from imp_desktop.data.db import close_database, open_database
+    from imp_desktop.services.demo import generate_demo
+    from imp_desktop.services.settings import OfficerProfile, save_officer
+
+    targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path)}
+
+    def use(name):
+        open_database(targets[name])
+
+    use("laptop")
+    generate_demo(desa=2, cadres=60, seed=3)
+    use("office")
+    save_officer(OfficerProfile(name="Bu Kabid", kecamatan_code="33.22.02"))
+    use.targets = targets
+    yield use
     close_database()
 
 

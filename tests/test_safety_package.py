@@ -1,6 +1,6 @@
 """Hand-over packages between installations, merging and the audit trail.
 
-The ``two`` fixture gives two installations (an officer's laptop and the
+The ``two`` fixture (conftest) gives two installations (an officer's laptop and the
 district office) as database files; ``use(name)`` switches between them.
 With IMP_TEST_PG_URL set, the office runs on PostgreSQL as well.
 """
@@ -18,26 +18,7 @@ from imp_desktop.errors import UserError
 from imp_desktop.services import package as pkg
 from imp_desktop.services import signing
 from imp_desktop.services.cadres import CadreInput, save_cadre, set_active
-from imp_desktop.services.demo import generate_demo
-from imp_desktop.services.settings import OfficerProfile, save_officer
 
-from tests.safety_support import office_targets
-
-
-@pytest.fixture(params=office_targets())
-def two(request, tmp_path):
-    targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path)}
-
-    def use(name):
-        open_database(targets[name])
-
-    use("laptop")
-    generate_demo(desa=2, cadres=60, seed=3)
-    use("office")
-    save_officer(OfficerProfile(name="Bu Kabid", kecamatan_code="33.22.02"))
-    use.targets = targets
-    yield use
-    close_database()
 
 
 def _snapshot():

@@ -4,16 +4,12 @@ import io
 import pytest
 
 from imp_desktop.cli import main
-from imp_desktop.data.db import close_database, open_database
 from imp_desktop.data.models import Activity, SignedDocument, StoredFile
 from imp_desktop.errors import UserError
 from imp_desktop.services import activities, filestore, reporting, tte
 from imp_desktop.services import package as pkg
-from imp_desktop.services.demo import generate_demo
-from imp_desktop.services.settings import OfficerProfile, save_officer
 from tte_support import make_p12
 
-from tests.safety_support import office_targets
 
 
 def _fields(data: bytes) -> dict[str, str]:
@@ -108,21 +104,6 @@ def test_wrong_passphrase_and_cli_signing(demo_db, tmp_path, capsys):
                  "--out", str(tmp_path / "x.pdf")]) == 1
     assert not (tmp_path / "x.pdf").exists()
     assert "kata sandinya salah" in capsys.readouterr().err
-
-
-@pytest.fixture(params=office_targets())
-def two(request, tmp_path):
-    targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path)}
-
-    def use(name):
-        open_database(targets[name])
-
-    use("laptop")
-    generate_demo(desa=2, cadres=60, seed=3)
-    use("office")
-    save_officer(OfficerProfile(name="Bu Kabid", kecamatan_code="33.22.02"))
-    yield use
-    close_database()
 
 
 def test_a_signed_copy_travels_to_the_office_and_is_refused_where_unknown(two, tmp_path):

@@ -13,10 +13,8 @@ from imp_desktop.reports.base import content_digest, read_payload
 from imp_desktop.services import activities, reporting, verify
 from imp_desktop.services import package as pkg
 from imp_desktop.services.demo import generate_demo
-from imp_desktop.services.settings import OfficerProfile, save_officer
 from report_helpers import pdf_pages
 
-from tests.safety_support import office_targets
 
 
 def _activity_id() -> int:
@@ -158,21 +156,6 @@ def test_bad_input_is_one_sentence(demo_db, tmp_path, capsys):
     assert verify.verify_file(plain).status == verify.UNKNOWN
     err = capsys.readouterr().err
     assert "bukan PDF" in err and "tidak ditemukan" in err and "Traceback" not in err
-
-
-@pytest.fixture(params=office_targets())
-def two(request, tmp_path):
-    targets = {"laptop": str(tmp_path / "laptop.sqlite"), "office": request.param(tmp_path)}
-
-    def use(name):
-        open_database(targets[name])
-
-    use("laptop")
-    generate_demo(desa=2, cadres=60, seed=3)
-    use("office")
-    save_officer(OfficerProfile(name="Bu Kabid", kecamatan_code="33.22.02"))
-    yield use
-    close_database()
 
 
 def test_the_office_verifies_an_officers_printouts_after_a_merge(two, tmp_path):
