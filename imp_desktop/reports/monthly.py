@@ -74,6 +74,33 @@ def _section_row(section: str, title: str, columns: int, s) -> list:
             para(f"<b>{clip(title)}</b>", s.cell, markup=True)] + [""] * (columns - 2)
 
 
+def _sectioned(lines, columns: int, c, cells) -> tuple[list, list]:
+    """Table rows of ``lines``: a heading row where a section starts, then each line
+    numbered within its section (``cells(number, line)``: the rest of its row).
+    Returns the rows and the style that spans and shades the heading rows."""
+    rows, extra = [], []
+    section = None
+    numbering = 0
+    for line in lines:
+        if line.section != section:
+            section = line.section
+            rows.append(_section_row(line.section, line.section_title, columns, c))
+            index = len(rows)
+            extra += [("SPAN", (1, index), (-1, index)),
+                      ("BACKGROUND", (0, index), (-1, index), HEADER_FILL)]
+            numbering = 0
+        numbering += 1
+        rows.append([para(str(numbering), c.cell_right)] + cells(line))
+    return rows, extra
+
+
+def _year_cells(line, c) -> list:
+    """Cumulative, target and what remains of a line with a year figure."""
+    return [para(number(line.cumulative) if line.has_cumulative else "", c.cell_right),
+            para(number(line.target) if line.has_target else "", c.cell_right),
+            para(number(line.remaining) if line.has_target else "", c.cell_right)]
+
+
 def render_monthly_unit_report(report: MonthlyUnitReport, settings: ReportSettings) -> bytes:
     # Long on purpose: the report is laid out top to bottom in the order of the printed page.
     lang = settings.lang
@@ -117,32 +144,19 @@ def render_monthly_unit_report(report: MonthlyUnitReport, settings: ReportSettin
                    tr("report.monthly.col.remaining", lang)]
         fixed += [20 * mm, 18 * mm, 16 * mm]
     widths = [w if w else width - sum(x for x in fixed if x) for w in fixed]
-    rows, extra = [], []
-    section = None
-    numbering = 0
-    for line in report.lines:
-        if line.section != section:
-            section = line.section
-            rows.append(_section_row(line.section, line.section_title, len(header), c))
-            index = len(rows)
-            extra += [("SPAN", (1, index), (-1, index)),
-                      ("BACKGROUND", (0, index), (-1, index), HEADER_FILL)]
-            numbering = 0
-        numbering += 1
+
+    def cells(line) -> list:
         text = clip(line.text) + (" *" if line.computed else "")
-        row = [para(str(numbering), c.cell_right), para(text, c.cell),
-               para(number(line.value), c.cell_right)]
+        row = [para(text, c.cell), para(number(line.value), c.cell_right)]
         if with_units:
             units = number(line.units_sum)
             if line.difference is not None:
                 units += " (" + tr("report.monthly.difference", lang,
                                    value=f"{line.difference:+d}") + ")"
             row.append(para(units, c.cell_right))
-        if with_year:
-            row += [para(number(line.cumulative) if line.has_cumulative else "", c.cell_right),
-                    para(number(line.target) if line.has_target else "", c.cell_right),
-                    para(number(line.remaining) if line.has_target else "", c.cell_right)]
-        rows.append(row)
+        return row + (_year_cells(line, c) if with_year else [])
+
+    rows, extra = _sectioned(report.lines, len(header), c, cells)
     story.append(grid_table(header, rows, widths, extra_style=COMPACT + extra,
                             header_data=[[para(h, c.cell_head) for h in header]]))
     story.append(Spacer(1, 1.5 * mm))
@@ -271,29 +285,17 @@ def render_monthly_recap(recap: MonthlyRecap, settings: ReportSettings) -> bytes
             spare = (sum(widths) - width) / max(len(columns), 1)
             widths = widths[:2] + [w - spare for w in widths[2:2 + len(columns)]] + \
                 widths[2 + len(columns):]
-        rows, extra = [], []
-        section = None
-        numbering = 0
-        for line in recap.lines:
-            if line.section != section:
-                section = line.section
-                rows.append(_section_row(line.section, line.section_title, len(header), c))
-                index = len(rows)
-                extra += [("SPAN", (1, index), (-1, index)),
-                          ("BACKGROUND", (0, index), (-1, index), HEADER_FILL)]
-                numbering = 0
-            numbering += 1
-            row = [para(str(numbering), c.cell_right), para(clip(line.text), c.cell)]
+
+        def cells(line, columns=columns, last=last) -> list:
+            row = [para(clip(line.text), c.cell)]
             row += [para(number(line.values[i]), c.cell_right) for i in columns]
             if last:
                 row.append(para(f"<b>{number(line.total)}</b>", c.cell_right, markup=True))
                 if with_year:
-                    row += [para(number(line.cumulative) if line.has_cumulative else "",
-                                 c.cell_right),
-                            para(number(line.target) if line.has_target else "", c.cell_right),
-                            para(number(line.remaining) if line.has_target else "",
-                                 c.cell_right)]
-            rows.append(row)
+                    row += _year_cells(line, c)
+            return row
+
+        rows, extra = _sectioned(recap.lines, len(header), c, cells)
         if part_number:
             story.append(CondPageBreak(60 * mm))
             story.append(para(tr("report.monthly.continued", lang), s.small))
