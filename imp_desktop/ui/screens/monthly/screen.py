@@ -211,10 +211,11 @@ class MonthlyScreen(Screen):
         # Cakupan: coverage of the month, every desa
         self.coverage_model = CoverageModel(self)
         self.missing_model = MissingModel(self)
-        self.coverage_view = table_view(self.coverage_model, row_height=24, columns="contents", stretch_column=0)
-        self.coverage_view.setObjectName("monthlyCoverage")
-        self.missing_view = table_view(self.missing_model, row_height=24, columns="contents", stretch_column=0)
-        self.missing_view.setObjectName("monthlyMissing")
+        self.coverage_view, self.missing_view = (
+            table_view(model, row_height=24, columns="contents", stretch_column=0,
+                       object_name=name)
+            for model, name in ((self.coverage_model, "monthlyCoverage"),
+                                (self.missing_model, "monthlyMissing")))
         self.coverage_summary = QLabel()
         self.coverage_summary.setWordWrap(True)
         self.missing_title = QLabel()
