@@ -619,3 +619,54 @@ def test_an_attendance_corrected_there_to_an_activity_deleted_here(sites, tmp_pa
     on_laptop = _attendance(target)
     sites("office")
     assert _attendance(target) == on_laptop, (at_laptop.conflicts, at_office.conflicts)
+
+
+def _save_activity(activity_uuid: str, title: str | None = None, drop_first: bool = False):
+    """An activity saved through its service: a new title, or one attendee taken off."""
+    activity_id = Activity.get(Activity.uuid == activity_uuid).id
+    data = activities.get_activity(activity_id).input
+    if title is not None:
+        data.title = title
+    rows = activities.participants_of(activity_id)
+    activities.save_activity(data, rows[1:] if drop_first else rows,
+                             activities.photos_of(activity_id), activity_id)
+
+
+def test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other(sites, tmp_path):
+    """Found by the model test's long run. The office and the laptop delete the same
+    activity without seeing each other's deletion; laptop2, which had corrected it,
+    keeps it against the laptop's deletion. Merging the two deletions at the office
+    kept only the newer one's dot (the laptop's), so laptop2's copy passed for one
+    that had seen both: the activity came back at the office, which had deleted it
+    after seeing laptop2's correction. That deletion wins, without a question, and
+    everyone ends with the same data."""
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    receive(sites, "laptop2", send(sites, tmp_path, "office", "o1.imp", office="Laptop Dua"))
+    receive(sites, "laptop", send(sites, tmp_path, "office", "o2.imp", office="Laptop Bu Sri"))
+    sites("office")
+    target = Activity.select().order_by(Activity.id).first().uuid
+    _save_activity(target, drop_first=True)      # the office takes one attendee off
+    sites("laptop2")
+    _save_activity(target, title="Pembinaan kader (dibetulkan)")
+    sites("laptop")
+    for number in range(40):    # the laptop's deletion gets the newer dot of the two
+        edit_cadre(seventh_cadre(), phone=f"0812{number:08d}")
+    activities.delete_activity(Activity.get(Activity.uuid == target).id)
+    receive(sites, "office", send(sites, tmp_path, "laptop2", "q1.imp", office="Kantor"))
+    sites("office")
+    activities.delete_activity(Activity.get(Activity.uuid == target).id)
+    kept = receive(sites, "laptop2", send(sites, tmp_path, "laptop", "p2.imp", office="Laptop Dua"),
+                   policy="mine", allow_deletions=True)
+    assert [(c.record_uuid, c.field) for c in kept.conflicts] == [(target, pkg.DELETED)]
+    for round_ in (1, 2):
+        for site in ("laptop", "laptop2"):
+            receive(sites, "office", send(sites, tmp_path, site, f"{site}-{round_}.imp"),
+                    policy="mine")
+        for site in ("laptop", "laptop2"):
+            back = receive(sites, site, send(sites, tmp_path, "office", f"o-{site}-{round_}.imp",
+                                             office=site), policy="mine")
+            assert round_ == 1 or back.conflicts == [], (site, back.conflicts)
+    for site in ("office", "laptop", "laptop2"):
+        sites(site)
+        assert not Activity.select().where(Activity.uuid == target).exists(), site
+        assert _attendance(target) == [], site

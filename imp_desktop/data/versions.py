@@ -98,6 +98,30 @@ def seen(ctx: dict, dot) -> bool:
     return dot is not None and ctx.get(dot[0], -1) >= dot[1]
 
 
+def seen_deletion(ctx: dict, tomb: dict) -> bool:
+    """Whether ``ctx`` has seen every deletion a tombstone stands for (its dots:
+    one, or several when installations deleted the record without seeing each
+    other's deletion; see ``merged_tombstone``)."""
+    dots = list(tomb["d"].values())
+    return bool(dots) and all(seen(ctx, dot) for dot in dots)
+
+
+def merged_tombstone(mine: dict, theirs: dict) -> dict:
+    """Two tombstones of one record as one: the contexts joined, and every deletion
+    that the other side had not seen kept with its own dot (``*``, ``*1``, ... newest
+    first). Keeping only the newest would let a record that had seen one deletion
+    pass for one that had seen both, and come back."""
+    a = {tuple(dot) for dot in mine["d"].values()}
+    b = {tuple(dot) for dot in theirs["d"].values()}
+    kept = {dot for dot in a if dot in b or not seen(theirs["c"], dot)} | \
+        {dot for dot in b if dot in a or not seen(mine["c"], dot)}
+    ordered = sorted(kept or a | b, key=dot_order, reverse=True)
+    if not kept:
+        ordered = ordered[:1]
+    return {"c": joined(mine["c"], theirs["c"]),
+            "d": {(ALL if i == 0 else f"{ALL}{i}"): list(dot) for i, dot in enumerate(ordered)}}
+
+
 def dot_of(clock: dict, name: str):
     dots = clock["d"]
     found = dots.get(name)

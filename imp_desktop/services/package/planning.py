@@ -375,7 +375,7 @@ def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan 
     tc = versions.loads(their_text)
     deletion = tomb["d"].get(versions.ALL)
     clock = {"c": versions.joined(tomb["c"], tc["c"]), "d": tc["d"]}
-    if versions.seen(tc["c"], deletion):
+    if versions.seen_deletion(tc["c"], tomb):
         return RecordPlan(model, theirs, None, clock=clock, tombstone=tomb)
     if all(versions.seen(tomb["c"], d) for d in tc["d"].values()):
         return None
@@ -416,17 +416,15 @@ def _plan_deletions(package: Package, models: list, uuids: UuidMap, aliases: dic
                 if row is None:     # never had it: remember the deletion
                     versions_only.append((table, their_uuid, text, True))
                 elif row.deleted and row.clock != text:
-                    mine = versions.loads(row.clock)
-                    merged = versions.dumps({"c": versions.joined(mine["c"], tomb["c"]),
-                                             "d": {versions.ALL: _newest(
-                                                 [mine["d"].get(versions.ALL), deletion])}})
+                    merged = versions.dumps(versions.merged_tombstone(
+                        versions.loads(row.clock), tomb))
                     if merged != row.clock:
                         versions_only.append((table, their_uuid, merged, True))
                 continue
             mine = versions.loads(row.clock) if row is not None and row.clock else \
                 {"c": {}, "d": {}}
-            if versions.seen(mine["c"], deletion):
-                continue            # restored here after seeing the deletion
+            if versions.seen_deletion(mine["c"], tomb):
+                continue            # restored here after seeing the deletion(s)
             ctx = versions.joined(mine["c"], tomb["c"])
             label = labels.get(local_uuid, local_uuid)
             conflict = None
