@@ -211,7 +211,7 @@ def _coverage_flowables(cover: CoverageReport, width: float, lang: str) -> list[
         header = [tr("report.cadres.col.no", lang), tr("report.monthly.col.unit", lang),
                   tr("report.monthly.col.level", lang), tr("report.monthly.col.desa", lang),
                   tr("report.monthly.col.ppkbd", lang), tr("report.monthly.col.phone", lang)]
-        fixed = [9 * mm, 22 * mm, 33 * mm, 29 * mm, 26 * mm]
+        fixed = [9 * mm, 22 * mm, 29 * mm, 29 * mm, 30 * mm]   # a 13-digit phone on one line
         widths = [fixed[0], width - sum(fixed)] + fixed[1:]
         rows = [[para(str(i), s.cell_right), item.unit_name, item.level, item.desa_name,
                  item.ppkbd_name, item.phone] for i, item in enumerate(cover.missing, 1)]
