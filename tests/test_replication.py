@@ -579,13 +579,21 @@ def _attendance(activity_uuid: str) -> list:
         Activity).where(Activity.uuid == activity_uuid))
 
 
-def _mark_first_absent(activity_uuid: str) -> None:
-    """A correction of one attendance status through the activity's service."""
+def _save_activity(activity_uuid: str, change) -> None:
+    """An activity saved again through its service: ``change(data, rows)`` edits its
+    form and returns the attendance to save."""
     activity_id = Activity.get(Activity.uuid == activity_uuid).id
     data = activities.get_activity(activity_id).input
-    rows = activities.participants_of(activity_id)
-    rows[0].status = "alpa" if rows[0].status != "alpa" else "hadir"
+    rows = change(data, activities.participants_of(activity_id))
     activities.save_activity(data, rows, activities.photos_of(activity_id), activity_id)
+
+
+def _mark_first_absent(activity_uuid: str) -> None:
+    """A correction of one attendance status through the activity's service."""
+    def change(data, rows):
+        rows[0].status = "alpa" if rows[0].status != "alpa" else "hadir"
+        return rows
+    _save_activity(activity_uuid, change)
 
 
 @pytest.mark.parametrize("policy", ["mine", "theirs"])
@@ -621,17 +629,6 @@ def test_an_attendance_corrected_there_to_an_activity_deleted_here(sites, tmp_pa
     assert _attendance(target) == on_laptop, (at_laptop.conflicts, at_office.conflicts)
 
 
-def _save_activity(activity_uuid: str, title: str | None = None, drop_first: bool = False):
-    """An activity saved through its service: a new title, or one attendee taken off."""
-    activity_id = Activity.get(Activity.uuid == activity_uuid).id
-    data = activities.get_activity(activity_id).input
-    if title is not None:
-        data.title = title
-    rows = activities.participants_of(activity_id)
-    activities.save_activity(data, rows[1:] if drop_first else rows,
-                             activities.photos_of(activity_id), activity_id)
-
-
 def test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other(sites, tmp_path):
     """Found by the model test's long run. The office and the laptop delete the same
     activity without seeing each other's deletion; laptop2, which had corrected it,
@@ -645,9 +642,13 @@ def test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other(sites, tm
     receive(sites, "laptop", send(sites, tmp_path, "office", "o2.imp", office="Laptop Bu Sri"))
     sites("office")
     target = Activity.select().order_by(Activity.id).first().uuid
-    _save_activity(target, drop_first=True)      # the office takes one attendee off
+    _save_activity(target, lambda data, rows: rows[1:])     # the office takes one attendee off
     sites("laptop2")
-    _save_activity(target, title="Pembinaan kader (dibetulkan)")
+
+    def correct_title(data, rows):
+        data.title = "Pembinaan kader (dibetulkan)"
+        return rows
+    _save_activity(target, correct_title)
     sites("laptop")
     for number in range(40):    # the laptop's deletion gets the newer dot of the two
         edit_cadre(seventh_cadre(), phone=f"0812{number:08d}")

@@ -115,9 +115,8 @@ def merged_tombstone(mine: dict, theirs: dict) -> dict:
     b = {tuple(dot) for dot in theirs["d"].values()}
     kept = {dot for dot in a if dot in b or not seen(theirs["c"], dot)} | \
         {dot for dot in b if dot in a or not seen(mine["c"], dot)}
-    ordered = sorted(kept or a | b, key=dot_order, reverse=True)
-    if not kept:
-        ordered = ordered[:1]
+    ordered = sorted(kept, key=dot_order, reverse=True) if kept else \
+        [max(a | b, key=dot_order)]
     return {"c": joined(mine["c"], theirs["c"]),
             "d": {(ALL if i == 0 else f"{ALL}{i}"): list(dot) for i, dot in enumerate(ordered)}}
 

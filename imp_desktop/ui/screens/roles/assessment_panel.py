@@ -24,7 +24,8 @@ from imp_desktop.ui.screens.roles.models import (
     history_model,
     unit_status_model,
 )
-from imp_desktop.ui.screens.roles.parts import fill_combo, table
+from imp_desktop.ui.screens.roles.parts import table
+from imp_desktop.ui.widgets import fill_combo
 
 # --- the history of one unit -----------------------------------------------------------
 
@@ -136,8 +137,7 @@ class AssessmentPanel(QWidget):
             # Shown again with a checklist being filled: keep it, refresh the list only.
             self.after_save(None)
             return
-        fill_combo(self.desa_box, [(name, code) for code, name in roles.desa_choices()],
-                    self.desa_code())
+        fill_combo(self.desa_box, roles.desa_choices(), self.desa_code())
         self._fill_periods()
         self._fill_units()
 
@@ -148,7 +148,7 @@ class AssessmentPanel(QWidget):
         if keep is None and periods and not quarters:
             latest = roles.latest_period(self.desa_code()) if self.desa_code() else None
             keep = latest if latest and "Q" not in latest else periods[0].key
-        fill_combo(self.period_box, [(p.label(), p.key) for p in periods], keep)
+        fill_combo(self.period_box, [(p.key, p.label()) for p in periods], keep)
 
     def _fill_units(self, keep_unit: int | None = None) -> None:
         if keep_unit is None and self.checklist.unit_id is not None:
@@ -270,9 +270,9 @@ class AssessmentPanel(QWidget):
     def retranslate(self) -> None:
         self.desa_label.setText(tr("role.pick.desa"))
         self.period_label.setText(tr("role.pick.period"))
-        fill_combo(self.kind_box, [(tr("role.pick.monthly"), "month"),
-                                    (tr("role.pick.quarterly"), "quarter")],
-                    self.kind_box.currentData() or "month")
+        fill_combo(self.kind_box, [("month", tr("role.pick.monthly")),
+                                   ("quarter", tr("role.pick.quarterly"))],
+                   self.kind_box.currentData() or "month")
         self.inner.setTabText(0, tr("role.tab.checklist"))
         self.inner.setTabText(1, tr("role.tab.history"))
         self.units.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,

@@ -1,8 +1,8 @@
-"""Small widgets the Peran Bakti panels share: a read-only table, a combo
-filled from pairs, the classification badge."""
+"""Small widgets the Peran Bakti panels share: a read-only table and the
+classification badge."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 
 from imp_desktop.ui.screens.roles.models import CLASS_COLOURS, CLASS_TINTS
 from imp_desktop.ui.widgets import table_view
@@ -14,16 +14,6 @@ def table(model, stretch_column: int | None = 0) -> QTableView:
                       row_height=24, word_wrap=False)
     view.setStyleSheet("QTableView::item { padding: 2px 4px; }")
     return view
-
-
-def fill_combo(box: QComboBox, items: list[tuple[str, object]], keep=None) -> None:
-    box.blockSignals(True)
-    box.clear()
-    for label, data in items:
-        box.addItem(label, data)
-    index = box.findData(keep) if keep is not None else -1
-    box.setCurrentIndex(index if index >= 0 else (0 if items else -1))
-    box.blockSignals(False)
 
 
 class ClassBadge(QLabel):

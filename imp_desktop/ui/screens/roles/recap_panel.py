@@ -25,7 +25,8 @@ from imp_desktop.ui.screens.roles.models import (
     recap_unit_model,
     recap_unmet_model,
 )
-from imp_desktop.ui.screens.roles.parts import fill_combo, table
+from imp_desktop.ui.screens.roles.parts import table
+from imp_desktop.ui.widgets import fill_combo
 
 # --- the recap ------------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ class RecapPanel(QWidget):
 
     def reload(self) -> None:
         scopes = roles.recap_scopes()
-        items = [(name if scope == "desa" else tr("role.recap.kecamatan", name=name), code)
+        items = [(code, name if scope == "desa" else tr("role.recap.kecamatan", name=name))
                  for code, scope, name in scopes]
         fill_combo(self.scope_box, items, self.scope_box.currentData())
         for i, (_, scope, _) in enumerate(scopes):
@@ -141,7 +142,7 @@ class RecapPanel(QWidget):
                 self.scope_box.setItemText(i, "    " + self.scope_box.itemText(i))
         periods = [roles.parse_period(key) for key in roles.assessed_periods()]
         keep = self.period_box.currentData()
-        fill_combo(self.period_box, [(p.label(), p.key) for p in periods], keep)
+        fill_combo(self.period_box, [(p.key, p.label()) for p in periods], keep)
         self.stale = False
         self.show_recap()
 
@@ -191,13 +192,13 @@ class RecapPanel(QWidget):
     def _fill_unit_filters(self) -> None:
         from imp_desktop.services.settings import level_labels
 
-        fill_combo(self.class_filter, [(tr("role.recap.all_classes"), "all")]
-                    + [(roles.classification_label(c), c) for c in roles.CLASSIFICATIONS]
-                    + [(roles.classification_label(None), "none")],
-                    self.class_filter.currentData() or "all")
-        fill_combo(self.level_filter, [(tr("role.recap.all_levels"), "all")]
-                    + [(label, code) for code, label in level_labels().items()],
-                    self.level_filter.currentData() or "all")
+        fill_combo(self.class_filter, [("all", tr("role.recap.all_classes"))]
+                   + [(c, roles.classification_label(c)) for c in roles.CLASSIFICATIONS]
+                   + [("none", roles.classification_label(None))],
+                   self.class_filter.currentData() or "all")
+        fill_combo(self.level_filter, [("all", tr("role.recap.all_levels"))]
+                   + list(level_labels().items()),
+                   self.level_filter.currentData() or "all")
 
     def _filter_units(self) -> None:
         rows = list(self.recap.units) if self.recap else []
