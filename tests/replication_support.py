@@ -451,6 +451,9 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             result[parent] = Tomb(local.events, local.history | record_history(theirs))
             for k in parts:
                 m = mine.get(k) if isinstance(mine.get(k), Tomb) else local
+                if m is not local and "resurrect" in returning(package_records[k], m):
+                    # it had seen its own deletion: it stays deleted by the whole's
+                    m = Tomb(m.events | local.events, m.history | local.history)
                 result[k] = Tomb(m.events, m.history | record_history(package_records[k]))
 
     # --- wholes the package deletes that were edited here or got new parts here ------------

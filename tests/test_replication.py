@@ -671,3 +671,76 @@ def test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other(sites, tm
         sites(site)
         assert not Activity.select().where(Activity.uuid == target).exists(), site
         assert _attendance(target) == [], site
+
+
+def _photos(activity_uuid: str) -> list:
+    from imp_desktop.data.models import ActivityPhoto
+
+    return sorted(p.uuid for p in ActivityPhoto.select().join(Activity).where(
+        Activity.uuid == activity_uuid))
+
+
+def test_a_photo_kept_after_its_deletion_goes_with_the_second_deletion(sites, tmp_path):
+    """Found by the model test's long run. The office adds a photo to an activity and
+    deletes the activity; laptop2, which had corrected the title, keeps it (photo
+    and all: that copy of the photo has seen its deletion). The laptop's edit of
+    an attendee brings the activity back at the office without the photo, and the
+    office deletes it again. When laptop2's copy arrived, the office kept its
+    deletion (one question), but the photo's tombstone still named only the first
+    deletion, which laptop2's copy had seen: the office's next package asked
+    laptop2 about the whole activity again, although the office had decided with
+    that very copy in view (in the model test's final exchange, for ever). A part
+    kept deleted by its whole's decision now carries the whole's deletion too."""
+    from PIL import Image
+
+    from imp_desktop.services.photos import store_image
+
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    receive(sites, "laptop2", send(sites, tmp_path, "office", "o1.imp", office="Laptop Dua"))
+    sites("office")
+    target = Activity.select().order_by(Activity.id).first().uuid
+    stored = store_image(Image.new("RGB", (8, 8), (200, 90, 160)), "foto.jpg")
+    before = _photos(target)
+    activity_id = Activity.get(Activity.uuid == target).id
+    activities.save_activity(
+        activities.get_activity(activity_id).input, activities.participants_of(activity_id),
+        activities.photos_of(activity_id) + [activities.PhotoInfo(
+            file_name=stored.file_name, width=stored.width, height=stored.height,
+            original_name=stored.original_name)], activity_id)
+    [photo] = set(_photos(target)) - set(before)
+    receive(sites, "laptop2", send(sites, tmp_path, "office", "o2.imp", office="Laptop Dua"))
+    assert photo in _photos(target)
+
+    def correct_title(data, rows):
+        data.title = "Pembinaan kader (dibetulkan)"
+        return rows
+    _save_activity(target, correct_title)
+    sites("office")
+    activities.delete_activity(Activity.get(Activity.uuid == target).id)
+    kept = receive(sites, "laptop2", send(sites, tmp_path, "office", "o3.imp",
+                                          office="Laptop Dua"), policy="mine")
+    assert [(c.record_uuid, c.field) for c in kept.conflicts] == [(target, pkg.DELETED)]
+    assert photo in _photos(target)
+    sites("laptop")
+    _mark_first_absent(target)
+    back = receive(sites, "office", send(sites, tmp_path, "laptop", "p2.imp"), policy="theirs")
+    assert [(c.record_uuid, c.field) for c in back.conflicts] == [(target, pkg.DELETED)]
+    assert Activity.select().where(Activity.uuid == target).exists()
+    assert photo not in _photos(target)
+    activities.delete_activity(Activity.get(Activity.uuid == target).id)
+    for round_ in (1, 2):
+        for site in ("laptop", "laptop2"):
+            to_office = receive(sites, "office", send(sites, tmp_path, site,
+                                                      f"{site}-{round_}.imp"), policy="mine")
+            assert round_ == 1 or to_office.conflicts == [], (site, to_office.conflicts)
+        for site in ("laptop", "laptop2"):
+            # the office decided with every copy in view: its package asks nothing
+            back = receive(sites, site, send(sites, tmp_path, "office", f"o-{site}-{round_}.imp",
+                                             office=site), policy="mine", allow_deletions=True)
+            assert back.conflicts == [], (round_, site, back.conflicts)
+    held = {}
+    for site in ("office", "laptop", "laptop2"):
+        sites(site)
+        held[site] = (Activity.select().where(Activity.uuid == target).exists(),
+                      _photos(target), _attendance(target))
+    assert held["laptop"] == held["office"] == held["laptop2"], held

@@ -848,3 +848,25 @@ def test_a_record_that_saw_one_of_two_deletions_stays_deleted():
         ("write_package", dict(office="laptop2", sender="laptop1", since_last=True)),
         ("merge_package", dict(pick=87, policy="mine", receiver="office2")),
     ])
+
+
+def test_a_part_kept_after_its_deletion_stays_deleted_with_its_whole():
+    """Found by the state machine (long profile, shrunk by hand to 8 steps): office2
+    kept an activity and the office's new photo of it against the office's
+    deletion; the activity came back at the office (laptop2's edit, "theirs")
+    without the photo, the office deleted it again and kept that deletion against
+    office2's copy. The photo's tombstone named only the first deletion, which
+    office2's copy had seen, so the office's packages asked office2 about the
+    activity after every exchange. Written out:
+    ``test_replication.test_a_photo_kept_after_its_deletion_goes_with_the_second_deletion``."""
+    _replay([
+        ("edit", dict(at="office", what="photo.add", pick=26, row=19, choice=22)),
+        ("relay_through_office", dict(laptop="laptop1", other="office2", policy="mine")),
+        ("edit_common", dict(at="office2", what="activity.title", pick=24, choice=32)),
+        ("delete", dict(at="office", kind="activity", pick=28)),
+        ("relay_through_office", dict(laptop="laptop1", other="office2", policy="mine")),
+        ("edit_common", dict(at="laptop2", what="participant.status", pick=24, choice=24)),
+        ("hand_over", dict(policy="theirs", receiver="office", sender="laptop2",
+                           since_last=False)),
+        ("delete", dict(at="office", kind="activity", pick=5)),
+    ])

@@ -26,6 +26,7 @@ from peewee import (
     SQL,
     TextField,
 )
+from peewee import __exception_wrapper__ as driver_errors  # the driver's errors as peewee's
 
 from imp_desktop.data.models import ALL_MODELS, Officer, Setting, database
 
@@ -296,15 +297,17 @@ def bulk_insert_values(model, names: list[str], data: list[tuple]) -> None:
             converted.append(tuple(values))
         data = converted
     cursor = db.cursor()
-    if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
-        # COPY: psycopg2's executemany sends one statement per row, and
-        # execute_values spent more time quoting values into SQL text than the
-        # server spent inserting them (3.6 s of a 10,000-cadre district merge).
-        copy = f'COPY "{model._meta.table_name}" ({columns}) FROM STDIN'
-        for batch in chunks(data, 20_000):
-            cursor.copy_expert(copy, io.StringIO(_copy_lines(batch)))
-        return
-    cursor.executemany(sql, data)
+    real = getattr(db, "obj", db)
+    with driver_errors:     # an IntegrityError becomes a sentence for the user
+        if isinstance(real, PostgresqlDatabase):
+            # COPY: psycopg2's executemany sends one statement per row, and
+            # execute_values spent more time quoting values into SQL text than the
+            # server spent inserting them (3.6 s of a 10,000-cadre district merge).
+            copy = f'COPY "{model._meta.table_name}" ({columns}) FROM STDIN'
+            for batch in chunks(data, 20_000):
+                cursor.copy_expert(copy, io.StringIO(_copy_lines(batch)))
+            return
+        cursor.executemany(sql, data)
 
 
 _SPECIAL = ("\\", "\t", "\n", "\r")

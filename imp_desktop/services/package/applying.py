@@ -147,11 +147,14 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
     source = package.officer_name or "?"
     who = tr("package.audit.who", officer=_local_officer(), source=source)
     _pin_sender_key(package, write=False)      # before anything is written
-    if plan.new_media:
-        # Photos first: named by their content, harmless if the merge fails.
+    def keep_media():
         for name, data in plan.new_media.items():
             photo_store.keep_photo(name, data)
         result.photos = len(plan.new_media)
+
+    media_inside = photo_store.in_database()
+    if plan.new_media and not media_inside:
+        keep_media()    # files first: named by their content, harmless if the merge fails
     uuids = UuidMap()
     now = utc_now()     # one time for the whole merge: it is one action
     total = len(plan.records) + 2
@@ -205,10 +208,9 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                     decider = record.whole or (record.conflicts[0] if record.conflicts else None)
                     if decider is not None and not take_theirs(decider):
                         # Deleted here, edited there: stays deleted, having seen their edit.
-                        clock = record.clock if isinstance(record.clock, dict) else \
-                            versions.loads(record.clock)
                         version(table, theirs["uuid"], {
-                            "c": versions.joined(clock["c"], record.tombstone["c"]),
+                            "c": versions.joined(record.clock_dict()["c"],
+                                                 record.tombstone["c"]),
                             "d": record.tombstone["d"]}, True)
                         result.kept_deleted += record.whole is None
                         continue
@@ -298,6 +300,11 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                     result.kept_deleted += item.whole is None
             for table, record_uuid, text, deleted in plan.versions_only:
                 version(table, record_uuid, text, deleted)
+            if plan.new_media and media_inside:
+                # Inside the database (stored_file), after the records: a stored file
+                # the package carries as a record is then the one its bytes land in,
+                # not a second record of the same content.
+                keep_media()
             for table, items in written.items():
                 versions.put(table, [(u, text, deleted) for u, (text, deleted) in items.items()],
                              seq=own[1], read=plan.versions_read.get(table))

@@ -91,6 +91,9 @@ class RecordPlan:
     tombstone: dict | None = None  # our tombstone when the record was deleted here
     whole: Conflict | None = None  # a part of a whole deleted here: decided with it
 
+    def clock_dict(self) -> dict:
+        return self.clock if isinstance(self.clock, dict) else versions.loads(self.clock)
+
 
 @dataclass
 class Deletion:
@@ -534,11 +537,10 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
                     # A package of an older program may carry a part without its
                     # record: the part cannot return alone, it stays deleted.
                     for plan in mine:
-                        clock = plan.clock if isinstance(plan.clock, dict) else \
-                            versions.loads(plan.clock)
                         versions_only.append((table_of(plan.model), plan.theirs["uuid"],
                                               versions.dumps({"c": versions.joined(
-                                                  clock["c"], tomb["c"]), "d": tomb["d"]}), True))
+                                                  plan.clock_dict()["c"], tomb["c"]),
+                                                  "d": tomb["d"]}), True))
                         records.remove(plan)
                     continue
                 tc = versions.loads(package.clocks[parent_table][parent_uuid])
@@ -556,6 +558,12 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
                 plan.whole = conflict
                 if plan.tombstone is None:      # made there: stays deleted with the whole
                     plan.tombstone = tomb
+                elif versions.seen_deletion(plan.clock_dict()["c"], plan.tombstone):
+                    # Kept there after seeing its own deletion: if it stays deleted now,
+                    # it is by the whole's deletion, which that version had not seen.
+                    # Its tombstone says so, or the next exchange would bring it back
+                    # (and ask again) for ever.
+                    plan.tombstone = versions.merged_tombstone(plan.tombstone, tomb)
             # The parts our deletion had seen return with the whole if it is taken.
             if by_link is None:
                 by_link = {}
