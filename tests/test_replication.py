@@ -744,3 +744,37 @@ def test_a_photo_kept_after_its_deletion_goes_with_the_second_deletion(sites, tm
         held[site] = (Activity.select().where(Activity.uuid == target).exists(),
                       _photos(target), _attendance(target))
     assert held["laptop"] == held["office"] == held["laptop2"], held
+
+
+def test_a_photo_file_the_office_let_go_comes_back_once(sites, tmp_path):
+    """On PostgreSQL the office keeps photo files as ``stored_file`` records, which
+    travel. The office adds a photo, the laptop receives it, the office takes the
+    photo off again (its file goes too). The laptop's next package carries the
+    file's record and its bytes: the merge stored the bytes first as a new record,
+    then inserted the package's record of the same hash, and PostgreSQL's unique
+    key stopped the merge with a traceback. One record of the file now."""
+    from PIL import Image
+
+    from imp_desktop.data.models import StoredFile
+    from imp_desktop.services.photos import store_image
+
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    sites("office")
+    target = Activity.select().order_by(Activity.id).first().uuid
+    activity_id = Activity.get(Activity.uuid == target).id
+    before = activities.photos_of(activity_id)
+    stored = store_image(Image.new("RGB", (8, 8), (20, 190, 60)), "foto.jpg")
+    activities.save_activity(
+        activities.get_activity(activity_id).input, activities.participants_of(activity_id),
+        before + [activities.PhotoInfo(file_name=stored.file_name, width=stored.width,
+                                       height=stored.height, original_name=stored.original_name)],
+        activity_id)
+    receive(sites, "laptop", send(sites, tmp_path, "office", "o1.imp", office="Laptop Bu Sri"))
+    sites("office")
+    activities.save_activity(activities.get_activity(activity_id).input,
+                             activities.participants_of(activity_id), before, activity_id)
+    result = receive(sites, "office", send(sites, tmp_path, "laptop", "p2.imp"), policy="mine")
+    assert result.conflicts == []
+    assert stored.file_name not in [p.file_name for p in activities.photos_of(activity_id)]
+    digests = [s.sha256 for s in StoredFile.select(StoredFile.sha256)]
+    assert len(digests) == len(set(digests))
