@@ -827,10 +827,11 @@ def test_a_record_that_saw_one_of_two_deletions_stays_deleted():
     passed at the office for one that had seen "the" deletion; the office's
     packages stopped carrying that attendee's deletion, and office2 was asked
     about the activity again after the final exchange. A tombstone now keeps each
-    deletion the other side had not seen (``versions.merged_tombstone``). Which
-    records a pick finds depends on uuids made in the same millisecond, so this
-    replay does not fail every time on the old code; the same case, written out,
-    is ``test_replication.test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other``."""
+    deletion the other side had not seen (``versions.merged_tombstone``). Found when
+    uuids made in the same millisecond sorted at random, so a pick may find other
+    records than in the run that failed (they sort in the order made now,
+    ``models.time_ordered_uuids``); the same case, written out, is
+    ``test_replication.test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other``."""
     _replay([
         ("edit", dict(at="office", choice=33, pick=16, row=28, what="participant.remove")),
         ("edit", dict(at="office", choice=17, pick=21, row=33, what="unit.sk_number")),
