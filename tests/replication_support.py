@@ -8,7 +8,8 @@
   as ``{table: {key: {field: value}}}``. The key is the uuid, except for
   reference data that each installation seeds itself: regions by code, and
   catalogue / rule versions by their content (their numbers and uuids are
-  local, see ``sync.LOCAL_NUMBERS``); foreign keys are such keys too. Local ids
+  local, see ``sync.LOCAL_NUMBERS``), and stored files by their hash; foreign
+  keys are such keys too. Local ids
   and timestamps are left out.
 - The reference model: field states with versions and histories, tombstones,
   and the merge the contract asks for (``merge_model``).
@@ -16,6 +17,7 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import json
 import os
 import shutil
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from imp_desktop.data import sync
-from imp_desktop.data.db import close_database, open_database
+from imp_desktop.data.db import close_database, database_file, open_database
 from imp_desktop.data.models import database
 
 # Reference data each installation seeds on its own, compared by content.
@@ -101,6 +103,28 @@ class Installation:
         open_database(self.path, check=False)
 
 
+class ServerInstallation:
+    """An installation on PostgreSQL (a district office's server): the database of
+    ``url`` emptied, migrated, and given what a template holds by merging the
+    same package the templates were seeded from."""
+
+    def __init__(self, name: str, url: str, seed_package: Path):
+        from tests.safety_support import reset_pg
+
+        self.name = name
+        self.url = url
+        close_database()
+        reset_pg(url)
+        _fresh(url)
+        from imp_desktop.services.package import merge_package
+
+        merge_package(seed_package)
+        close_database()
+
+    def activate(self) -> None:
+        open_database(self.url, check=False)
+
+
 # --- reading what a database holds ------------------------------------------------
 
 def _models() -> dict:
@@ -108,11 +132,25 @@ def _models() -> dict:
 
 
 def _rows(model) -> list[tuple]:
-    """(id, value per data field) of every row, raw from SQLite."""
+    """(id, value per data field) of every row, raw from the database (PostgreSQL's
+    booleans, dates and bytes as SQLite gives them: 1, ISO text, bytes)."""
     fields = sync.data_fields(model)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     sql = f'SELECT "id", "uuid"{", " + columns if columns else ""} FROM "{sync.table_of(model)}"'
-    return database.obj.execute_sql(sql).fetchall()
+    rows = database.obj.execute_sql(sql).fetchall()
+    if database_file() is None:
+        rows = [tuple(_as_sqlite(v) for v in row) for row in rows]
+    return rows
+
+
+def _as_sqlite(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, memoryview):
+        return bytes(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def read_state(full: bool = True) -> dict[str, dict[str, dict]]:
@@ -130,6 +168,10 @@ def read_state(full: bool = True) -> dict[str, dict[str, dict]]:
     if full:   # regions by code
         code_at = names["region"].index("code") + 2
         keys["region"] = {row[0]: row[code_at] for row in raw["region"]}
+    # stored files by their content: the same file stored on two installations is one
+    # (matched by its hash when merged, each keeping its own uuid)
+    sha_at = names["stored_file"].index("sha256") + 2
+    keys["stored_file"] = {row[0]: "file:" + row[sha_at] for row in raw["stored_file"]}
 
     def content(table, row, skip=()):
         return {n: v for n, v in zip(names[table], row[2:]) if n not in skip}
@@ -201,13 +243,11 @@ def package_contents(path: Path) -> tuple[dict[str, set], dict[str, set]]:
 
 def media_problems() -> list[str]:
     """Photo records whose file is not in the open database's photo store."""
-    from imp_desktop.data.backup import media_dir
-    from imp_desktop.data.db import database_file
+    from imp_desktop.services.photos import has_photo
 
-    folder = media_dir(database_file())
     names = [row[0] for row in database.obj.execute_sql(
         'SELECT "file_name" FROM "activity_photo"').fetchall()]
-    return [name for name in names if not (folder / name).is_file()]
+    return [name for name in names if not has_photo(name)]
 
 
 # --- the reference model --------------------------------------------------------------
