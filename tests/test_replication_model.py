@@ -920,3 +920,26 @@ def test_a_part_kept_after_its_deletion_stays_deleted_with_its_whole(machine):
                            since_last=False)),
         ("delete", dict(at="office", kind="activity", pick=5)),
     ], machine)
+
+
+@pytest.mark.parametrize("machine", OFFICES)
+def test_a_part_that_had_not_seen_its_deletion_keeps_its_own_tombstone(machine):
+    """Found by the state machine (long profile, 61 steps, shrunk to 7) in the first
+    version of the fix above, which asked whether a part had seen its own deletion
+    of the version already merged with our tombstone (always yes). laptop1,
+    restored from a backup, brought back an attendee that office2 had corrected;
+    the office kept the activity deleted, and the attendee's tombstone lost its
+    own deletion for the activity's. office2's copy (kept by laptop1 after seeing
+    the attendee's deletion, not the activity's) then stayed deleted at the office
+    although the activity came back with office2's package."""
+    _replay([
+        ("edit_common", dict(at="office2", choice=24, pick=40, what="participant.status")),
+        ("hand_over", dict(policy="theirs", receiver="laptop1", sender="office2",
+                           since_last=True)),
+        ("delete", dict(at="office", kind="activity", pick=22)),
+        ("back_up", dict(laptop="laptop1")),
+        ("hand_over", dict(policy="mine", receiver="laptop1", sender="office", since_last=True)),
+        ("hand_over", dict(policy="theirs", receiver="office2", sender="laptop1",
+                           since_last=False)),
+        ("restore_backup", dict(laptop="laptop1", pick=5)),
+    ], machine)

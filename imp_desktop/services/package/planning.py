@@ -558,7 +558,9 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
                 plan.whole = conflict
                 if plan.tombstone is None:      # made there: stays deleted with the whole
                     plan.tombstone = tomb
-                elif versions.seen_deletion(plan.clock_dict()["c"], plan.tombstone):
+                elif versions.seen_deletion(versions.loads(
+                        package.clocks[table_of(plan.model)][plan.theirs["uuid"]])["c"],
+                        plan.tombstone):
                     # Kept there after seeing its own deletion: if it stays deleted now,
                     # it is by the whole's deletion, which that version had not seen.
                     # Its tombstone says so, or the next exchange would bring it back
