@@ -268,6 +268,9 @@ def media_problems() -> list[str]:
 # A deletion applies silently to a record whose every field version the
 # deleter had seen; a record edited since (a version the deleter had not seen)
 # is a conflict: "theirs" deletes, "mine" keeps it (having seen the deletion).
+# A conflict decided for the deletion (either way round) is a new deletion, the
+# merge's decision event, that has seen both: a copy kept after the first
+# deletion only has not seen it.
 # A record kept after a deletion is asked about again for another deletion
 # made without seeing the edit (when tombstones of several deletions meet,
 # which one an installation keeps is its choice: either outcome is accepted).
@@ -410,6 +413,11 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         possible.add((key[0], key[1], name))
         return (key[0], key[1], name) in reported
 
+    def confirmed(history: frozenset) -> Tomb:
+        """A deletion decided here against an edit its deleter had not seen: a new
+        deletion (the merge's decision event) that has seen both."""
+        return Tomb(frozenset({decided()}), history | {decided()})
+
     def kept_alive(record: Record, history: frozenset) -> Record:
         return {f: FieldState(s.value, s.versions, s.history | history)
                 for f, s in record.items()}
@@ -488,13 +496,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
                 result[k] = kept_alive(package_records[k], m.history) \
                     if isinstance(m, Tomb) else package_records[k]
         else:
-            result[parent] = Tomb(local.events, local.history | record_history(theirs))
+            result[parent] = confirmed(local.history | record_history(theirs))
             for k in parts:
                 m = mine.get(k) if isinstance(mine.get(k), Tomb) else local
-                if m is not local and "resurrect" in returning(package_records[k], m):
-                    # it had seen its own deletion: it stays deleted by the whole's
-                    m = Tomb(m.events | local.events, m.history | local.history)
-                result[k] = Tomb(m.events, m.history | record_history(package_records[k]))
+                result[k] = confirmed(m.history | record_history(package_records[k]))
 
     # --- wholes the package deletes that were edited here or got new parts here ------------
     local_parts: dict = {}
@@ -519,7 +524,11 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         asked = whole_question(parent, triggers)
         handled.add(parent)
         handled.update(members)
-        if not asked or policy == "theirs":
+        if asked and policy == "theirs":
+            result[parent] = confirmed(tomb.history | record_history(local))
+            for k in members:
+                result[k] = confirmed(own.get(k, tomb).history | record_history(mine[k]))
+        elif not asked:
             result[parent] = Tomb(tomb.events, tomb.history | record_history(local))
             for k in members:
                 gone = own.get(k, tomb)
@@ -544,6 +553,8 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             outcome = among(key, None, returning(theirs, local), next(iter(theirs)))
             if outcome == "resurrect" or (outcome == "conflict" and policy == "theirs"):
                 result[key] = kept_alive(theirs, local.history)
+            elif outcome == "conflict":
+                result[key] = confirmed(local.history | record_history(theirs))
             else:
                 result[key] = Tomb(local.events, local.history | record_history(theirs))
         else:
@@ -587,6 +598,8 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             outcome = among(key, None, deleting(local, tomb), next(iter(local)))
             if outcome == "keep" or (outcome == "conflict" and policy == "mine"):
                 result[key] = kept_alive(local, tomb.history)
+            elif outcome == "conflict":
+                result[key] = confirmed(tomb.history | record_history(local))
             else:
                 result[key] = Tomb(tomb.events, tomb.history | record_history(local))
     return MergeOutcome(result, conflicts, possible)

@@ -117,6 +117,18 @@ def _decide(conflict: Conflict, take_theirs: bool, dots: dict, ctx: dict, own: l
         ctx[own[0]] = own[1]
 
 
+def _decided_deletion(ctx: dict, own: list) -> dict:
+    """The tombstone of a deletion decided here against an edit its deleter had not
+    seen (their edit refused, or their deletion taken over our edit): a deletion
+    made here that has seen both. Its own dot tells it from the deletion it
+    confirms, which others may have seen without the edit: a copy kept after
+    that one (and nothing since) then goes too, instead of coming back with a
+    context that claims the refused edit."""
+    ctx = dict(ctx)
+    ctx[own[0]] = max(ctx.get(own[0], 0), own[1])
+    return {"c": ctx, "d": {versions.ALL: list(own)}}
+
+
 @exclusive_operation("merge")      # one merge or import at a time on a shared database
 def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None = None,
                 progress: Progress | None = None, *, allow_deletions: bool = False) -> MergeResult:
@@ -208,10 +220,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                     decider = record.whole or (record.conflicts[0] if record.conflicts else None)
                     if decider is not None and not take_theirs(decider):
                         # Deleted here, edited there: stays deleted, having seen their edit.
-                        version(table, theirs["uuid"], {
-                            "c": versions.joined(record.clock_dict()["c"],
-                                                 record.tombstone["c"]),
-                            "d": record.tombstone["d"]}, True)
+                        version(table, theirs["uuid"], _decided_deletion(versions.joined(
+                            record.clock_dict()["c"], record.tombstone["c"]), own), True)
                         result.kept_deleted += record.whole is None
                         continue
                     if model is not last_model:
@@ -293,7 +303,9 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                 if go:
                     item.model.delete().where(item.model.id == item.local_id).execute()
                     entries.setdefault(table, []).append((item.record_uuid, "delete", []))
-                    version(table, item.record_uuid, item.clock_deleted, True)
+                    version(table, item.record_uuid, item.clock_deleted if decider is None
+                            else _decided_deletion(versions.loads(item.clock_deleted)["c"], own),
+                            True)
                     result.deleted += 1
                 elif item.clock_kept is not None:
                     version(table, item.record_uuid, item.clock_kept)

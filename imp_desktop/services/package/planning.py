@@ -558,14 +558,6 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
                 plan.whole = conflict
                 if plan.tombstone is None:      # made there: stays deleted with the whole
                     plan.tombstone = tomb
-                elif versions.seen_deletion(versions.loads(
-                        package.clocks[table_of(plan.model)][plan.theirs["uuid"]])["c"],
-                        plan.tombstone):
-                    # Kept there after seeing its own deletion: if it stays deleted now,
-                    # it is by the whole's deletion, which that version had not seen.
-                    # Its tombstone says so, or the next exchange would bring it back
-                    # (and ask again) for ever.
-                    plan.tombstone = versions.merged_tombstone(plan.tombstone, tomb)
             # The parts our deletion had seen return with the whole if it is taken.
             if by_link is None:
                 by_link = {}
