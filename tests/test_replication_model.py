@@ -943,3 +943,25 @@ def test_a_part_that_had_not_seen_its_deletion_keeps_its_own_tombstone(machine):
                            since_last=False)),
         ("restore_backup", dict(laptop="laptop1", pick=5)),
     ], machine)
+
+
+@pytest.mark.parametrize("machine", OFFICES)
+def test_a_deletion_kept_against_an_edit_outranks_a_copy_kept_before(machine):
+    """Found by the state machine (long profile, 61 steps, shrunk to 8). The office
+    kept its deletion of an activity against laptop2's new title ("mine"), but
+    that decision had no dot of its own: office2's copy, kept after the first
+    deletion only, came back at the office with a context that claimed the title
+    it had never seen, and then replaced laptop2's title (rule 1). A deletion
+    decided against an edit is now a new deletion."""
+    _replay([
+        ("edit_common", dict(at="office2", choice=24, pick=40, what="participant.status")),
+        ("hand_over", dict(policy="theirs", receiver="laptop1", sender="office2",
+                           since_last=True)),
+        ("delete", dict(at="office", kind="activity", pick=22)),
+        ("back_up", dict(laptop="laptop1")),
+        ("edit_common", dict(at="laptop2", choice=30, pick=27, what="activity.title")),
+        ("hand_over", dict(policy="mine", receiver="laptop1", sender="office", since_last=True)),
+        ("hand_over", dict(policy="theirs", receiver="office2", sender="laptop1",
+                           since_last=False)),
+        ("restore_backup", dict(laptop="laptop1", pick=5)),
+    ], machine)
