@@ -125,6 +125,18 @@ class ServerInstallation:
         open_database(self.url, check=False)
 
 
+def _photo(colour: int):
+    """A small picture, stored in the open database's photo store."""
+    from PIL import Image
+
+    from imp_desktop.services.activities import PhotoInfo
+    from imp_desktop.services.photos import store_image
+
+    stored = store_image(Image.new("RGB", (8, 8), (colour * 40 % 256, 90, 160)), "foto.jpg")
+    return PhotoInfo(file_name=stored.file_name, width=stored.width,
+                     height=stored.height, original_name=stored.original_name)
+
+
 # --- reading what a database holds ------------------------------------------------
 
 def _models() -> dict:

@@ -680,6 +680,18 @@ def _photos(activity_uuid: str) -> list:
         Activity.uuid == activity_uuid))
 
 
+def _add_photo(activity_uuid: str, colour: int):
+    """A new photo added to an activity through its service (its PhotoInfo)."""
+    from tests.replication_support import _photo
+
+    photo = _photo(colour)
+    activity_id = Activity.get(Activity.uuid == activity_uuid).id
+    activities.save_activity(
+        activities.get_activity(activity_id).input, activities.participants_of(activity_id),
+        activities.photos_of(activity_id) + [photo], activity_id)
+    return photo
+
+
 def test_a_photo_kept_after_its_deletion_goes_with_the_second_deletion(sites, tmp_path):
     """Found by the model test's long run. The office adds a photo to an activity and
     deletes the activity; laptop2, which had corrected the title, keeps it (photo
@@ -689,24 +701,15 @@ def test_a_photo_kept_after_its_deletion_goes_with_the_second_deletion(sites, tm
     deletion (one question), but the photo's tombstone still named only the first
     deletion, which laptop2's copy had seen: the office's next package asked
     laptop2 about the whole activity again, although the office had decided with
-    that very copy in view (in the model test's final exchange, for ever). A part
-    kept deleted by its whole's decision now carries the whole's deletion too."""
-    from PIL import Image
-
-    from imp_desktop.services.photos import store_image
-
+    that very copy in view (in the model test's final exchange, for ever). A
+    deletion kept against an edit is now a new deletion (``applying._decided_deletion``),
+    for the whole and every part it keeps deleted."""
     receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
     receive(sites, "laptop2", send(sites, tmp_path, "office", "o1.imp", office="Laptop Dua"))
     sites("office")
     target = Activity.select().order_by(Activity.id).first().uuid
-    stored = store_image(Image.new("RGB", (8, 8), (200, 90, 160)), "foto.jpg")
     before = _photos(target)
-    activity_id = Activity.get(Activity.uuid == target).id
-    activities.save_activity(
-        activities.get_activity(activity_id).input, activities.participants_of(activity_id),
-        activities.photos_of(activity_id) + [activities.PhotoInfo(
-            file_name=stored.file_name, width=stored.width, height=stored.height,
-            original_name=stored.original_name)], activity_id)
+    _add_photo(target, 5)
     [photo] = set(_photos(target)) - set(before)
     receive(sites, "laptop2", send(sites, tmp_path, "office", "o2.imp", office="Laptop Dua"))
     assert photo in _photos(target)
@@ -753,22 +756,14 @@ def test_a_photo_file_the_office_let_go_comes_back_once(sites, tmp_path):
     file's record and its bytes: the merge stored the bytes first as a new record,
     then inserted the package's record of the same hash, and PostgreSQL's unique
     key stopped the merge with a traceback. One record of the file now."""
-    from PIL import Image
-
     from imp_desktop.data.models import StoredFile
-    from imp_desktop.services.photos import store_image
 
     receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
     sites("office")
     target = Activity.select().order_by(Activity.id).first().uuid
     activity_id = Activity.get(Activity.uuid == target).id
     before = activities.photos_of(activity_id)
-    stored = store_image(Image.new("RGB", (8, 8), (20, 190, 60)), "foto.jpg")
-    activities.save_activity(
-        activities.get_activity(activity_id).input, activities.participants_of(activity_id),
-        before + [activities.PhotoInfo(file_name=stored.file_name, width=stored.width,
-                                       height=stored.height, original_name=stored.original_name)],
-        activity_id)
+    stored = _add_photo(target, 2)
     receive(sites, "laptop", send(sites, tmp_path, "office", "o1.imp", office="Laptop Bu Sri"))
     sites("office")
     activities.save_activity(activities.get_activity(activity_id).input,

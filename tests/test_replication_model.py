@@ -73,6 +73,7 @@ from tests.replication_support import (
     FieldState,
     Installation,
     ServerInstallation,
+    _photo,
     _templates,
     Sent,
     Tomb,
@@ -152,16 +153,6 @@ def _merge_file(path: Path, policy: str, trust_new_key: bool = False):
         kwargs["allow_deletions"] = True
     result = pkg.apply_merge(plan, policy, **kwargs)
     return reported, result
-
-
-def _photo(colour: int) -> act.PhotoInfo:
-    from PIL import Image
-
-    from imp_desktop.services.photos import store_image
-
-    stored = store_image(Image.new("RGB", (8, 8), (colour * 40 % 256, 90, 160)), "foto.jpg")
-    return act.PhotoInfo(file_name=stored.file_name, width=stored.width,
-                         height=stored.height, original_name=stored.original_name)
 
 
 def _new_checklist(unit_id: int, period: str, pattern: int) -> int:
@@ -922,6 +913,25 @@ def test_a_part_kept_after_its_deletion_stays_deleted_with_its_whole(machine):
     ], machine)
 
 
+def _kept_by_a_laptop_restored_since(*meanwhile) -> list:
+    """office2 corrects an attendee and tells laptop1; the office deletes the
+    activity; laptop1 (after a backup) keeps it against that deletion and hands it
+    to office2, then is restored from the backup. ``meanwhile``: steps taken
+    before laptop1 hears of the deletion."""
+    return [
+        ("edit_common", dict(at="office2", choice=24, pick=40, what="participant.status")),
+        ("hand_over", dict(policy="theirs", receiver="laptop1", sender="office2",
+                           since_last=True)),
+        ("delete", dict(at="office", kind="activity", pick=22)),
+        ("back_up", dict(laptop="laptop1")),
+        *meanwhile,
+        ("hand_over", dict(policy="mine", receiver="laptop1", sender="office", since_last=True)),
+        ("hand_over", dict(policy="theirs", receiver="office2", sender="laptop1",
+                           since_last=False)),
+        ("restore_backup", dict(laptop="laptop1", pick=5)),
+    ]
+
+
 @pytest.mark.parametrize("machine", OFFICES)
 def test_a_part_that_had_not_seen_its_deletion_keeps_its_own_tombstone(machine):
     """Found by the state machine (long profile, 61 steps, shrunk to 7) in the first
@@ -932,17 +942,7 @@ def test_a_part_that_had_not_seen_its_deletion_keeps_its_own_tombstone(machine):
     own deletion for the activity's. office2's copy (kept by laptop1 after seeing
     the attendee's deletion, not the activity's) then stayed deleted at the office
     although the activity came back with office2's package."""
-    _replay([
-        ("edit_common", dict(at="office2", choice=24, pick=40, what="participant.status")),
-        ("hand_over", dict(policy="theirs", receiver="laptop1", sender="office2",
-                           since_last=True)),
-        ("delete", dict(at="office", kind="activity", pick=22)),
-        ("back_up", dict(laptop="laptop1")),
-        ("hand_over", dict(policy="mine", receiver="laptop1", sender="office", since_last=True)),
-        ("hand_over", dict(policy="theirs", receiver="office2", sender="laptop1",
-                           since_last=False)),
-        ("restore_backup", dict(laptop="laptop1", pick=5)),
-    ], machine)
+    _replay(_kept_by_a_laptop_restored_since(), machine)
 
 
 @pytest.mark.parametrize("machine", OFFICES)
@@ -953,15 +953,5 @@ def test_a_deletion_kept_against_an_edit_outranks_a_copy_kept_before(machine):
     deletion only, came back at the office with a context that claimed the title
     it had never seen, and then replaced laptop2's title (rule 1). A deletion
     decided against an edit is now a new deletion."""
-    _replay([
-        ("edit_common", dict(at="office2", choice=24, pick=40, what="participant.status")),
-        ("hand_over", dict(policy="theirs", receiver="laptop1", sender="office2",
-                           since_last=True)),
-        ("delete", dict(at="office", kind="activity", pick=22)),
-        ("back_up", dict(laptop="laptop1")),
-        ("edit_common", dict(at="laptop2", choice=30, pick=27, what="activity.title")),
-        ("hand_over", dict(policy="mine", receiver="laptop1", sender="office", since_last=True)),
-        ("hand_over", dict(policy="theirs", receiver="office2", sender="laptop1",
-                           since_last=False)),
-        ("restore_backup", dict(laptop="laptop1", pick=5)),
-    ], machine)
+    _replay(_kept_by_a_laptop_restored_since(
+        ("edit_common", dict(at="laptop2", choice=30, pick=27, what="activity.title"))), machine)
