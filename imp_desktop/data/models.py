@@ -387,11 +387,14 @@ class AuditEntry(BaseModel):
     at = CharField(default=utc_now, index=True)
 
 
-class RecordVersion(BaseModel):
+class RecordVersion(Model):
     """The version of one travelling record (or its tombstone, or an alias of
     another installation's uuid for one of ours): see ``data/versions.py``.
-    Local bookkeeping, never sent as a record (its clock travels with it)."""
+    Local bookkeeping of the records, never sent as a record (its clock travels
+    with its record), so it has no uuid or times of its own (schema 21): a
+    merge writes one of these per record."""
 
+    id = AutoField()
     record_table = CharField()
     record_uuid = CharField(max_length=36)
     clock = TextField(null=True)       # JSON {"c": {replica: n}, "d": {field: [replica, n]}}
@@ -400,6 +403,8 @@ class RecordVersion(BaseModel):
     seq = IntegerField(default=0, index=True)
 
     class Meta:
+        database = database
+        legacy_table_names = False
         indexes = ((("record_table", "record_uuid"), True),)
 
 

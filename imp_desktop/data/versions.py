@@ -37,8 +37,6 @@ from imp_desktop.data.models import (
     Setting,
     database,
     new_uuid,
-    time_ordered_uuids,
-    utc_now,
 )
 from imp_desktop.data.sync import (
     DERIVED_FIELDS,
@@ -228,26 +226,22 @@ def put(table: str, items: list[tuple[str, str, bool]], existing: dict[str, Row]
             ids.update(row_ids(table, [u for u, _, _ in items
                                        if u not in ids and u not in asked]))
     seq = next_counter() if seq is None else seq
-    now = utc_now()
     updates, inserts = [], []
     for record_uuid, text, deleted in items:
         row_id = ids.get(record_uuid)
         if row_id is not None:
-            updates.append((text, bool(deleted), seq, now, row_id))
+            updates.append((text, bool(deleted), seq, row_id))
         else:
-            inserts.append((record_uuid, text, bool(deleted)))
+            inserts.append((table, record_uuid, text, bool(deleted), None, seq))
     if updates:
         p = database.param
         database.cursor().executemany(
             f'UPDATE "record_version" SET "clock" = {p}, "deleted" = {p}, "alias" = NULL, '
-            f'"seq" = {p}, "updated_at" = {p} WHERE "id" = {p}', updates)
+            f'"seq" = {p} WHERE "id" = {p}', updates)
     if inserts:
         inserts.sort()      # in the order of the (table, uuid) index
-        bulk_insert_values(
-            RecordVersion, ["uuid", "created_at", "updated_at", "record_table", "record_uuid",
-                            "clock", "deleted", "alias", "seq"],
-            [(row_uuid, now, now, table, record_uuid, text, deleted, None, seq)
-             for row_uuid, (record_uuid, text, deleted) in zip(time_ordered_uuids(len(inserts)), inserts)])
+        bulk_insert_values(RecordVersion, ["record_table", "record_uuid", "clock", "deleted",
+                                           "alias", "seq"], inserts)
 
 
 def put_alias(table: str, their_uuid: str, local_uuid: str) -> None:
@@ -258,10 +252,8 @@ def put_alias(table: str, their_uuid: str, local_uuid: str) -> None:
         RecordVersion.update(alias=local_uuid, clock=None, deleted=False).where(
             RecordVersion.id == existing.id).execute()
         return
-    now = utc_now()
-    RecordVersion.insert(uuid=new_uuid(), created_at=now, updated_at=now, record_table=table,
-                         record_uuid=their_uuid, clock=None, deleted=False, alias=local_uuid,
-                         seq=0).execute()
+    RecordVersion.insert(record_table=table, record_uuid=their_uuid, clock=None, deleted=False,
+                         alias=local_uuid, seq=0).execute()
 
 
 def stamp(table: str, changes: list[tuple[str, list[str] | None]]) -> None:
