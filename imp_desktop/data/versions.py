@@ -30,13 +30,14 @@ two installations holding the same version hold the same text.
 """
 from __future__ import annotations
 
+import base64
 import json
+import os
 
 from imp_desktop.data.models import (
     RecordVersion,
     Setting,
     database,
-    new_uuid,
 )
 from imp_desktop.data.sync import (
     DERIVED_FIELDS,
@@ -61,12 +62,21 @@ def loads(text: str) -> dict:
     return json.loads(text)
 
 
+def new_replica_id() -> str:
+    """80 random bits as 16 letters and digits (base32). Every version names the
+    replicas of its dots, so a merge stores and sends a replica id about twice
+    per record: 16 characters instead of a uuid's 36 make each simple version
+    40 bytes shorter. With ten thousand replicas the chance that two drew the
+    same id is below one in 10^16. An older database keeps its uuid."""
+    return base64.b32encode(os.urandom(10)).decode("ascii").lower()
+
+
 def replica_id() -> str:
     """This database's replica id (made on first need)."""
     row = Setting.select(Setting.value).where(Setting.key == REPLICA_KEY).scalar()
     if row is not None:
         return json.loads(row)
-    value = new_uuid()
+    value = new_replica_id()
     with database.atomic():
         Setting.insert(key=REPLICA_KEY, value=json.dumps(value)).execute()
     return value
