@@ -5,7 +5,7 @@ import json
 import zipfile
 
 from imp_desktop.data import sync
-from imp_desktop.data.models import Cadre, Participant
+from imp_desktop.data.models import AuditEntry, Cadre, Participant
 from imp_desktop.services import package as pkg
 
 
@@ -24,7 +24,7 @@ def _awkward_values() -> None:
 
 def test_sqlite_writes_every_table_as_python_reads_it(demo_db):
     _awkward_values()
-    for model in sync.travelling_models():
+    for model in [*sync.travelling_models(), AuditEntry]:
         expected = sync.record_dicts(model, sync.UuidMap())
         written = sync.records_json(model)
         assert written is not None, model
@@ -49,6 +49,7 @@ def test_a_full_package_carries_the_records_as_they_are(demo_db, tmp_path):
             assert manifest["counts"][table] == len(rows)
             assert set(versions.get(table, {})) == {row["uuid"] for row in rows}, table
         regions = {row["code"] for row in json.loads(zf.read("records/region.json"))}
+        assert json.loads(zf.read("audit.json")) == sync.record_dicts(AuditEntry, sync.UuidMap())
     assert summary.records == sum(n for t, n in manifest["counts"].items() if t != "region")
     codes = {c.desa_code for c in Cadre.select(Cadre.desa_code)}
     assert codes and codes <= regions

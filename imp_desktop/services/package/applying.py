@@ -21,7 +21,6 @@ from imp_desktop.data.models import (
 from imp_desktop.data.sync import (
     META_FIELDS,
     UuidMap,
-    bulk_insert,
     bulk_insert_values,
     dumps,
     ids_by_uuid,
@@ -182,21 +181,20 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
             own = [versions.replica_id(), versions.next_counter()]
             deferred = []
             inserted: dict = {}    # table -> ids of the records added
-            pending: dict = {}     # model -> rows waiting for one batch insert
+            # model -> ({column names: [row values]}, [their uuids], [(uuid, references
+            # to records that come later)]): the rows waiting for one batch insert
+            pending: dict = {}
             entries: dict = {}     # table -> [(uuid, action, changes)] for the audit trail
 
             def flush(model):
-                rows = pending.pop(model, [])
-                groups: dict = {}
-                for values, later in rows:
-                    groups.setdefault(tuple(values), []).append(values)
+                groups, fresh_uuids, laters = pending.pop(model)
                 table = table_of(model)
                 top = database.execute_sql(f'SELECT MAX("id") FROM "{table}"').fetchone()[0]
-                for group in groups.values():
-                    bulk_insert(model, group)
+                for names, rows in groups.items():
+                    bulk_insert_values(model, list(names), rows)
                 # Their ids: every row above the highest before (one range read), and
                 # any other by uuid (ids are not promised to grow on every database).
-                fresh = {values["uuid"] for values, _ in rows}
+                fresh = set(fresh_uuids)
                 found = {u: i for i, u in database.execute_sql(
                     f'SELECT "id", "uuid" FROM "{table}" WHERE "id" > {database.param}',
                     (top or 0,)).fetchall() if u in fresh}
@@ -204,18 +202,18 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                 for new_uuid_, new_id in found.items():
                     uuids.add(model, new_id, new_uuid_)
                 inserted.setdefault(table, []).extend(found.values())
-                for values, later in rows:
-                    if later:
-                        deferred.append((model, uuids.id_of(model, values["uuid"]), later))
+                for record_uuid, later in laters:
+                    deferred.append((model, uuids.id_of(model, record_uuid), later))
 
             updates: dict = {}     # model -> [(local id, {field: value})]
             aliased: dict = {}     # model -> {their uuid: our id} of records matched
             for (target, their_uuid), local_id in plan.aliases.items():
                 aliased.setdefault(target, {})[their_uuid] = local_id
-            last_model = None
+            last_model = table_model = None
             for index, record in enumerate(plan.records):
                 model, theirs = record.model, record.theirs
-                table = table_of(model)
+                if model is not table_model:
+                    table, table_model = table_of(model), model
                 if record.local_id is None:
                     decider = record.whole or (record.conflicts[0] if record.conflicts else None)
                     if decider is not None and not take_theirs(decider):
@@ -229,33 +227,52 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                             flush(other)   # its ids are needed by this table's references
                         last_model = model
                         plain_names, references = _insert_names(model)
-                        plain_set = set(plain_names)
-                        plain_values = operator.itemgetter(*plain_names) \
-                            if len(plain_names) > 1 else None
+                        # The usual record has every field: its row is one tuple.
+                        every_name = set(plain_names) | {name for name, _ in references}
+                        full_names = (*plain_names, "uuid", "created_at", "updated_at",
+                                      *(name for name, _ in references))
+                        plain_values = operator.itemgetter(*plain_names, "uuid") \
+                            if plain_names else (lambda row: (row["uuid"],))
                         targets = [(name, uuids.by_uuid(target), aliased.get(target, {}))
                                    for name, target in references]
-                    if plain_values is not None and plain_set <= theirs.keys():
-                        values = dict(zip(plain_names, plain_values(theirs)))
-                    else:   # an older program's record may lack a field
-                        values = {name: theirs[name] for name in plain_names if name in theirs}
-                    values["uuid"] = theirs["uuid"]
-                    values["created_at"] = theirs.get("created_at") or now
-                    values["updated_at"] = now
-                    later = {}
+                        groups, fresh_uuids, laters = pending.setdefault(model, ({}, [], []))
+                        versions_here = written.setdefault(table, {})
+                    later = None
+                    refs = []
                     for name, local_ids, matched in targets:
-                        if name not in theirs:
-                            continue
-                        value = theirs[name]
+                        value = theirs.get(name)
                         if value is not None:
                             local = matched.get(value)
                             local = local if local is not None else local_ids.get(value)
-                            if local is None:
-                                later[name] = value     # its record comes later
+                            if local is None:   # its record comes later
+                                later = later or {}
+                                later[name] = value
                             value = local
-                        values[name] = value
-                    pending.setdefault(model, []).append((values, later))
-                    if record.clock is not None:
-                        version(table, theirs["uuid"], record.clock)
+                        refs.append(value)
+                    if every_name <= theirs.keys():
+                        names = full_names
+                        row = (*plain_values(theirs), theirs.get("created_at") or now, now,
+                               *refs)
+                    else:   # an older program's record may lack a field
+                        values = {name: theirs[name] for name in plain_names if name in theirs}
+                        values["uuid"] = theirs["uuid"]
+                        values["created_at"] = theirs.get("created_at") or now
+                        values["updated_at"] = now
+                        values.update((name, value) for (name, _), value
+                                      in zip(references, refs) if name in theirs)
+                        names, row = tuple(values), tuple(values.values())
+                    group = groups.get(names)
+                    if group is None:
+                        group = groups[names] = []
+                    group.append(row)
+                    fresh_uuids.append(theirs["uuid"])
+                    if later:
+                        laters.append((theirs["uuid"], later))
+                    clock = record.clock
+                    if type(clock) is str:
+                        versions_here[theirs["uuid"]] = (clock, False)
+                    elif clock is not None:
+                        version(table, theirs["uuid"], clock)
                     # Its history arrives with the package's audit trail.
                     result.added += 1
                 else:

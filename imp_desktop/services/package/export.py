@@ -208,7 +208,10 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     if everything:
         _whole_wholes(tables, clocks, everything)
     tables["region"] = _referenced_regions(tables, [m for m in models if table_of(m) in encoded])
-    audit = record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
+    # The whole trail (a full package) by SQLite too, else the entries since the last one.
+    audit_json = records_json(AuditEntry) if since is None else None
+    audit = audit_json[1] if audit_json is not None else \
+        record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
     photos = photo_store.photos_for_package(since)
     officer, kecamatan = _officer_block()
     own_key = signing.own_public_key()      # made on first need, before the file
@@ -229,7 +232,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
                 else orjson.dumps(rows))
         put(VERSIONS, orjson.dumps(clocks))
         put("deleted.json", orjson.dumps(deleted))
-        put("audit.json", orjson.dumps(audit))
+        put("audit.json", audit_json[0] if audit_json is not None else orjson.dumps(audit))
         for photo_name, photo_data in photos:
             put(f"media/{photo_name}", photo_data, zipfile.ZIP_STORED)
         manifest = {
