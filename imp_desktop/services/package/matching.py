@@ -174,20 +174,22 @@ def translated(theirs: dict, alias_maps: list, model, aliased: list, aliases: di
                uuids: UuidMap) -> dict:
     """Their record with its references pointing at the records they were matched to
     (a copy when one changes: the package's own record stays as it came)."""
-    changed = {}
+    copy = None
     for name, mapping in alias_maps:
         value = theirs.get(name)
         if value is not None:
             local = mapping.get(value)
             if local is not None and local != value:
-                changed[name] = local
+                copy = copy or dict(theirs)
+                copy[name] = local
     for fld in aliased:
         if fld.rel_model is model:      # matched in this very table: maybe just now
             value = theirs.get(fld.name)
             local = translate_alias(model, fld.name, value, aliases, uuids)
             if local != value:
-                changed[fld.name] = local
-    return {**theirs, **changed} if changed else theirs
+                copy = copy or dict(theirs)
+                copy[fld.name] = local
+    return copy if copy is not None else theirs
 
 
 def translate_alias(model, name, value, aliases, uuids: UuidMap):
