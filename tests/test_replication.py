@@ -22,6 +22,7 @@ from imp_desktop.services.cadres import load_cadre, save_cadre, set_active
 from imp_desktop.services.demo import generate_demo
 from imp_desktop.services.settings import OfficerProfile, save_officer
 
+from tests.replication_support import _photo
 from tests.safety_support import office_targets
 
 
@@ -682,8 +683,6 @@ def _photos(activity_uuid: str) -> list:
 
 def _add_photo(activity_uuid: str, colour: int):
     """A new photo added to an activity through its service (its PhotoInfo)."""
-    from tests.replication_support import _photo
-
     photo = _photo(colour)
     activity_id = Activity.get(Activity.uuid == activity_uuid).id
     activities.save_activity(

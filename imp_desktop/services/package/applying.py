@@ -236,7 +236,6 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                         targets = [(name, uuids.by_uuid(target), aliased.get(target, {}))
                                    for name, target in references]
                         groups, fresh_uuids, laters = pending.setdefault(model, ({}, [], []))
-                        versions_here = written.setdefault(table, {})
                     later = None
                     refs = []
                     for name, local_ids, matched in targets:
@@ -268,11 +267,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                     fresh_uuids.append(theirs["uuid"])
                     if later:
                         laters.append((theirs["uuid"], later))
-                    clock = record.clock
-                    if type(clock) is str:
-                        versions_here[theirs["uuid"]] = (clock, False)
-                    elif clock is not None:
-                        version(table, theirs["uuid"], clock)
+                    if record.clock is not None:
+                        version(table, theirs["uuid"], record.clock)
                     # Its history arrives with the package's audit trail.
                     result.added += 1
                 else:

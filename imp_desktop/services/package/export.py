@@ -210,8 +210,9 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     tables["region"] = _referenced_regions(tables, [m for m in models if table_of(m) in encoded])
     # The whole trail (a full package) by SQLite too, else the entries since the last one.
     audit_json = records_json(AuditEntry) if since is None else None
-    audit = audit_json[1] if audit_json is not None else \
+    audit = None if audit_json is not None else \
         record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
+    audit_count = len(audit_json[1]) if audit_json is not None else len(audit)
     photos = photo_store.photos_for_package(since)
     officer, kecamatan = _officer_block()
     own_key = signing.own_public_key()      # made on first need, before the file
@@ -275,4 +276,4 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
         progress(len(models) + 3, len(models) + 3)
     records = sum(n for table, n in counts.items() if table != "region")
     return ExportSummary(out, records, sum(map(len, deleted.values())), len(photos),
-                         len(audit), since, signing.fingerprint(own_key))
+                         audit_count, since, signing.fingerprint(own_key))

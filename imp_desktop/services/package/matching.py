@@ -170,10 +170,13 @@ def stored_aliases(uuids: UuidMap) -> dict:
     return found
 
 
-def translated(theirs: dict, alias_maps: list, model, aliased: list, aliases: dict,
+def translated(theirs: dict, alias_maps: list, model, self_references: list, aliases: dict,
                uuids: UuidMap) -> dict:
     """Their record with its references pointing at the records they were matched to
-    (a copy when one changes: the package's own record stays as it came)."""
+    (a copy when one changes: the package's own record stays as it came).
+    ``alias_maps``: (field, {their uuid: our uuid}) for references to other tables;
+    ``self_references``: the fields pointing at ``model`` itself, whose matches are
+    made as this table is planned (so looked up in ``aliases`` each time)."""
     copy = None
     for name, mapping in alias_maps:
         value = theirs.get(name)
@@ -182,13 +185,12 @@ def translated(theirs: dict, alias_maps: list, model, aliased: list, aliases: di
             if local is not None and local != value:
                 copy = copy or dict(theirs)
                 copy[name] = local
-    for fld in aliased:
-        if fld.rel_model is model:      # matched in this very table: maybe just now
-            value = theirs.get(fld.name)
-            local = translate_alias(model, fld.name, value, aliases, uuids)
-            if local != value:
-                copy = copy or dict(theirs)
-                copy[fld.name] = local
+    for fld in self_references:
+        value = theirs.get(fld.name)
+        local = translate_alias(model, fld.name, value, aliases, uuids)
+        if local != value:
+            copy = copy or dict(theirs)
+            copy[fld.name] = local
     return copy if copy is not None else theirs
 
 

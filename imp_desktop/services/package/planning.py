@@ -285,7 +285,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
         # Only what can change a record: maps that hold a match, and references to
         # this very table (matched as it goes).
         alias_maps = [(name, mapping) for name, mapping in alias_maps if mapping]
-        aliased = [f for f in aliased if f.rel_model is model]
+        self_references = [f for f in aliased if f.rel_model is model]
         if natural:
             known = {}
         elif local.partial:     # the versions of theirs and of the candidates only
@@ -298,8 +298,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
             versions_read[table] = (known, None)
         clocks = package.clocks.get(table) or {}
         for theirs in rows:
-            if alias_maps or aliased:   # point at the local records they were matched to
-                theirs = translated(theirs, alias_maps, model, aliased, aliases, uuids)
+            if alias_maps or self_references:   # at the local records they were matched to
+                theirs = translated(theirs, alias_maps, model, self_references, aliases, uuids)
             mine = local.rows.get(theirs["uuid"])
             if natural:     # reference data, matched by its code: ours stays as it is
                 mine = mine or local.by_natural.get(theirs.get(natural))
