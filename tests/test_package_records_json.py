@@ -4,7 +4,8 @@ import datetime as dt
 import json
 import zipfile
 
-from imp_desktop.data import sync
+from imp_desktop.data import sync, versions as versions_mod
+from imp_desktop.data.audit import audited_delete
 from imp_desktop.data.models import AuditEntry, Cadre, Participant
 from imp_desktop.services import package as pkg
 
@@ -28,18 +29,23 @@ def test_sqlite_writes_every_table_as_python_reads_it(demo_db):
         expected = sync.record_dicts(model, sync.UuidMap())
         written = sync.records_json(model)
         assert written is not None, model
-        text, uuids = written
-        assert json.loads(text) == expected, model
-        assert uuids == [row["uuid"] for row in expected], model
+        text, count = written
+        assert json.loads(text) == expected, model      # in the same order
+        assert count == len(expected), model
 
 
 def test_a_full_package_carries_the_records_as_they_are(demo_db, tmp_path):
     _awkward_values()
+    gone = Participant.select().order_by(Participant.id.desc()).first()
+    audited_delete(Participant, Participant.id == gone.id)     # a tombstone to carry
     out = tmp_path / "p.imp"
     summary = pkg.export_package(out)
     with zipfile.ZipFile(out) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         versions = json.loads(zf.read("versions.json"))
+        deleted = json.loads(zf.read("deleted.json"))
+        assert list(deleted) == ["participant"]
+        assert gone.uuid in deleted["participant"]
         for model in sync.travelling_models():
             table = sync.table_of(model)
             if table == "region":
@@ -47,7 +53,11 @@ def test_a_full_package_carries_the_records_as_they_are(demo_db, tmp_path):
             rows = json.loads(zf.read(f"records/{table}.json"))
             assert rows == sync.record_dicts(model, sync.UuidMap()), table
             assert manifest["counts"][table] == len(rows)
-            assert set(versions.get(table, {})) == {row["uuid"] for row in rows}, table
+            known = versions_mod.rows_of(table)
+            assert versions[table] == {row["uuid"]: known[row["uuid"]].clock
+                                       for row in rows}, table
+            assert deleted.get(table, {}) == {u: v.clock for u, v in known.items()
+                                              if v.deleted}, table
         regions = {row["code"] for row in json.loads(zf.read("records/region.json"))}
         assert json.loads(zf.read("audit.json")) == sync.record_dicts(AuditEntry, sync.UuidMap())
     assert summary.records == sum(n for t, n in manifest["counts"].items() if t != "region")

@@ -222,10 +222,10 @@ _SQL_JSON_TYPES = (CharField, TextField, IntegerField, FloatField, BooleanField,
                    ForeignKeyField)
 
 
-def records_json(model) -> tuple[bytes, list[str]] | None:
+def records_json(model) -> tuple[bytes, int] | None:
     """Every record of ``model`` as the JSON array ``record_dicts`` gives (the same
-    values, each reference as the uuid it points at), built by SQLite itself,
-    with their uuids in the same order. A full package's 100,000 checklist
+    values, each reference as the uuid it points at, in the same order), built
+    by SQLite itself, and how many they are. A full package's 100,000 checklist
     answers take a third of the time they take through Python objects. None on
     PostgreSQL or for a model with a field of another kind: ``record_dicts``
     then."""
@@ -249,10 +249,10 @@ def records_json(model) -> tuple[bytes, list[str]] | None:
         else:
             value = column
         pairs.append(f"'{f.name}', {value}")
-    sql = (f'SELECT t."uuid", json_object({", ".join(pairs)}) FROM "{table}" t '
-           + " ".join(joins) + ' ORDER BY t."id"')
-    rows = db.execute_sql(sql).fetchall()
-    return f'[{",".join(text for _, text in rows)}]'.encode("utf-8"), [u for u, _ in rows]
+    sql = (f'SELECT json_group_array(json_object({", ".join(pairs)}) ORDER BY t."id"), '
+           f'COUNT(*) FROM "{table}" t ' + " ".join(joins))
+    text, count = db.execute_sql(sql).fetchone()
+    return text.encode("utf-8"), count
 
 
 def record_dict(record, uuids: UuidMap | None = None) -> dict:

@@ -195,6 +195,31 @@ def rows_of(table: str, record_uuids=None) -> dict[str, Row]:
     return found
 
 
+def clocks_json(table: str) -> bytes:
+    """``{uuid: clock text}`` of every record of ``table`` that has a version, as
+    the JSON object SQLite builds (a full package's ``versions.json``: the same
+    as ``{u: rows_of(table)[u].clock for u in the table's uuids}``, without a
+    Python object per record). SQLite only."""
+    p = database.param
+    return database.execute_sql(
+        f'SELECT json_group_object(t."uuid", v."clock") FROM "{table}" t '
+        f'JOIN "record_version" v ON v."record_table" = {p} AND v."record_uuid" = t."uuid"',
+        (table,)).fetchone()[0].encode("utf-8")
+
+
+def tombstones(table: str, after_seq: int | None = None) -> dict[str, str]:
+    """uuid -> clock text of the records of ``table`` deleted here or by a merge
+    (those whose version changed after ``after_seq`` when given)."""
+    p = database.param
+    sql = (f'SELECT "record_uuid", "clock" FROM "record_version" WHERE "record_table" = {p} '
+           f'AND "deleted" = {p}')
+    params = [table, True]
+    if after_seq is not None:
+        sql += f' AND "seq" > {p}'
+        params.append(after_seq)
+    return dict(database.execute_sql(sql, params).fetchall())
+
+
 def has_tombstones(table: str) -> bool:
     """Whether any record of ``table`` was deleted here (or a deletion merged)."""
     p = database.param

@@ -116,6 +116,14 @@ def _referenced_regions(tables: dict[str, list[dict]], whole_tables=()) -> list[
     return rows
 
 
+def _json_object(items: dict[str, dict | bytes]) -> bytes:
+    """A JSON object of ``items``, whose values are objects to encode or JSON
+    already written (bytes)."""
+    return b"{" + b",".join(orjson.dumps(key) + b":" + (value if isinstance(value, bytes)
+                                                       else orjson.dumps(value))
+                            for key, value in items.items()) + b"}"
+
+
 def _summary(handover: Handover | None) -> dict:
     try:
         value = json.loads(handover.summary) if handover is not None else {}
@@ -175,21 +183,22 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     uuids = UuidMap()
     models = [m for m in travelling_models() if table_of(m) != "region"]
     tables: dict[str, list[dict]] = {}
-    clocks: dict[str, dict[str, str]] = {}
+    clocks: dict[str, dict[str, str] | bytes] = {}     # bytes: the JSON SQLite wrote
     deleted: dict[str, dict[str, str]] = {}
     everything: dict[str, tuple[list[dict], dict]] = {}     # of the tables of wholes
     in_wholes = {table_of(m) for m in whole_parts()} | {
         table_of(m) for parts in whole_parts().values() for m, _ in parts}
-    encoded: dict[str, tuple[bytes, list[str]]] = {}    # table -> (JSON, uuids): by SQLite
+    encoded: dict[str, tuple[bytes, int]] = {}    # table -> (JSON, how many): by SQLite
     for index, model in enumerate(models):
         table = table_of(model)
-        known = versions.rows_of(table)
         fast = records_json(model) if since_seq is None else None
-        if fast is not None:    # a whole table: SQLite writes its JSON
+        if fast is not None:    # a whole table: SQLite writes its JSON and its versions'
             encoded[table] = fast
-            clocks[table] = {u: known[u].clock for u in fast[1] if u in known}
+            clocks[table] = versions.clocks_json(table)
             tables[table] = []
+            gone = versions.tombstones(table)
         else:
+            known = versions.rows_of(table)
             rows = record_dicts(model, uuids)
             if since_seq is not None and table in in_wholes:
                 everything[table] = (rows, known)
@@ -199,8 +208,8 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
             tables[table] = rows
             clocks[table] = {row["uuid"]: known[row["uuid"]].clock for row in rows
                              if row["uuid"] in known}
-        gone = {u: v.clock for u, v in known.items()
-                if v.deleted and (since_seq is None or v.seq > since_seq)}
+            gone = {u: v.clock for u, v in known.items()
+                    if v.deleted and (since_seq is None or v.seq > since_seq)}
         if gone:
             deleted[table] = gone
         if progress:
@@ -212,12 +221,12 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     audit_json = records_json(AuditEntry) if since is None else None
     audit = None if audit_json is not None else \
         record_dicts(AuditEntry, uuids, None if since is None else AuditEntry.at > since)
-    audit_count = len(audit_json[1]) if audit_json is not None else len(audit)
+    audit_count = audit_json[1] if audit_json is not None else len(audit)
     photos = photo_store.photos_for_package(since)
     officer, kecamatan = _officer_block()
     own_key = signing.own_public_key()      # made on first need, before the file
     package_id = new_uuid()
-    counts = {t: len(encoded[t][1]) if t in encoded else len(r) for t, r in tables.items()}
+    counts = {t: encoded[t][1] if t in encoded else len(r) for t, r in tables.items()}
     entries: dict[str, dict] = {}
     buffer = io.BytesIO()
     # Level 1: the JSON shrinks almost as much as at 6, several times faster.
@@ -231,7 +240,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
         for table, rows in tables.items():
             put(f"records/{table}.json", encoded[table][0] if table in encoded
                 else orjson.dumps(rows))
-        put(VERSIONS, orjson.dumps(clocks))
+        put(VERSIONS, _json_object(clocks))
         put("deleted.json", orjson.dumps(deleted))
         put("audit.json", audit_json[0] if audit_json is not None else orjson.dumps(audit))
         for photo_name, photo_data in photos:
