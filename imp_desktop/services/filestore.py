@@ -73,7 +73,12 @@ def hashes_since(since: str | None = None) -> list[str]:
 
 
 def discard(hashes) -> int:
-    """Remove stored files no record uses any more (the caller knows)."""
+    """Remove stored files no record uses any more (the caller knows).
+
+    Without a tombstone, on purpose: photos point at their file by its name, not
+    by a reference a merge can see, so a tombstone arriving at another office
+    could delete the file of a photo that stays there. A copy elsewhere stays
+    and may come back here unused, which loses nothing."""
     hashes = list(hashes)
     if not hashes:
         return 0
