@@ -29,6 +29,7 @@ from imp_desktop.data.sync import (
 )
 from imp_desktop.errors import UserError
 from imp_desktop.fileio import crash_point
+from imp_desktop.gcpause import paused_gc
 from imp_desktop.i18n import tr
 from imp_desktop.services import photos as photo_store
 from imp_desktop.services.package.envelope import (
@@ -129,6 +130,7 @@ def _decided_deletion(ctx: dict, own: list) -> dict:
 
 
 @exclusive_operation("merge")      # one merge or import at a time on a shared database
+@paused_gc
 def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None = None,
                 progress: Progress | None = None, *, allow_deletions: bool = False) -> MergeResult:
     """Write a planned merge in one transaction.
@@ -392,6 +394,7 @@ def _local_officer() -> str:
     return officer_name() or "?"
 
 
+@paused_gc
 def merge_package(path: str | Path, *, passphrase: str | None = None, policy: str = "mine",
                   resolutions: dict | None = None, progress: Progress | None = None,
                   trust_new_key: bool = False, allow_deletions: bool = False) -> MergeResult:

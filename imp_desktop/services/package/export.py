@@ -34,6 +34,7 @@ from imp_desktop.data.sync import (
     travelling_models,
     whole_parts,
 )
+from imp_desktop.gcpause import paused_gc
 from imp_desktop.i18n import tr
 from imp_desktop.services import photos as photo_store
 from imp_desktop.services import signing
@@ -150,6 +151,7 @@ def _whole_wholes(tables: dict, clocks: dict, everything: dict) -> None:
                                  if row["uuid"] in known)
 
 
+@paused_gc
 def export_package(out: str | Path, *, since_last: bool = False, office: str | None = None,
                    passphrase: str | None = None, progress: Progress | None = None) -> ExportSummary:
     """Write a hand-over package of this installation's data to ``out``.

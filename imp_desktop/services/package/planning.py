@@ -26,6 +26,7 @@ from imp_desktop.data.sync import (
     whole_parts,
 )
 from imp_desktop.errors import UserError
+from imp_desktop.gcpause import paused_gc
 from imp_desktop.i18n import tr
 from imp_desktop.services import photos as photo_store
 from imp_desktop.services.package.envelope import (
@@ -249,6 +250,7 @@ def _newest(dots) -> list | None:
     return max(dots, key=versions.dot_order, default=None)
 
 
+@paused_gc
 def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     """Work out what merging ``package`` would change; writes nothing (but the
     first version of records written around the audit trail)."""

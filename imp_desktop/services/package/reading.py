@@ -22,6 +22,7 @@ from imp_desktop.data.sync import (
 )
 from imp_desktop.errors import UserError
 from imp_desktop.fileio import read_chosen_file
+from imp_desktop.gcpause import paused_gc
 from imp_desktop.i18n import tr
 from imp_desktop.services import signing
 from imp_desktop.services.package.envelope import (
@@ -83,6 +84,7 @@ class Package:
             tr(f"package.key.{self.key_status}", officer=officer)
 
 
+@paused_gc
 def read_package(path: str | Path, passphrase: str | None = None, *,
                  trust_new_key: bool = False) -> Package:
     """Read and verify a package completely; UserError when anything is off.
