@@ -64,3 +64,26 @@ def test_a_full_package_carries_the_records_as_they_are(demo_db, tmp_path):
     codes = {c.desa_code for c in Cadre.select(Cadre.desa_code)}
     assert codes and codes <= regions
     assert {".".join(code.split(".")[:3]) for code in codes} <= regions   # with their parents
+
+
+def test_an_entry_that_fails_to_be_written_fails_the_export(demo_db, tmp_path, monkeypatch):
+    """The zip's entries are deflated on a worker thread: its error is the export's,
+    and no file is left behind."""
+    from imp_desktop.services.package import export
+
+    write = export._ZipWriter._write
+
+    def failing(self, name, data, compress, hashed):
+        if name == "records/assessment_answer.json":
+            raise OSError("disk full")
+        return write(self, name, data, compress, hashed)
+
+    monkeypatch.setattr(export._ZipWriter, "_write", failing)
+    out = tmp_path / "p.imp"
+    try:
+        pkg.export_package(out)
+    except OSError as exc:
+        assert "disk full" in str(exc)
+    else:
+        raise AssertionError("the export went on without an entry")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("p.imp")]
