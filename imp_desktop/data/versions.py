@@ -207,17 +207,12 @@ def clocks_json(table: str) -> bytes:
         (table,)).fetchone()[0].encode("utf-8")
 
 
-def tombstones(table: str, after_seq: int | None = None) -> dict[str, str]:
-    """uuid -> clock text of the records of ``table`` deleted here or by a merge
-    (those whose version changed after ``after_seq`` when given)."""
+def tombstones(table: str) -> dict[str, str]:
+    """uuid -> clock text of the records of ``table`` deleted here or by a merge."""
     p = database.param
-    sql = (f'SELECT "record_uuid", "clock" FROM "record_version" WHERE "record_table" = {p} '
-           f'AND "deleted" = {p}')
-    params = [table, True]
-    if after_seq is not None:
-        sql += f' AND "seq" > {p}'
-        params.append(after_seq)
-    return dict(database.execute_sql(sql, params).fetchall())
+    return dict(database.execute_sql(
+        f'SELECT "record_uuid", "clock" FROM "record_version" WHERE "record_table" = {p} '
+        f'AND "deleted" = {p}', (table, True)).fetchall())
 
 
 def has_tombstones(table: str) -> bool:

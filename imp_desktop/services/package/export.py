@@ -236,7 +236,7 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
     everything: dict[str, tuple[list[dict], dict]] = {}     # of the tables of wholes
     in_wholes = {table_of(m) for m in whole_parts()} | {
         table_of(m) for parts in whole_parts().values() for m, _ in parts}
-    counts: dict[str, int] = {}     # of the tables written early (by SQLite)
+    counts: dict[str, int] = {}     # records per table, for the manifest
     buffer = io.BytesIO()
     with _ZipWriter(buffer) as zf:
         for index, model in enumerate(models):
@@ -266,8 +266,9 @@ def export_package(out: str | Path, *, since_last: bool = False, office: str | N
                 progress(index + 1, len(models) + 3)
         if everything:
             _whole_wholes(tables, clocks, everything)
+        # Regions of every table SQLite wrote (those not in ``tables``) too.
         tables["region"] = _referenced_regions(tables, [m for m in models
-                                                        if table_of(m) in counts])
+                                                        if table_of(m) not in tables])
         # The whole trail (a full package) by SQLite too, else the entries since the last one.
         audit_json = records_json(AuditEntry) if since is None else None
         audit = None if audit_json is not None else \
