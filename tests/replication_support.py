@@ -430,8 +430,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         deletion (the merge's decision event) that has seen both."""
         return Tomb(frozenset({decided()}), history | {decided()})
 
-    def kept_alive(record: Record, history: frozenset) -> Record:
-        return {f: FieldState(s.value, s.versions, s.history | history)
+    def kept_alive(record: Record, tomb: Tomb) -> Record:
+        """Kept or brought back against a tombstone: it has seen the deletions,
+        not what the deleter had seen (edits its values do not have)."""
+        return {f: FieldState(s.value, s.versions, s.history | tomb.events)
                 for f, s in record.items()}
 
     def among(key, name, options: set, present) -> str:
@@ -502,10 +504,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         handled.add(parent)
         handled.update(parts)
         if policy == "theirs":
-            result[parent] = kept_alive(theirs, local.history)
+            result[parent] = kept_alive(theirs, local)
             for k in parts:
                 m = mine.get(k)
-                result[k] = kept_alive(package_records[k], m.history) \
+                result[k] = kept_alive(package_records[k], m) \
                     if isinstance(m, Tomb) else package_records[k]
         else:
             result[parent] = confirmed(local.history | record_history(theirs))
@@ -546,10 +548,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
                 gone = own.get(k, tomb)
                 result[k] = Tomb(gone.events, gone.history | record_history(mine[k]))
         else:
-            result[parent] = kept_alive(local, tomb.history)
+            result[parent] = kept_alive(local, tomb)
             for k in members:
                 if k in own:
-                    result[k] = kept_alive(mine[k], own[k].history)
+                    result[k] = kept_alive(mine[k], own[k])
 
     # --- record by record -------------------------------------------------------------------
     for key, theirs in package_records.items():
@@ -564,7 +566,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             # implementation keeps decides: either outcome is accepted)
             outcome = among(key, None, returning(theirs, local), next(iter(theirs)))
             if outcome == "resurrect" or (outcome == "conflict" and policy == "theirs"):
-                result[key] = kept_alive(theirs, local.history)
+                result[key] = kept_alive(theirs, local)
             elif outcome == "conflict":
                 result[key] = confirmed(local.history | record_history(theirs))
             else:
@@ -609,7 +611,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         else:
             outcome = among(key, None, deleting(local, tomb), next(iter(local)))
             if outcome == "keep" or (outcome == "conflict" and policy == "mine"):
-                result[key] = kept_alive(local, tomb.history)
+                result[key] = kept_alive(local, tomb)
             elif outcome == "conflict":
                 result[key] = confirmed(tomb.history | record_history(local))
             else:

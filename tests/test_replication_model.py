@@ -957,28 +957,22 @@ def test_a_deletion_kept_against_an_edit_outranks_a_copy_kept_before(machine):
         ("edit_common", dict(at="laptop2", choice=30, pick=27, what="activity.title"))), machine)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "known, not fixed yet (issue 13): a whole brought back against a deletion takes the "
-    "deletion's whole context with their older values, so it claims a title edit it never "
-    "had and replaces it at the next exchange; see the docstring"))
 @pytest.mark.parametrize("machine", OFFICES)
 def test_a_whole_brought_back_against_a_deletion_keeps_an_edit_the_deletion_had_seen(machine):
     """Found by the state machine (long profile, candidates forced, 18 steps, shrunk
-    to 4) on 2026-12-03; it fails on the code of that morning too. The office
+    to 4) on 2026-12-03; it failed on the code of that morning too. The office
     deletes an activity while office2 changes its title; office2's package meets
     the deletion and the office keeps it ("mine": a new deletion that has seen the
     title). laptop2's package then brings an attendee's change the deletion had
     not seen, and the office takes the activity back ("theirs") with laptop2's
-    values (the old title) and a version whose context joins the deletion's: it
-    claims to have seen office2's title. At the final exchange office2 takes the
-    old title (a lost edit); the reference model keeps office2's title at office2
-    and the old one at the office, which would not converge either. Tried on
-    branch ``fix-revival``: a record kept or brought back by a decision against a
-    deletion as a new edit of every field (the decision's own dot), in the
-    implementation and the model. That passes this sequence and the random runs,
-    but two installations that decide one conflict alike then meet as two
-    concurrent decisions and are asked again (test_replication's
-    ``test_an_attendance_corrected_there_to_an_activity_deleted_here``)."""
+    values (the old title) and a version whose context joined the deletion's: it
+    claimed to have seen office2's title, and at the final exchange office2 took
+    the old title (a lost edit). Giving such a decision a dot of its own (a new
+    edit of every field) fixed this but made two installations that decided one
+    conflict alike meet as two concurrent decisions and be asked again. Now a
+    record kept or brought back against a tombstone adds only the deletions' dots
+    to its context, each seen on its own (``versions.with_deletions``), and the
+    reference model adds only the deletion events."""
     _replay([
         ("delete_while_edited", dict(choice=15, first="office", kind="activity", pick=0,
                                      second="office2", what="title")),

@@ -50,6 +50,7 @@ from imp_desktop.data.sync import (
 REPLICA_KEY = "replication.replica"
 LEGACY = "~"          # the replica name of versions both sides had in common at schema 9
 ALL = "*"             # the dot of every field not written on its own
+AT = "@"              # a context key "replica@n": the one dot (replica, n) seen on its own
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
@@ -110,7 +111,27 @@ def next_counter() -> int:
 
 
 def seen(ctx: dict, dot) -> bool:
-    return dot is not None and ctx.get(dot[0], -1) >= dot[1]
+    return dot is not None and (ctx.get(dot[0], -1) >= dot[1]
+                                or f"{dot[0]}{AT}{dot[1]}" in ctx)
+
+
+def _isolated(key: str):
+    """(replica, counter) of a context key naming one dot, else None."""
+    replica, at, counter = key.rpartition(AT)
+    return (replica, int(counter)) if at else None
+
+
+def with_deletions(ctx: dict, tomb: dict) -> dict:
+    """The context of a record kept or brought back against a tombstone: its own,
+    and each deletion's dot as a dot seen on its own. Not the tombstone's
+    context: that holds edits the deleter had seen (another installation's new
+    title), which the record's values do not have; claiming them would let its
+    older values replace them at the next exchange."""
+    out = dict(ctx)
+    for dot in tomb["d"].values():
+        if not seen(out, dot):
+            out[f"{dot[0]}{AT}{dot[1]}"] = dot[1]
+    return out
 
 
 def seen_deletion(ctx: dict, tomb: dict) -> bool:
@@ -148,17 +169,27 @@ def dot_order(dot) -> tuple:
 
 
 def joined(a: dict, b: dict) -> dict:
-    """The pointwise maximum of two contexts."""
+    """The pointwise maximum of two contexts (a dot seen on its own goes once a
+    replica's counter covers it)."""
     out = dict(a)
     for replica, counter in b.items():
         if out.get(replica, -1) < counter:
             out[replica] = counter
+    for key in [k for k in out if AT in k]:
+        replica, counter = _isolated(key)
+        if out.get(replica, -1) >= counter:
+            del out[key]
     return out
 
 
 def dominated(a: dict, b: dict) -> bool:
     """Context ``a`` has seen nothing that ``b`` has not."""
-    return all(b.get(replica, -1) >= counter for replica, counter in a.items())
+    for key, counter in a.items():
+        if b.get(key, -1) >= counter:
+            continue
+        if AT not in key or not seen(b, _isolated(key)):
+            return False
+    return True
 
 
 def all_dots(clock: dict) -> list:
@@ -309,7 +340,13 @@ def stamp(table: str, changes: list[tuple[str, list[str] | None]]) -> None:
             clock = {"c": {replica: counter}, "d": {ALL: dot}}
         else:
             clock = loads(row.clock)
-            clock["c"][replica] = counter
+            ctx = clock["c"]
+            if any(k.startswith(replica + AT) for k in ctx):
+                # Kept against a deletion of ours: earlier writes of ours may be
+                # missing from its values, so this one is seen on its own too.
+                ctx[f"{replica}{AT}{counter}"] = counter
+            else:
+                ctx[replica] = counter
             for name in names:
                 clock["d"][name] = dot
         items.append((record_uuid, dumps(clock), False))
@@ -327,7 +364,10 @@ def tombstone(table: str, record_uuids: list[str]) -> None:
     for record_uuid in record_uuids:
         row = existing.get(record_uuid)
         ctx = loads(row.clock)["c"] if row is not None and row.clock else {}
-        ctx[replica] = counter
+        if any(k.startswith(replica + AT) for k in ctx):     # as in ``stamp``
+            ctx[f"{replica}{AT}{counter}"] = counter
+        else:
+            ctx[replica] = counter
         items.append((record_uuid, dumps({"c": ctx, "d": {ALL: [replica, counter]}}), True))
     put(table, items, existing, counter)
 

@@ -383,7 +383,7 @@ def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan 
     tomb = versions.loads(row.clock)
     tc = versions.loads(their_text)
     deletion = tomb["d"].get(versions.ALL)
-    clock = {"c": versions.joined(tomb["c"], tc["c"]), "d": tc["d"]}
+    clock = {"c": versions.with_deletions(tc["c"], tomb), "d": tc["d"]}
     if versions.seen_deletion(tc["c"], tomb):
         return RecordPlan(model, theirs, None, clock=clock, tombstone=tomb)
     if all(versions.seen(tomb["c"], d) for d in tc["d"].values()):
@@ -435,6 +435,7 @@ def _plan_deletions(package: Package, models: list, uuids: UuidMap, aliases: dic
             if versions.seen_deletion(mine["c"], tomb):
                 continue            # restored here after seeing the deletion(s)
             ctx = versions.joined(mine["c"], tomb["c"])
+            kept = versions.with_deletions(mine["c"], tomb)
             label = labels.get(local_uuid, local_uuid)
             conflict = None
             if not all(versions.seen(tomb["c"], d) for d in mine["d"].values()):
@@ -443,7 +444,7 @@ def _plan_deletions(package: Package, models: list, uuids: UuidMap, aliases: dic
                                     label, _newest(mine["d"].values()), deletion)
             deletions.append(Deletion(model, local_uuid, local_id, label,
                                       versions.dumps({"c": ctx, "d": tomb["d"]}),
-                                      versions.dumps({"c": ctx, "d": mine["d"]}), conflict))
+                                      versions.dumps({"c": kept, "d": mine["d"]}), conflict))
     return _whole_deletions(deletions)
 
 
@@ -552,7 +553,7 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
                 tc = versions.loads(package.clocks[parent_table][parent_uuid])
                 dots = [c.dot_theirs for p in mine for c in p.conflicts]
                 parent = RecordPlan(parent_model, theirs, None, clock={
-                    "c": versions.joined(tomb["c"], tc["c"]), "d": tc["d"]}, tombstone=tomb,
+                    "c": versions.with_deletions(tc["c"], tomb), "d": tc["d"]}, tombstone=tomb,
                     conflicts=[_whole_conflict(parent_table, parent_uuid, _label(theirs), True,
                                                deletion, _newest(dots))])
                 records.append(parent)
@@ -584,7 +585,7 @@ def _whole_returns(package: Package, records: list[RecordPlan], checks: dict,
                     part_tomb = versions.loads(part_row.clock)
                     tc = versions.loads(clocks[theirs["uuid"]])
                     records.append(RecordPlan(part_model, theirs, None, clock={
-                        "c": versions.joined(part_tomb["c"], tc["c"]), "d": tc["d"]},
+                        "c": versions.with_deletions(tc["c"], part_tomb), "d": tc["d"]},
                         tombstone=part_tomb, whole=conflict))
                     checks.setdefault(part_model, []).append(theirs)
                     moved += 1
