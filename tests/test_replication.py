@@ -674,6 +674,56 @@ def test_a_record_that_saw_one_of_two_deletions_has_not_seen_the_other(sites, tm
         assert _attendance(target) == [], site
 
 
+def test_a_record_kept_against_a_deletion_claims_no_edit_the_deleter_had_seen(sites, tmp_path):
+    """Rule 1 for a record kept against a deletion ("mine"). laptop2 deletes an
+    activity after receiving the office's new title; the laptop, which never had
+    that title, corrects an attendance and keeps the activity against laptop2's
+    deletion. The kept version used to take the deletion's whole context, claiming
+    the office's title: its older title then met the office's as a false conflict
+    ("theirs" took the old one back). It now records only the deletion's dot."""
+    receive(sites, "office", send(sites, tmp_path, "laptop", "p1.imp"))
+    receive(sites, "laptop2", send(sites, tmp_path, "office", "o1.imp", office="Laptop Dua"))
+    receive(sites, "laptop", send(sites, tmp_path, "office", "o2.imp", office="Laptop Bu Sri"))
+    sites("office")
+    target = Activity.select().order_by(Activity.id).first().uuid
+    new_title = "Pembinaan kader (judul dari kantor)"
+
+    def retitle(data, rows):
+        data.title = new_title
+        return rows
+    _save_activity(target, retitle)
+    receive(sites, "laptop2", send(sites, tmp_path, "office", "o3.imp", office="Laptop Dua",
+                                   since_last=True))
+    sites("laptop2")
+    activities.delete_activity(Activity.get(Activity.uuid == target).id)
+    sites("laptop")
+    old_title = Activity.get(Activity.uuid == target).title
+    _mark_first_absent(target)
+    corrected = _attendance(target)
+    kept = receive(sites, "laptop", send(sites, tmp_path, "laptop2", "q1.imp",
+                                         office="Laptop Bu Sri"),
+                   policy="mine", allow_deletions=True)
+    assert [(c.record_uuid, c.field) for c in kept.conflicts] == [(target, pkg.DELETED)]
+    assert Activity.get(Activity.uuid == target).title == old_title != new_title
+    at_office = receive(sites, "office", send(sites, tmp_path, "laptop", "p2.imp"),
+                        policy="theirs")
+    assert at_office.conflicts == []
+    assert Activity.get(Activity.uuid == target).title == new_title
+    assert _attendance(target) == corrected
+    for round_ in (1, 2):
+        for site in ("laptop", "laptop2"):
+            receive(sites, "office", send(sites, tmp_path, site, f"{site}-{round_}.imp"),
+                    policy="theirs")
+        for site in ("laptop", "laptop2"):
+            back = receive(sites, site, send(sites, tmp_path, "office", f"o-{site}-{round_}.imp",
+                                             office=site), policy="theirs")
+            assert back.conflicts == [], (site, back.conflicts)
+    for site in ("office", "laptop", "laptop2"):
+        sites(site)
+        assert Activity.get(Activity.uuid == target).title == new_title, site
+        assert _attendance(target) == corrected, site
+
+
 def _photos(activity_uuid: str) -> list:
     from imp_desktop.data.models import ActivityPhoto
 

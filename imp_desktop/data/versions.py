@@ -8,7 +8,10 @@ counter being this database's next change number. A record's version (its
 *clock*, one ``record_version`` row) holds
 
 * ``c``: its causal context, ``{replica: highest counter seen}`` for this record
-  (every write of every replica it has incorporated, by counter);
+  (every write of every replica it has incorporated, by counter), and, as
+  ``{"replica@n": n}``, single dots seen without the writes before them (the
+  deletions a record kept or brought back against a tombstone has seen:
+  ``with_deletions``);
 * ``d``: the dot of the write that set each field, ``"*"`` for the fields not
   written since the record was made.
 

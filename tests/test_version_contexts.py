@@ -1,0 +1,68 @@
+"""Contexts with dots seen on their own (``replica@n``): what a record kept or
+brought back against a deletion records of it (``versions.with_deletions``)."""
+from imp_desktop.data import versions
+from imp_desktop.data.models import Cadre, RecordVersion
+from imp_desktop.services.demo import generate_demo
+
+TOMB = {"c": {"del": 9, "off": 4}, "d": {"*": ["del", 9]}}
+
+
+def test_a_record_kept_against_a_deletion_has_seen_the_deletion_and_nothing_else():
+    ctx = versions.with_deletions({"lap": 3}, TOMB)
+    assert ctx == {"lap": 3, "del@9": 9}
+    assert versions.seen(ctx, ["del", 9])
+    assert versions.seen_deletion(ctx, TOMB)
+    # not the deleter's earlier writes, nor what the deleter had seen of others
+    assert not versions.seen(ctx, ["del", 5])
+    assert not versions.seen(ctx, ["off", 4])
+
+
+def test_every_deletion_of_a_merged_tombstone_is_recorded_once():
+    tomb = {"c": {"a": 7, "b": 8}, "d": {"*": ["b", 8], "*1": ["a", 7]}}
+    ctx = versions.with_deletions({"a": 7, "lap": 2}, tomb)
+    assert ctx == {"a": 7, "lap": 2, "b@8": 8}
+    assert versions.seen_deletion(ctx, tomb)
+    assert versions.with_deletions(ctx, tomb) == ctx
+
+
+def test_joining_drops_a_dot_once_a_counter_covers_it():
+    assert versions.joined({"lap": 3, "del@9": 9}, {"del": 12}) == {"lap": 3, "del": 12}
+    assert versions.joined({"lap": 3, "del@9": 9}, {"del": 8}) == \
+        {"lap": 3, "del": 8, "del@9": 9}
+    assert versions.joined({"del@9": 9}, {"del@5": 5}) == {"del@9": 9, "del@5": 5}
+
+
+def test_domination_reads_dots_seen_on_their_own():
+    assert versions.dominated({"del@9": 9}, {"del": 9})
+    assert versions.dominated({"del@9": 9, "a": 1}, {"del@9": 9, "a": 2})
+    assert not versions.dominated({"del@9": 9}, {"del": 8})
+    assert not versions.dominated({"del@9": 9}, {"del@8": 8})
+    assert not versions.dominated({"del": 9}, {"del@9": 9})     # 1..8 not seen
+
+
+def test_a_write_after_our_own_deletion_was_undone_claims_none_of_our_earlier_writes(db):
+    """Brought back here against our own deletion: writes of ours from before it
+    may be missing from the values taken back, so a later write here is a dot
+    seen on its own too, not a counter claiming all of them."""
+    generate_demo(desa=1, cadres=2, seed=3, activities=0)
+    versions.stamp_unversioned()
+    cadre = Cadre.select().order_by(Cadre.id).first()
+    me = versions.replica_id()
+    row = RecordVersion.get((RecordVersion.record_table == "cadre")
+                            & (RecordVersion.record_uuid == cadre.uuid))
+    # as a merge would write it: their context and our deletion's dot, seen on its own
+    revived = {"c": {"there": 4, f"{me}@3": 3}, "d": {"*": ["there", 4]}}
+    RecordVersion.update(clock=versions.dumps(revived)).where(
+        RecordVersion.id == row.id).execute()
+    cadre.phone = "081234567890"
+    cadre.save()
+    clock = versions.loads(RecordVersion.get_by_id(row.id).clock)
+    counter = clock["d"]["phone"][1]
+    assert clock["d"]["phone"] == [me, counter]
+    assert clock["c"] == {"there": 4, f"{me}@3": 3, f"{me}@{counter}": counter}
+    assert versions.seen(clock["c"], [me, counter])
+    assert not versions.seen(clock["c"], [me, 2])
+    # ... and a later deletion here likewise
+    versions.tombstone("cadre", [cadre.uuid])
+    gone = versions.loads(RecordVersion.get_by_id(row.id).clock)
+    assert me not in gone["c"] and versions.seen_deletion(gone["c"], gone)
