@@ -100,6 +100,24 @@ def test_recap_pdf_and_xlsx_show_each_desa_total_coverage_and_differences(month)
     assert {"PPKBD Duren", "Sub B", "PPKBD Sruwen", "Pok X"} == set(names)
 
 
+def test_recap_pdf_never_leaves_a_section_heading_alone_or_a_page_blank(month):
+    """Both seen on this recap: section IV's heading alone at the foot of page 1,
+    and, once it moved, page 3 of 4 blank (the conditional break before the late
+    units was measured with the signature's text and broke the page twice)."""
+    pages = pdf_pages(render(monthly_reports.recap_report("2026-11")))
+    assert len(pages) > 1
+    headings = 0
+    for number, page in enumerate(pages, 1):
+        lines = [line.strip() for line in page.splitlines()]
+        assert [line for line in lines if line and not line.startswith(
+            ("Kode verifikasi", "Halaman"))], f"page {number} of {len(pages)} is blank"
+        for index, line in enumerate(lines):
+            if line in ("I.", "II.", "III.", "IV.", "V.", "VI.", "VII."):
+                headings += 1
+                assert "1" in lines[index + 1:], (line, lines[index:index + 3])
+    assert headings >= 5
+
+
 def test_coverage_xlsx_has_phone_as_text_and_late_dates_as_dates(month):
     book = load_workbook(io.BytesIO(render(monthly_reports.coverage_report("2026-11", KEC),
                                            XLSX)))

@@ -77,7 +77,8 @@ def _section_row(section: str, title: str, columns: int, s) -> list:
 def _sectioned(lines, columns: int, c, cells) -> tuple[list, list]:
     """Table rows of ``lines``: a heading row where a section starts, then each line
     numbered within its section (``cells(number, line)``: the rest of its row).
-    Returns the rows and the style that spans and shades the heading rows."""
+    Returns the rows and the style that spans and shades the heading rows and
+    keeps each on the page of its first line."""
     rows, extra = [], []
     section = None
     numbering = 0
@@ -87,7 +88,9 @@ def _sectioned(lines, columns: int, c, cells) -> tuple[list, list]:
             rows.append(_section_row(line.section, line.section_title, columns, c))
             index = len(rows)
             extra += [("SPAN", (1, index), (-1, index)),
-                      ("BACKGROUND", (0, index), (-1, index), HEADER_FILL)]
+                      ("BACKGROUND", (0, index), (-1, index), HEADER_FILL),
+                      # never a heading alone at the foot of a page
+                      ("NOSPLIT", (0, index), (-1, index + 1))]
             numbering = 0
         numbering += 1
         rows.append([para(str(numbering), c.cell_right)] + cells(line))

@@ -6,6 +6,7 @@ it to a new page, and the page before is filled first.
 from __future__ import annotations
 
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -146,8 +147,10 @@ def keep_signatures_with_text(story: list[Flowable]) -> list[Flowable]:
         start = len(result)
         while start > 0 and len(result) - start < _TAIL_REACH:
             previous = result[start - 1]
+            # A conditional page break is a Spacer that acts when it is measured
+            # (it queues a frame break): the text taken along stops there.
             if not isinstance(previous, (Paragraph, Table, Spacer, KeepTogether)) \
-                    or isinstance(previous, SignatureBlock):
+                    or isinstance(previous, (SignatureBlock, CondPageBreak)):
                 break
             start -= 1
             if isinstance(previous, (Paragraph, Table)) and not _keeps_with_next(previous) \
