@@ -66,3 +66,11 @@ def test_a_write_after_our_own_deletion_was_undone_claims_none_of_our_earlier_wr
     versions.tombstone("cadre", [cadre.uuid])
     gone = versions.loads(RecordVersion.get_by_id(row.id).clock)
     assert me not in gone["c"] and versions.seen_deletion(gone["c"], gone)
+
+
+def test_a_key_of_another_shape_is_no_error():
+    """A damaged or foreign package may carry any key in a context."""
+    odd = {"x@y": 3, "@": 1, "a@-2": 2, "a@\u00b2": 2}
+    assert versions.joined(odd, {"x": 9}) == {**odd, "x": 9}
+    assert not versions.dominated(odd, {"x": 9})
+    assert versions.dominated(odd, odd)

@@ -119,9 +119,10 @@ def seen(ctx: dict, dot) -> bool:
 
 
 def _isolated(key: str):
-    """(replica, counter) of a context key naming one dot, else None."""
+    """(replica, counter) of a context key naming one dot, else None (also for a
+    key of another shape that a damaged package may carry: no error)."""
     replica, at, counter = key.rpartition(AT)
-    return (replica, int(counter)) if at else None
+    return (replica, int(counter)) if at and counter.isascii() and counter.isdigit() else None
 
 
 def with_deletions(ctx: dict, tomb: dict) -> dict:
@@ -179,8 +180,8 @@ def joined(a: dict, b: dict) -> dict:
         if out.get(replica, -1) < counter:
             out[replica] = counter
     for key in [k for k in out if AT in k]:
-        replica, counter = _isolated(key)
-        if out.get(replica, -1) >= counter:
+        dot = _isolated(key)
+        if dot is not None and out.get(dot[0], -1) >= dot[1]:
             del out[key]
     return out
 
