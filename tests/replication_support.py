@@ -628,6 +628,7 @@ class Sent:
     office: str
     since_last: bool
     path: Path
+    life: int = 0        # restores of the sender before it was written
     records: dict = field(default_factory=dict)     # key -> Record
     tombs: dict = field(default_factory=dict)       # key -> Tomb
 

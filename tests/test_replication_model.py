@@ -311,6 +311,7 @@ class Replication(RuleBasedStateMachine):
         self.backups: dict[str, list] = {name: [] for name in NAMES}
         self.merged: dict[str, set] = {name: set() for name in NAMES}   # package numbers
         self.restored: set = set()
+        self.lives = {name: 0 for name in NAMES}    # restores of each installation so far
         # installation -> office -> its model when it last wrote a package for that office
         self.exported: dict[str, dict] = {name: {} for name in NAMES}
         self.periods = 0
@@ -541,7 +542,7 @@ class Replication(RuleBasedStateMachine):
         assert self.db_view() == before, f"exporting at {sender} changed its data"
         records, deleted = package_contents(path)
         model = self.models[sender]
-        sent = Sent(number, sender, office, since_last, path)
+        sent = Sent(number, sender, office, since_last, path, life=self.lives[sender])
         for table in self.tables:
             for record_uuid in records.get(table, ()):
                 state = model.get((table, record_uuid))
@@ -598,6 +599,20 @@ class Replication(RuleBasedStateMachine):
             self.event("merge refused (since last)")
             return set()
         after = self.db_view()
+        if result.repeated or result.older:
+            # Rule 4: the package itself was merged before, or a later one of its
+            # sender (the same copy of it, not one restored since) was.
+            assert result.repeated == (sent.number in self.merged[receiver]), (
+                f"{sent} at {receiver}: repeated {result.repeated}")
+            assert result.repeated or any(
+                s.sender == sent.sender and s.life == sent.life and s.number > sent.number
+                and s.number in self.merged[receiver] for s in self.sent), (
+                f"{sent} at {receiver} taken for older than one merged")
+            assert after == before and not reported, f"merging {sent} again changed something"
+            self.log.append(f"{receiver}: merged {sent} again or older: nothing")
+            self.event("repeated or older package: nothing to do")
+            self.merged[receiver].add(sent.number)
+            return set()
 
         def shown(key, name):
             return after.get(key[0], {}).get(key[1], {}).get(name, MISSING)
@@ -612,10 +627,8 @@ class Replication(RuleBasedStateMachine):
             + "\n" + "\n".join(self.log))
         self.models[receiver] = outcome.records
         self.check(receiver, f"merging {sent} ({policy})", after)
-        if sent.number in self.merged[receiver]:
-            assert after == before and not reported, f"merging {sent} again changed something"
-            assert getattr(result, "repeated", True), \
-                f"merging {sent} again at {receiver} is not reported as repeated"
+        assert sent.number not in self.merged[receiver], \
+            f"merging {sent} again at {receiver} is not reported as repeated"
         self.merged[receiver].add(sent.number)
         for _, _, name in reported:
             self.event("conflict: deletion against an edit" if name is None
@@ -678,6 +691,7 @@ class Replication(RuleBasedStateMachine):
         self.merged[laptop] = set(merged)
         self.exported[laptop] = dict(exported)
         self.restored.add(laptop)
+        self.lives[laptop] += 1
         self.use(laptop)
         self.log.append(f"{laptop}: restored {path.name}")
         self.check(laptop, f"restoring {path.name}")
@@ -1012,4 +1026,28 @@ def test_two_corrections_refused_and_kept_against_one_deletion_still_meet_as_a_c
         ("edit_on_both", dict(choice=2, first="laptop2", pick=2, second="office2",
                               what="participant.status")),
         ("relay_through_office", dict(laptop="laptop2", other="office2", policy="mine")),
+    ], machine)
+
+
+@pytest.mark.parametrize("machine", OFFICES)
+def test_a_package_merged_again_after_a_copy_came_back_asks_nothing(machine):
+    """Found by the long run (candidates forced, 54 steps, shrunk to 9) on
+    2026-12-03. The office takes laptop2's note of a checklist, deletes the
+    checklist, and takes it back ("theirs") as laptop1 had corrected it without
+    seeing laptop2's note. The copy taken back has seen the deletion, not
+    laptop2's note (the two notes are a conflict where they meet). Merged again,
+    laptop2's package asked about that note at the office, which had merged it
+    before (rule 4). A package merged before, or older than one merged from its
+    sender, now changes nothing at all and says so."""
+    _replay([
+        ("write_package", dict(office="laptop1", sender="laptop2", since_last=True)),
+        ("relay_through_office", dict(laptop="laptop1", other="office2", policy="mine")),
+        ("edit_on_both", dict(choice=4, first="office", pick=10, second="laptop2",
+                              what="assessment.note")),
+        ("relay_through_office", dict(laptop="laptop1", other="laptop2", policy="mine")),
+        ("relay_through_office", dict(laptop="laptop2", other="office2", policy="mine")),
+        ("delete", dict(at="office", kind="assessment", pick=37)),
+        ("edit_common", dict(at="laptop1", choice=34, pick=4, what="assessment.note")),
+        ("relay_through_office", dict(laptop="laptop1", other="laptop1", policy="theirs")),
+        ("merge_package", dict(pick=5, policy="mine", receiver="office")),
     ], machine)

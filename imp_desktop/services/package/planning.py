@@ -255,6 +255,17 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     """Work out what merging ``package`` would change; writes nothing (but the
     first version of records written around the audit trail)."""
     versions.stamp_unversioned()
+    repeated, older = _received_before(package)
+    if repeated or older:
+        # Rule 4, by the package itself: everything it holds reached us before
+        # (in it, or in a later package of its sender), and what we decided since
+        # stands. Merged again record by record, it could ask again about an edit
+        # we know only through a tombstone (refused by our deletion, then a copy
+        # kept elsewhere against that deletion taken back).
+        plan = MergePlan(package, [], [], [], {}, [], {},
+                         sum(len(rows) for rows in package.tables.values()))
+        plan.repeated, plan.older = repeated, older
+        return plan
     # Long on purpose: one pass over the package's tables in dependency order,
     # matching each record (uuid, natural key, unique field) before the next table.
     uuids = UuidMap()
@@ -371,10 +382,8 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     new_audit = [e for e in package.audit if e["uuid"] not in have_audit]
     new_media = {name: data for name, data in package.media.items()
                  if not photo_store.has_photo(name)}
-    plan = MergePlan(package, records, deletions, [], aliases, new_audit, new_media, unchanged,
+    return MergePlan(package, records, deletions, [], aliases, new_audit, new_media, unchanged,
                      versions_only, new_aliases, versions_read)
-    plan.repeated, plan.older = _received_before(package)
-    return plan
 
 
 def _against_tombstone(model, theirs: dict, row, their_text: str) -> RecordPlan | None:
