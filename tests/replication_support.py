@@ -425,10 +425,11 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         possible.add((key[0], key[1], name))
         return (key[0], key[1], name) in reported
 
-    def confirmed(history: frozenset) -> Tomb:
+    def confirmed(history: frozenset, events: frozenset) -> Tomb:
         """A deletion decided here against an edit its deleter had not seen: a new
-        deletion (the merge's decision event) that has seen both."""
-        return Tomb(frozenset({decided()}), history | {decided()})
+        deletion (the merge's decision event) that has seen both, naming the
+        deletions it confirms (``events``) beside its own."""
+        return Tomb(frozenset({decided()}) | events, history | {decided()})
 
     def kept_alive(record: Record, tomb: Tomb) -> Record:
         """Kept or brought back against a tombstone: it has seen the deletions,
@@ -510,10 +511,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
                 result[k] = kept_alive(package_records[k], m) \
                     if isinstance(m, Tomb) else package_records[k]
         else:
-            result[parent] = confirmed(local.history | record_history(theirs))
+            result[parent] = confirmed(local.history | record_history(theirs), local.events)
             for k in parts:
                 m = mine.get(k) if isinstance(mine.get(k), Tomb) else local
-                result[k] = confirmed(m.history | record_history(package_records[k]))
+                result[k] = confirmed(m.history | record_history(package_records[k]), m.events)
 
     # --- wholes the package deletes that were edited here or got new parts here ------------
     local_parts: dict = {}
@@ -539,9 +540,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         handled.add(parent)
         handled.update(members)
         if asked and policy == "theirs":
-            result[parent] = confirmed(tomb.history | record_history(local))
+            result[parent] = confirmed(tomb.history | record_history(local), tomb.events)
             for k in members:
-                result[k] = confirmed(own.get(k, tomb).history | record_history(mine[k]))
+                gone = own.get(k, tomb)
+                result[k] = confirmed(gone.history | record_history(mine[k]), gone.events)
         elif not asked:
             result[parent] = Tomb(tomb.events, tomb.history | record_history(local))
             for k in members:
@@ -568,7 +570,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             if outcome == "resurrect" or (outcome == "conflict" and policy == "theirs"):
                 result[key] = kept_alive(theirs, local)
             elif outcome == "conflict":
-                result[key] = confirmed(local.history | record_history(theirs))
+                result[key] = confirmed(local.history | record_history(theirs), local.events)
             else:
                 result[key] = Tomb(local.events, local.history | record_history(theirs))
         else:
@@ -613,7 +615,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             if outcome == "keep" or (outcome == "conflict" and policy == "mine"):
                 result[key] = kept_alive(local, tomb)
             elif outcome == "conflict":
-                result[key] = confirmed(tomb.history | record_history(local))
+                result[key] = confirmed(tomb.history | record_history(local), tomb.events)
             else:
                 result[key] = Tomb(tomb.events, tomb.history | record_history(local))
     return MergeOutcome(result, conflicts, possible)

@@ -1051,3 +1051,23 @@ def test_a_package_merged_again_after_a_copy_came_back_asks_nothing(machine):
         ("relay_through_office", dict(laptop="laptop1", other="laptop1", policy="theirs")),
         ("merge_package", dict(pick=5, policy="mine", receiver="office")),
     ], machine)
+
+
+@pytest.mark.parametrize("machine", OFFICES)
+def test_a_copy_kept_against_a_confirmed_deletion_has_seen_the_deletion_it_confirms(machine):
+    """Found by the long run (candidates forced, 60 steps, shrunk to 4) on
+    2026-12-03. laptop2 deletes an activity while office2 corrects its title; the
+    office corrects an attendance and, taking laptop2's deletion over it
+    ("theirs"), deletes the activity anew (a decision of its own that has seen
+    laptop2's deletion). office2 keeps the activity against that decision. Its
+    copy recorded only the decision's dot, so when it came back to laptop2,
+    laptop2's own deletion met it as a question again. A decided deletion now
+    names the deletions it confirms beside its own dot, and a copy kept against
+    it has seen them all."""
+    _replay([
+        ("delete_while_edited", dict(choice=29, first="laptop2", kind="activity", pick=11,
+                                     second="office2", what="note")),
+        ("edit", dict(at="office", choice=31, pick=35, row=28, what="participant.status")),
+        ("relay_through_office", dict(laptop="laptop2", other="laptop2", policy="theirs")),
+        ("relay_through_office", dict(laptop="laptop2", other="office2", policy="mine")),
+    ], machine)

@@ -117,16 +117,22 @@ def _decide(conflict: Conflict, take_theirs: bool, dots: dict, ctx: dict, own: l
         ctx[own[0]] = own[1]
 
 
-def _decided_deletion(ctx: dict, own: list) -> dict:
+def _decided_deletion(ctx: dict, own: list, confirmed: dict) -> dict:
     """The tombstone of a deletion decided here against an edit its deleter had not
     seen (their edit refused, or their deletion taken over our edit): a deletion
     made here that has seen both. Its own dot tells it from the deletion it
     confirms, which others may have seen without the edit: a copy kept after
     that one (and nothing since) then goes too, instead of coming back with a
-    context that claims the refused edit."""
+    context that claims the refused edit. It names the deletions it confirms
+    (``confirmed``: their dots) beside its own, so that a copy kept against it,
+    which records only the dots it names (``versions.with_deletions``), has seen
+    those too and does not meet them again as a question."""
     ctx = dict(ctx)
     ctx[own[0]] = max(ctx.get(own[0], 0), own[1])
-    return {"c": ctx, "d": {versions.ALL: list(own)}}
+    dots = {tuple(own)} | {tuple(dot) for dot in confirmed.values()}
+    ordered = sorted(dots, key=versions.dot_order, reverse=True)
+    return {"c": ctx, "d": {(versions.ALL if i == 0 else f"{versions.ALL}{i}"): list(dot)
+                            for i, dot in enumerate(ordered)}}
 
 
 @exclusive_operation("merge")      # one merge or import at a time on a shared database
@@ -221,7 +227,8 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                     if decider is not None and not take_theirs(decider):
                         # Deleted here, edited there: stays deleted, having seen their edit.
                         version(table, theirs["uuid"], _decided_deletion(versions.joined(
-                            record.clock_dict()["c"], record.tombstone["c"]), own), True)
+                            record.clock_dict()["c"], record.tombstone["c"]), own,
+                            record.tombstone["d"]), True)
                         result.kept_deleted += record.whole is None
                         continue
                     if model is not last_model:
@@ -318,9 +325,9 @@ def apply_merge(plan: MergePlan, policy: str = "mine", resolutions: dict | None 
                 if go:
                     item.model.delete().where(item.model.id == item.local_id).execute()
                     entries.setdefault(table, []).append((item.record_uuid, "delete", []))
+                    gone = versions.loads(item.clock_deleted)
                     version(table, item.record_uuid, item.clock_deleted if decider is None
-                            else _decided_deletion(versions.loads(item.clock_deleted)["c"], own),
-                            True)
+                            else _decided_deletion(gone["c"], own, gone["d"]), True)
                     result.deleted += 1
                 elif item.clock_kept is not None:
                     version(table, item.record_uuid, item.clock_kept)
