@@ -113,9 +113,31 @@ def next_counter() -> int:
     return (top or 0) + 1
 
 
+def _key(replica: str, counter: int) -> str:
+    """The context key of the one dot (replica, counter) seen on its own."""
+    return f"{replica}{AT}{counter}"
+
+
 def seen(ctx: dict, dot) -> bool:
-    return dot is not None and (ctx.get(dot[0], -1) >= dot[1]
-                                or f"{dot[0]}{AT}{dot[1]}" in ctx)
+    return dot is not None and (ctx.get(dot[0], -1) >= dot[1] or _key(*dot) in ctx)
+
+
+def own_write(ctx: dict, replica: str, counter: int) -> None:
+    """Record in ``ctx`` a write made here with ``counter``: the replica's counter,
+    or, while the context holds a dot of ours seen on its own (a record brought
+    back against our own deletion, whose values may lack earlier writes of
+    ours), a dot seen on its own too, not a counter claiming all of them."""
+    if any(k.startswith(replica + AT) for k in ctx):
+        ctx[_key(replica, counter)] = counter
+    else:
+        ctx[replica] = max(ctx.get(replica, counter), counter)
+
+
+def deletion_dots(dots) -> dict:
+    """The ``d`` of a tombstone naming several deletions: ``*``, ``*1``, ...,
+    newest first."""
+    ordered = sorted({tuple(dot) for dot in dots}, key=dot_order, reverse=True)
+    return {(ALL if i == 0 else f"{ALL}{i}"): list(dot) for i, dot in enumerate(ordered)}
 
 
 def _isolated(key: str):
@@ -134,7 +156,7 @@ def with_deletions(ctx: dict, tomb: dict) -> dict:
     out = dict(ctx)
     for dot in tomb["d"].values():
         if not seen(out, dot):
-            out[f"{dot[0]}{AT}{dot[1]}"] = dot[1]
+            out[_key(*dot)] = dot[1]
     return out
 
 
@@ -155,10 +177,8 @@ def merged_tombstone(mine: dict, theirs: dict) -> dict:
     b = {tuple(dot) for dot in theirs["d"].values()}
     kept = {dot for dot in a if dot in b or not seen(theirs["c"], dot)} | \
         {dot for dot in b if dot in a or not seen(mine["c"], dot)}
-    ordered = sorted(kept, key=dot_order, reverse=True) if kept else \
-        [max(a | b, key=dot_order)]
     return {"c": joined(mine["c"], theirs["c"]),
-            "d": {(ALL if i == 0 else f"{ALL}{i}"): list(dot) for i, dot in enumerate(ordered)}}
+            "d": deletion_dots(kept or [max(a | b, key=dot_order)])}
 
 
 def dot_of(clock: dict, name: str):
@@ -344,13 +364,7 @@ def stamp(table: str, changes: list[tuple[str, list[str] | None]]) -> None:
             clock = {"c": {replica: counter}, "d": {ALL: dot}}
         else:
             clock = loads(row.clock)
-            ctx = clock["c"]
-            if any(k.startswith(replica + AT) for k in ctx):
-                # Kept against a deletion of ours: earlier writes of ours may be
-                # missing from its values, so this one is seen on its own too.
-                ctx[f"{replica}{AT}{counter}"] = counter
-            else:
-                ctx[replica] = counter
+            own_write(clock["c"], replica, counter)
             for name in names:
                 clock["d"][name] = dot
         items.append((record_uuid, dumps(clock), False))
@@ -368,10 +382,7 @@ def tombstone(table: str, record_uuids: list[str]) -> None:
     for record_uuid in record_uuids:
         row = existing.get(record_uuid)
         ctx = loads(row.clock)["c"] if row is not None and row.clock else {}
-        if any(k.startswith(replica + AT) for k in ctx):     # as in ``stamp``
-            ctx[f"{replica}{AT}{counter}"] = counter
-        else:
-            ctx[replica] = counter
+        own_write(ctx, replica, counter)
         items.append((record_uuid, dumps({"c": ctx, "d": {ALL: [replica, counter]}}), True))
     put(table, items, existing, counter)
 

@@ -114,7 +114,7 @@ def _decide(conflict: Conflict, take_theirs: bool, dots: dict, ctx: dict, own: l
         dots[conflict.field] = chosen
     else:
         dots[conflict.field] = own
-        ctx[own[0]] = own[1]
+        versions.own_write(ctx, *own)
 
 
 def _decided_deletion(ctx: dict, own: list, confirmed: dict) -> dict:
@@ -128,11 +128,8 @@ def _decided_deletion(ctx: dict, own: list, confirmed: dict) -> dict:
     which records only the dots it names (``versions.with_deletions``), has seen
     those too and does not meet them again as a question."""
     ctx = dict(ctx)
-    ctx[own[0]] = max(ctx.get(own[0], 0), own[1])
-    dots = {tuple(own)} | {tuple(dot) for dot in confirmed.values()}
-    ordered = sorted(dots, key=versions.dot_order, reverse=True)
-    return {"c": ctx, "d": {(versions.ALL if i == 0 else f"{versions.ALL}{i}"): list(dot)
-                            for i, dot in enumerate(ordered)}}
+    versions.own_write(ctx, *own)
+    return {"c": ctx, "d": versions.deletion_dots([own, *confirmed.values()])}
 
 
 @exclusive_operation("merge")      # one merge or import at a time on a shared database

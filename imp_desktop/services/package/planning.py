@@ -254,7 +254,6 @@ def _newest(dots) -> list | None:
 def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
     """Work out what merging ``package`` would change; writes nothing (but the
     first version of records written around the audit trail)."""
-    versions.stamp_unversioned()
     repeated, older = _received_before(package)
     if repeated or older:
         # Rule 4, by the package itself: everything it holds reached us before
@@ -266,6 +265,7 @@ def plan_merge(package: Package, progress: Progress | None = None) -> MergePlan:
                          sum(len(rows) for rows in package.tables.values()))
         plan.repeated, plan.older = repeated, older
         return plan
+    versions.stamp_unversioned()
     # Long on purpose: one pass over the package's tables in dependency order,
     # matching each record (uuid, natural key, unique field) before the next table.
     uuids = UuidMap()
