@@ -348,6 +348,17 @@ def dominated_by(record: Record, history: frozenset) -> bool:
     return _dominance(record, history) == {True}
 
 
+def deleted_anew(deletions: dict, key, event: int, history: frozenset,
+                 events: frozenset = frozenset()) -> Tomb:
+    """A deletion of ``key`` made with ``event`` by someone whose record had
+    ``history``: it names, beside its own event, the deletions it confirms
+    (``events``) and every deletion of the record that ``history`` holds (the
+    record had been kept against them), as the implementation's tombstones do."""
+    known = deletions.setdefault(key, set())
+    known.add(event)
+    return Tomb(frozenset({event}) | events | (history & known), history | {event})
+
+
 def _field_outcomes(m: FieldState, t: FieldState) -> set:
     outcomes = set()
     for x in t.versions:
@@ -391,7 +402,7 @@ def _triggers(sure_or_maybe: list[set]) -> tuple[bool, bool]:
 
 
 def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: str,
-                new_event, reported: set, shown) -> MergeOutcome:
+                new_event, reported: set, shown, deletions: dict | None = None) -> MergeOutcome:
     """The expected result of merging a package into an installation's model.
 
     ``mine``: key -> Record | Tomb (key = (table, uuid)); ``package_records``:
@@ -400,7 +411,8 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
     for a decision "mine". ``reported`` (the conflicts the merge reported) and
     ``shown(key, field)`` (the value the database now shows, MISSING for a
     record it does not hold) are consulted only where the model allows two
-    outcomes.
+    outcomes. ``deletions``: key -> the events that deleted that record anywhere
+    (kept across merges; a deletion decided here is added to it).
     """
     # Long on purpose: the reference model of the whole contract in one place.
     result = dict(mine)
@@ -425,11 +437,14 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         possible.add((key[0], key[1], name))
         return (key[0], key[1], name) in reported
 
-    def confirmed(history: frozenset, events: frozenset) -> Tomb:
+    deletions = {} if deletions is None else deletions
+
+    def confirmed(key, history: frozenset, events: frozenset) -> Tomb:
         """A deletion decided here against an edit its deleter had not seen: a new
         deletion (the merge's decision event) that has seen both, naming the
-        deletions it confirms (``events``) beside its own."""
-        return Tomb(frozenset({decided()}) | events, history | {decided()})
+        deletions it confirms (``events``, and those of the record it had seen)
+        beside its own."""
+        return deleted_anew(deletions, key, decided(), history, events)
 
     def kept_alive(record: Record, tomb: Tomb) -> Record:
         """Kept or brought back against a tombstone: it has seen the deletions,
@@ -511,10 +526,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
                 result[k] = kept_alive(package_records[k], m) \
                     if isinstance(m, Tomb) else package_records[k]
         else:
-            result[parent] = confirmed(local.history | record_history(theirs), local.events)
+            result[parent] = confirmed(parent, local.history | record_history(theirs), local.events)
             for k in parts:
                 m = mine.get(k) if isinstance(mine.get(k), Tomb) else local
-                result[k] = confirmed(m.history | record_history(package_records[k]), m.events)
+                result[k] = confirmed(k, m.history | record_history(package_records[k]), m.events)
 
     # --- wholes the package deletes that were edited here or got new parts here ------------
     local_parts: dict = {}
@@ -540,10 +555,10 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
         handled.add(parent)
         handled.update(members)
         if asked and policy == "theirs":
-            result[parent] = confirmed(tomb.history | record_history(local), tomb.events)
+            result[parent] = confirmed(parent, tomb.history | record_history(local), tomb.events)
             for k in members:
                 gone = own.get(k, tomb)
-                result[k] = confirmed(gone.history | record_history(mine[k]), gone.events)
+                result[k] = confirmed(k, gone.history | record_history(mine[k]), gone.events)
         elif not asked:
             result[parent] = Tomb(tomb.events, tomb.history | record_history(local))
             for k in members:
@@ -570,7 +585,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             if outcome == "resurrect" or (outcome == "conflict" and policy == "theirs"):
                 result[key] = kept_alive(theirs, local)
             elif outcome == "conflict":
-                result[key] = confirmed(local.history | record_history(theirs), local.events)
+                result[key] = confirmed(key, local.history | record_history(theirs), local.events)
             else:
                 result[key] = Tomb(local.events, local.history | record_history(theirs))
         else:
@@ -615,7 +630,7 @@ def merge_model(mine: dict, package_records: dict, package_tombs: dict, policy: 
             if outcome == "keep" or (outcome == "conflict" and policy == "mine"):
                 result[key] = kept_alive(local, tomb)
             elif outcome == "conflict":
-                result[key] = confirmed(tomb.history | record_history(local), tomb.events)
+                result[key] = confirmed(key, tomb.history | record_history(local), tomb.events)
             else:
                 result[key] = Tomb(tomb.events, tomb.history | record_history(local))
     return MergeOutcome(result, conflicts, possible)

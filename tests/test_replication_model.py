@@ -77,6 +77,7 @@ from tests.replication_support import (
     _templates,
     Sent,
     Tomb,
+    deleted_anew,
     edited,
     media_problems,
     merge_model,
@@ -307,6 +308,7 @@ class Replication(RuleBasedStateMachine):
         self.places = {name: self.installation(name, templates) for name in NAMES}
         self.models: dict[str, dict] = {}        # installation -> key -> Record | Tomb
         self.events = GENESIS
+        self.deletions: dict = {}   # key -> the events that deleted it anywhere
         self.sent: list[Sent] = []
         self.backups: dict[str, list] = {name: [] for name in NAMES}
         self.merged: dict[str, set] = {name: set() for name in NAMES}   # package numbers
@@ -420,7 +422,8 @@ class Replication(RuleBasedStateMachine):
                     model[(table, key)] = record
             for key in set(old) - set(new):
                 record = model[(table, key)]
-                model[(table, key)] = Tomb(frozenset({event}), record_history(record) | {event})
+                model[(table, key)] = deleted_anew(self.deletions, (table, key), event,
+                                                   record_history(record))
         self.log.append(f"{name}: {what} (edit {event})")
 
     def local_id(self, model, record_uuid: str) -> int:
@@ -617,7 +620,7 @@ class Replication(RuleBasedStateMachine):
         def shown(key, name):
             return after.get(key[0], {}).get(key[1], {}).get(name, MISSING)
         outcome = merge_model(self.models[receiver], sent.records, sent.tombs, policy,
-                              self.new_event, reported, shown)
+                              self.new_event, reported, shown, self.deletions)
         self.log.append(f"{receiver}: merged {sent} ({policy}); "
                         f"conflicts {_short(reported)}")
         assert outcome.conflicts <= reported <= outcome.conflicts | outcome.possible, (
@@ -1070,4 +1073,25 @@ def test_a_copy_kept_against_a_confirmed_deletion_has_seen_the_deletion_it_confi
         ("edit", dict(at="office", choice=31, pick=35, row=28, what="participant.status")),
         ("relay_through_office", dict(laptop="laptop2", other="laptop2", policy="theirs")),
         ("relay_through_office", dict(laptop="laptop2", other="office2", policy="mine")),
+    ], machine)
+
+
+@pytest.mark.parametrize("machine", OFFICES)
+def test_a_copy_kept_against_a_second_deletion_is_not_asked_about_the_first(machine):
+    """Found by the long run (60 steps, shrunk to 4) on 2026-12-03. laptop1 deletes
+    an activity whose place the office corrected; the office keeps it ("mine"),
+    then deletes it itself while laptop2 corrects its title; laptop2 keeps it
+    against the office's deletion. Its copy had seen the office's deletion only,
+    so when it reached laptop1 through the office, laptop1's own deletion (refused
+    long before) was asked again. A deletion made here now names the deletions
+    its record had been kept against, and a copy kept against it has seen them."""
+    _replay([
+        ("delete_while_edited", dict(choice=36, first="laptop1", kind="activity", pick=6,
+                                     second="office", what="place")),
+        ("hand_over", dict(policy="mine", receiver="office", sender="laptop1",
+                           since_last=True)),
+        ("delete_while_edited", dict(choice=32, first="office", kind="activity", pick=15,
+                                     second="laptop2", what="title")),
+        ("hand_over", dict(policy="mine", receiver="laptop2", sender="office",
+                           since_last=True)),
     ], machine)

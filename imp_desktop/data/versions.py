@@ -8,10 +8,11 @@ counter being this database's next change number. A record's version (its
 *clock*, one ``record_version`` row) holds
 
 * ``c``: its causal context, ``{replica: highest counter seen}`` for this record
-  (every write of every replica it has incorporated, by counter), and, as
-  ``{"replica@n": n}``, single dots seen without the writes before them (the
-  deletions a record kept or brought back against a tombstone has seen:
-  ``with_deletions``);
+  (every write of every replica it has incorporated, by counter), and single
+  dots seen without the writes before them: ``{"replica@n": n}``, a deletion (a
+  record kept or brought back against a tombstone has seen its deletions:
+  ``with_deletions``), and ``{"replica#n": n}``, a write made here while the
+  record lacked earlier writes of ours (``own_write``);
 * ``d``: the dot of the write that set each field, ``"*"`` for the fields not
   written since the record was made.
 
@@ -53,7 +54,8 @@ from imp_desktop.data.sync import (
 REPLICA_KEY = "replication.replica"
 LEGACY = "~"          # the replica name of versions both sides had in common at schema 9
 ALL = "*"             # the dot of every field not written on its own
-AT = "@"              # a context key "replica@n": the one dot (replica, n) seen on its own
+AT = "@"              # a context key "replica@n": the one deletion (replica, n) seen on its own
+HASH = "#"            # a context key "replica#n": the one write (replica, n) seen on its own
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
@@ -113,24 +115,33 @@ def next_counter() -> int:
     return (top or 0) + 1
 
 
-def _key(replica: str, counter: int) -> str:
-    """The context key of the one dot (replica, counter) seen on its own."""
-    return f"{replica}{AT}{counter}"
+def _key(replica: str, counter: int, mark: str = AT) -> str:
+    """The context key of the one dot (replica, counter) seen on its own: a
+    deletion (``AT``) or a write (``HASH``)."""
+    return f"{replica}{mark}{counter}"
 
 
 def seen(ctx: dict, dot) -> bool:
-    return dot is not None and (ctx.get(dot[0], -1) >= dot[1] or _key(*dot) in ctx)
+    return dot is not None and (ctx.get(dot[0], -1) >= dot[1] or _key(*dot) in ctx
+                                or _key(dot[0], dot[1], HASH) in ctx)
 
 
-def own_write(ctx: dict, replica: str, counter: int) -> None:
-    """Record in ``ctx`` a write made here with ``counter``: the replica's counter,
-    or, while the context holds a dot of ours seen on its own (a record brought
-    back against our own deletion, whose values may lack earlier writes of
-    ours), a dot seen on its own too, not a counter claiming all of them."""
-    if any(k.startswith(replica + AT) for k in ctx):
-        ctx[_key(replica, counter)] = counter
+def own_write(ctx: dict, replica: str, counter: int, deletion: bool = False) -> None:
+    """Record in ``ctx`` a write (or, ``deletion``, a deletion) made here with
+    ``counter``: the replica's counter, or, while the context holds a dot of ours
+    seen on its own (a record brought back against our own deletion, whose
+    values may lack earlier writes of ours), a dot seen on its own too, not a
+    counter claiming all of them."""
+    if any(k.startswith((replica + AT, replica + HASH)) for k in ctx):
+        ctx[_key(replica, counter, AT if deletion else HASH)] = counter
     else:
         ctx[replica] = max(ctx.get(replica, counter), counter)
+
+
+def seen_deletions(ctx: dict) -> list:
+    """The deletions a context has seen on their own (``with_deletions``): what a
+    deletion of the record made here confirms beside its own dot."""
+    return [dot for dot in map(_isolated, [k for k in ctx if AT in k]) if dot is not None]
 
 
 def deletion_dots(dots) -> dict:
@@ -143,7 +154,7 @@ def deletion_dots(dots) -> dict:
 def _isolated(key: str):
     """(replica, counter) of a context key naming one dot, else None (also for a
     key of another shape that a damaged package may carry: no error)."""
-    replica, at, counter = key.rpartition(AT)
+    replica, at, counter = key.rpartition(AT if AT in key else HASH)
     return (replica, int(counter)) if at and counter.isascii() and counter.isdigit() else None
 
 
@@ -155,8 +166,7 @@ def with_deletions(ctx: dict, tomb: dict) -> dict:
     older values replace them at the next exchange."""
     out = dict(ctx)
     for dot in tomb["d"].values():
-        if not seen(out, dot):
-            out[_key(*dot)] = dot[1]
+        out[_key(*dot)] = dot[1]
     return out
 
 
@@ -193,13 +203,14 @@ def dot_order(dot) -> tuple:
 
 
 def joined(a: dict, b: dict) -> dict:
-    """The pointwise maximum of two contexts (a dot seen on its own goes once a
-    replica's counter covers it)."""
+    """The pointwise maximum of two contexts (a write seen on its own goes once a
+    replica's counter covers it; a deletion stays, for a deletion made here to
+    name it: ``seen_deletions``)."""
     out = dict(a)
     for replica, counter in b.items():
         if out.get(replica, -1) < counter:
             out[replica] = counter
-    for key in [k for k in out if AT in k]:
+    for key in [k for k in out if HASH in k]:
         dot = _isolated(key)
         if dot is not None and out.get(dot[0], -1) >= dot[1]:
             del out[key]
@@ -211,7 +222,7 @@ def dominated(a: dict, b: dict) -> bool:
     for key, counter in a.items():
         if b.get(key, -1) >= counter:
             continue
-        if AT not in key or not seen(b, _isolated(key)):
+        if (AT not in key and HASH not in key) or not seen(b, _isolated(key)):
             return False
     return True
 
@@ -372,7 +383,10 @@ def stamp(table: str, changes: list[tuple[str, list[str] | None]]) -> None:
 
 
 def tombstone(table: str, record_uuids: list[str]) -> None:
-    """Record local deletions: the context each record had, and the deletion's dot."""
+    """Record local deletions: the context each record had, and the deletion's dot
+    beside the deletions the record had been kept against (``seen_deletions``):
+    this deletion confirms them, so a copy kept against it has seen them too and
+    does not meet one of them again as a question where it is the only one."""
     if not record_uuids or table in _UNVERSIONED:
         return
     replica = replica_id()
@@ -382,8 +396,10 @@ def tombstone(table: str, record_uuids: list[str]) -> None:
     for record_uuid in record_uuids:
         row = existing.get(record_uuid)
         ctx = loads(row.clock)["c"] if row is not None and row.clock else {}
-        own_write(ctx, replica, counter)
-        items.append((record_uuid, dumps({"c": ctx, "d": {ALL: [replica, counter]}}), True))
+        confirmed = seen_deletions(ctx)
+        own_write(ctx, replica, counter, deletion=True)
+        items.append((record_uuid, dumps({"c": ctx, "d": deletion_dots(
+            [[replica, counter], *confirmed])}), True))
     put(table, items, existing, counter)
 
 

@@ -126,10 +126,12 @@ def _decided_deletion(ctx: dict, own: list, confirmed: dict) -> dict:
     context that claims the refused edit. It names the deletions it confirms
     (``confirmed``: their dots) beside its own, so that a copy kept against it,
     which records only the dots it names (``versions.with_deletions``), has seen
-    those too and does not meet them again as a question."""
+    those too and does not meet them again as a question; so are the deletions
+    the record had been kept against (``versions.seen_deletions``)."""
     ctx = dict(ctx)
-    versions.own_write(ctx, *own)
-    return {"c": ctx, "d": versions.deletion_dots([own, *confirmed.values()])}
+    seen = versions.seen_deletions(ctx)
+    versions.own_write(ctx, *own, deletion=True)
+    return {"c": ctx, "d": versions.deletion_dots([own, *confirmed.values(), *seen])}
 
 
 @exclusive_operation("merge")      # one merge or import at a time on a shared database
