@@ -49,16 +49,21 @@ def test_domination_reads_dots_seen_on_their_own():
     assert not versions.dominated({"del#9": 9}, {"del": 8})
 
 
+def _a_versioned_cadre():
+    """A demo cadre with its version row, and this database's replica id."""
+    generate_demo(desa=1, cadres=2, seed=3, activities=0)
+    versions.stamp_unversioned()
+    cadre = Cadre.select().order_by(Cadre.id).first()
+    row = RecordVersion.get((RecordVersion.record_table == "cadre")
+                            & (RecordVersion.record_uuid == cadre.uuid))
+    return cadre, versions.replica_id(), row
+
+
 def test_a_deletion_made_here_names_the_deletions_its_record_was_kept_against(db):
     """Kept here against laptop1's deletion, then deleted here: this deletion
     confirms laptop1's, so a copy kept against it (elsewhere) has seen both and
     is not asked about laptop1's deletion again where that one is all there is."""
-    generate_demo(desa=1, cadres=2, seed=3, activities=0)
-    versions.stamp_unversioned()
-    cadre = Cadre.select().order_by(Cadre.id).first()
-    me = versions.replica_id()
-    row = RecordVersion.get((RecordVersion.record_table == "cadre")
-                            & (RecordVersion.record_uuid == cadre.uuid))
+    cadre, me, row = _a_versioned_cadre()
     kept = versions.with_deletions(versions.loads(row.clock)["c"],
                                    {"c": {"laptop1": 5}, "d": {"*": ["laptop1", 5]}})
     RecordVersion.update(clock=versions.dumps({"c": kept, "d": {"*": [me, 1]}})).where(
@@ -76,12 +81,7 @@ def test_a_write_after_our_own_deletion_was_undone_claims_none_of_our_earlier_wr
     """Brought back here against our own deletion: writes of ours from before it
     may be missing from the values taken back, so a later write here is a dot
     seen on its own too, not a counter claiming all of them."""
-    generate_demo(desa=1, cadres=2, seed=3, activities=0)
-    versions.stamp_unversioned()
-    cadre = Cadre.select().order_by(Cadre.id).first()
-    me = versions.replica_id()
-    row = RecordVersion.get((RecordVersion.record_table == "cadre")
-                            & (RecordVersion.record_uuid == cadre.uuid))
+    cadre, me, row = _a_versioned_cadre()
     # as a merge would write it: their context and our deletion's dot, seen on its own
     revived = {"c": {"there": 4, f"{me}@3": 3}, "d": {"*": ["there", 4]}}
     RecordVersion.update(clock=versions.dumps(revived)).where(
