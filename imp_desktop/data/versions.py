@@ -144,6 +144,18 @@ def seen_deletions(ctx: dict) -> list:
     return [dot for dot in map(_isolated, [k for k in ctx if AT in k]) if dot is not None]
 
 
+def deleted_here(ctx: dict, own, confirmed=()) -> dict:
+    """The tombstone of a deletion made here with the dot ``own`` of a record whose
+    context is ``ctx``: that context with the deletion, and the deletion's dot
+    beside the deletions it confirms (``confirmed``, and those the record had been
+    kept against: ``seen_deletions``), so a copy kept against it has seen them
+    too and does not meet one of them again as a question where it is the only one."""
+    ctx = dict(ctx)
+    seen_before = seen_deletions(ctx)
+    own_write(ctx, *own, deletion=True)
+    return {"c": ctx, "d": deletion_dots([own, *confirmed, *seen_before])}
+
+
 def deletion_dots(dots) -> dict:
     """The ``d`` of a tombstone naming several deletions: ``*``, ``*1``, ...,
     newest first."""
@@ -383,10 +395,8 @@ def stamp(table: str, changes: list[tuple[str, list[str] | None]]) -> None:
 
 
 def tombstone(table: str, record_uuids: list[str]) -> None:
-    """Record local deletions: the context each record had, and the deletion's dot
-    beside the deletions the record had been kept against (``seen_deletions``):
-    this deletion confirms them, so a copy kept against it has seen them too and
-    does not meet one of them again as a question where it is the only one."""
+    """Record local deletions (``deleted_here``: the context each record had, and
+    the deletion's dot beside the deletions the record had been kept against)."""
     if not record_uuids or table in _UNVERSIONED:
         return
     replica = replica_id()
@@ -396,10 +406,7 @@ def tombstone(table: str, record_uuids: list[str]) -> None:
     for record_uuid in record_uuids:
         row = existing.get(record_uuid)
         ctx = loads(row.clock)["c"] if row is not None and row.clock else {}
-        confirmed = seen_deletions(ctx)
-        own_write(ctx, replica, counter, deletion=True)
-        items.append((record_uuid, dumps({"c": ctx, "d": deletion_dots(
-            [[replica, counter], *confirmed])}), True))
+        items.append((record_uuid, dumps(deleted_here(ctx, [replica, counter])), True))
     put(table, items, existing, counter)
 
 

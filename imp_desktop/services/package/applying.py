@@ -127,11 +127,9 @@ def _decided_deletion(ctx: dict, own: list, confirmed: dict) -> dict:
     (``confirmed``: their dots) beside its own, so that a copy kept against it,
     which records only the dots it names (``versions.with_deletions``), has seen
     those too and does not meet them again as a question; so are the deletions
-    the record had been kept against (``versions.seen_deletions``)."""
-    ctx = dict(ctx)
-    seen = versions.seen_deletions(ctx)
-    versions.own_write(ctx, *own, deletion=True)
-    return {"c": ctx, "d": versions.deletion_dots([own, *confirmed.values(), *seen])}
+    the record had been kept against (``versions.deleted_here``, as for a deletion
+    made here by hand)."""
+    return versions.deleted_here(ctx, own, confirmed.values())
 
 
 @exclusive_operation("merge")      # one merge or import at a time on a shared database
